@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mssclamp: the module (Kbuild beside this file), mssclampctl and the tests.
+# `make help` lists the targets.
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+TOP     := $(CURDIR)
+BUILD   := $(TOP)/build
+
+# What the user asked for, before defaults fill it in (check-vm runs every
+# test kernel when none is named).
+REQ_KVER := $(KVER)
+
+# The kernel to build against: the running one where its headers exist (an
+# edge box), else the newest installed Debian kernel with headers and image.
+ifeq ($(origin KDIR),undefined)
+ifneq ($(KVER),)
+KDIR := /lib/modules/$(KVER)/build
+else ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+KVER := $(shell uname -r)
+KDIR := /lib/modules/$(KVER)/build
+else
+KVER := $(shell scripts/kver.sh 2>/dev/null)
+KDIR := /lib/modules/$(KVER)/build
+endif
+else
+KVER ?= $(notdir $(patsubst %/,%,$(dir $(KDIR))))
+endif
+
+MODDIR  := $(BUILD)/kmod/$(KVER)
+MODSRC  := Kbuild dkms.conf $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
+
+.PHONY: all module ctl clean deps check check-unit check-kunit check-vm \
+	style help version
+
+all: module ctl
+
+help:
+	@echo "make [KDIR=...|KVER=...]  build mssclamp.ko and mssclampctl"
+	@echo "make deps                 install build/test dependencies (root)"
+	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12"
+	@echo "make check-unit | check-kunit | check-vm [KVER=...] [T=scenario]"
+	@echo "make style                checkpatch on the kernel sources"
+	@echo "make clean                back to the tree as cloned"
+
+version:
+	@echo $(VERSION)
+
+# The module is built in a copy under build/, one per kernel, so builds for
+# several kernels never share objects and the source tree stays clean.
+module: $(MODDIR)/mssclamp.ko
+
+$(MODDIR)/mssclamp.ko: $(MODSRC)
+	@test -d "$(KDIR)" || { echo "no kernel headers at '$(KDIR)' (make deps, or KDIR=...)" >&2; exit 1; }
+	@rm -f $@
+	@mkdir -p $(MODDIR)/kmod/uapi
+	@for f in $(MODSRC); do cmp -s $$f $(MODDIR)/$$f || cp $$f $(MODDIR)/$$f; done
+	$(MAKE) -C $(KDIR) M=$(MODDIR) W=1 modules 2>&1 | tee $(MODDIR)/build.log
+	@! grep -E 'warning:|error:' $(MODDIR)/build.log >/dev/null || { echo "module build has warnings" >&2; rm -f $@; exit 1; }
+	@test -f $@
+
+ctl:
+	$(MAKE) -C userspace
+
+deps:
+	sh scripts/deps.sh
+
+check:
+	bash tests/check.sh all
+
+check-unit:
+	bash tests/check.sh unit
+
+check-kunit:
+	bash tests/check.sh kunit
+
+check-vm:
+	KVER="$(REQ_KVER)" T="$(T)" bash tests/check.sh vm
+
+style:
+	bash scripts/style.sh
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C userspace clean

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mssclamp: the generic netlink family, the only control interface.
+ * docs/netlink/mssclamp.yaml describes it; keep the two in step.
+ *
+ * Reads are open to everyone in the namespace; writes need CAP_NET_ADMIN
+ * in the user namespace that owns the network namespace. Every rejection
+ * carries an extack sentence that names what was wrong and what is
+ * accepted: mssclampctl prints it as it is.
+ */
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "mssclamp.h"
+
+static const struct nla_policy mssclamp_dev_policy[MSSCLAMP_DEV_A_MAX + 1] = {
+	[MSSCLAMP_DEV_A_NAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+};
+
+static const struct nla_policy mssclamp_policy[MSSCLAMP_A_MAX + 1] = {
+	[MSSCLAMP_A_PAD] = { .type = NLA_REJECT },
+	[MSSCLAMP_A_FAMILY] = { .type = NLA_U8 },
+	[MSSCLAMP_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MSSCLAMP_A_MTU] = { .type = NLA_U32 },
+	[MSSCLAMP_A_OVERHEAD] = { .type = NLA_U32 },
+	[MSSCLAMP_A_MSS] = {
+		.type = NLA_REJECT,
+		.reject_message = "mss is computed from mtu and overhead: set those",
+	},
+	[MSSCLAMP_A_PMTU] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MSSCLAMP_A_HOOK] = NLA_POLICY_MAX(NLA_U8, MSSCLAMP_HOOK_POSTROUTING),
+	[MSSCLAMP_A_SYN] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MSSCLAMP_A_SYNACK] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MSSCLAMP_A_DEVS] = NLA_POLICY_NESTED(mssclamp_dev_policy),
+	[MSSCLAMP_A_STATS] = {
+		.type = NLA_REJECT,
+		.reject_message = "stats are read only: use the reset command",
+	},
+};
+
+static struct genl_family mssclamp_genl_family;
+
+/* The family a request names; NULL, with extack set, if it names none. */
+static struct mssclamp_af *mssclamp_req_af(struct net *net,
+					   struct nlattr **attrs,
+					   bool required,
+					   struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = attrs[MSSCLAMP_A_FAMILY];
+	struct mssclamp_af *af;
+
+	if (!a) {
+		if (required)
+			NL_SET_ERR_MSG(extack,
+				       "family missing: 4 (ipv4) or 6 (ipv6)");
+		return NULL;
+	}
+	af = mssclamp_af_get(mssclamp_pernet(net), nla_get_u8(a));
+	if (!af)
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "unknown family: 4 (ipv4) or 6 (ipv6)");
+	return af;
+}
+
+static int mssclamp_put_cfg(struct sk_buff *skb, const struct mssclamp_af *af,
+			    const struct mssclamp_cfg *cfg)
+{
+	struct nlattr *devs;
+	unsigned int i;
+
+	if (nla_put_u8(skb, MSSCLAMP_A_FAMILY, af->family) ||
+	    nla_put_u8(skb, MSSCLAMP_A_ENABLED, cfg->enabled) ||
+	    nla_put_u32(skb, MSSCLAMP_A_MTU, cfg->mtu) ||
+	    nla_put_u32(skb, MSSCLAMP_A_OVERHEAD, cfg->overhead) ||
+	    nla_put_u32(skb, MSSCLAMP_A_MSS, cfg->mss) ||
+	    nla_put_u8(skb, MSSCLAMP_A_PMTU, cfg->pmtu) ||
+	    nla_put_u8(skb, MSSCLAMP_A_HOOK, cfg->hook) ||
+	    nla_put_u8(skb, MSSCLAMP_A_SYN, cfg->syn) ||
+	    nla_put_u8(skb, MSSCLAMP_A_SYNACK, cfg->synack))
+		return -EMSGSIZE;
+	devs = nla_nest_start(skb, MSSCLAMP_A_DEVS);
+	if (!devs)
+		return -EMSGSIZE;
+	for (i = 0; i < cfg->ndevs; i++)
+		if (nla_put_string(skb, MSSCLAMP_DEV_A_NAME, cfg->devs[i]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, devs);
+	return 0;
+}
+
+static int mssclamp_put_stats(struct sk_buff *skb, const struct mssclamp_af *af)
+{
+	struct mssclamp_stats s;
+	struct nlattr *nest;
+
+	mssclamp_stats_fold(af, &s);
+	if (nla_put_u8(skb, MSSCLAMP_A_FAMILY, af->family))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, MSSCLAMP_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+#define PUT(attr, field) \
+	nla_put_u64_64bit(skb, MSSCLAMP_STAT_A_##attr, s.field, \
+			  MSSCLAMP_STAT_A_PAD)
+	if (PUT(SYN, syn) || PUT(SYNACK, synack) ||
+	    PUT(CLAMPED_SYN, clamped_syn) ||
+	    PUT(CLAMPED_SYNACK, clamped_synack) ||
+	    PUT(UNCHANGED, unchanged) || PUT(NO_MSS, no_mss) ||
+	    PUT(MALFORMED, malformed) || PUT(FRAGMENTS, fragments) ||
+	    PUT(ERRORS, errors))
+		return -EMSGSIZE;
+#undef PUT
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One message for one family: its configuration or its counters. */
+static int mssclamp_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+			 u8 cmd, struct mssclamp_af *af,
+			 struct netlink_callback *cb)
+{
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put(skb, portid, seq, &mssclamp_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (cmd == MSSCLAMP_CMD_GET_CONFIG) {
+		rcu_read_lock();
+		err = mssclamp_put_cfg(skb, af, rcu_dereference(af->cfg));
+		rcu_read_unlock();
+	} else {
+		err = mssclamp_put_stats(skb, af);
+	}
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int mssclamp_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mssclamp_af *af;
+	struct sk_buff *msg;
+	int err;
+
+	af = mssclamp_req_af(genl_info_net(info), info->attrs, true,
+			     info->extack);
+	if (!af)
+		return -EINVAL;
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = mssclamp_fill(msg, info->snd_portid, info->snd_seq, 0,
+			    info->genlhdr->cmd, af, NULL);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* Dumps walk the two families; cb->args[0] is the next one to send. */
+static int mssclamp_get_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	struct mssclamp_net *mn = mssclamp_pernet(sock_net(skb->sk));
+	u8 cmd = ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd;
+	long i;
+
+	cb->seq = mn->gen;
+	for (i = cb->args[0]; i < MSSCLAMP_AF_COUNT; i++) {
+		if (mssclamp_fill(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd,
+				  &mn->af[i], cb))
+			break;
+	}
+	cb->args[0] = i;
+	return skb->len;
+}
+
+static int mssclamp_set_devs(struct mssclamp_cfg *cfg, struct nlattr *nest,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+	int rem;
+
+	cfg->ndevs = 0;
+	memset(cfg->devs, 0, sizeof(cfg->devs));
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != MSSCLAMP_DEV_A_NAME) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "dev: only interface names may be listed");
+			return -EINVAL;
+		}
+		if (cfg->ndevs == MSSCLAMP_MAX_DEVS) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "dev: at most 16 interfaces may be listed");
+			return -EINVAL;
+		}
+		if (nla_len(a) <= 1) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "dev: empty interface name");
+			return -EINVAL;
+		}
+		nla_strscpy(cfg->devs[cfg->ndevs++], a, IFNAMSIZ);
+	}
+	return 0;
+}
+
+static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct mssclamp_net *mn = mssclamp_pernet(net);
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **attrs = info->attrs;
+	struct mssclamp_cfg *cfg;
+	struct mssclamp_af *af;
+	int err;
+
+	af = mssclamp_req_af(net, attrs, true, extack);
+	if (!af)
+		return -EINVAL;
+
+	mutex_lock(&mn->lock);
+	cfg = kmemdup(rcu_dereference_protected(af->cfg,
+						lockdep_is_held(&mn->lock)),
+		      sizeof(*cfg), GFP_KERNEL);
+	if (!cfg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (attrs[MSSCLAMP_A_ENABLED])
+		cfg->enabled = nla_get_u8(attrs[MSSCLAMP_A_ENABLED]);
+	if (attrs[MSSCLAMP_A_MTU])
+		cfg->mtu = nla_get_u32(attrs[MSSCLAMP_A_MTU]);
+	if (attrs[MSSCLAMP_A_OVERHEAD])
+		cfg->overhead = nla_get_u32(attrs[MSSCLAMP_A_OVERHEAD]);
+	if (attrs[MSSCLAMP_A_PMTU])
+		cfg->pmtu = nla_get_u8(attrs[MSSCLAMP_A_PMTU]);
+	if (attrs[MSSCLAMP_A_HOOK])
+		cfg->hook = nla_get_u8(attrs[MSSCLAMP_A_HOOK]);
+	if (attrs[MSSCLAMP_A_SYN])
+		cfg->syn = nla_get_u8(attrs[MSSCLAMP_A_SYN]);
+	if (attrs[MSSCLAMP_A_SYNACK])
+		cfg->synack = nla_get_u8(attrs[MSSCLAMP_A_SYNACK]);
+	if (attrs[MSSCLAMP_A_DEVS]) {
+		err = mssclamp_set_devs(cfg, attrs[MSSCLAMP_A_DEVS], extack);
+		if (err)
+			goto out_free;
+	}
+
+	err = mssclamp_cfg_check(af->family, cfg, attrs, extack);
+	if (err)
+		goto out_free;
+	mssclamp_cfg_resolve_devs(net, cfg, NULL);
+
+	err = mssclamp_cfg_publish(net, mn, af, cfg);
+	if (err)
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+	goto out;
+
+out_free:
+	kfree(cfg);
+out:
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int mssclamp_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct mssclamp_net *mn = mssclamp_pernet(net);
+	struct mssclamp_af *af;
+	int i;
+
+	af = mssclamp_req_af(net, info->attrs, false, info->extack);
+	if (info->attrs[MSSCLAMP_A_FAMILY] && !af)
+		return -EINVAL;
+
+	for (i = 0; i < MSSCLAMP_AF_COUNT; i++)
+		if (!af || af == &mn->af[i])
+			mssclamp_stats_reset(&mn->af[i]);
+	return 0;
+}
+
+static const struct genl_ops mssclamp_genl_ops[] = {
+	{
+		.cmd = MSSCLAMP_CMD_GET_CONFIG,
+		.doit = mssclamp_get_doit,
+		.dumpit = mssclamp_get_dumpit,
+	},
+	{
+		.cmd = MSSCLAMP_CMD_SET_CONFIG,
+		.doit = mssclamp_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MSSCLAMP_CMD_GET_STATS,
+		.doit = mssclamp_get_doit,
+		.dumpit = mssclamp_get_dumpit,
+	},
+	{
+		.cmd = MSSCLAMP_CMD_RESET_STATS,
+		.doit = mssclamp_reset_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family mssclamp_genl_family __ro_after_init = {
+	.name = MSSCLAMP_GENL_NAME,
+	.version = MSSCLAMP_GENL_VERSION,
+	.maxattr = MSSCLAMP_A_MAX,
+	.policy = mssclamp_policy,
+	.netnsok = true,
+	.parallel_ops = true,	/* writers serialise on the netns mutex */
+	.module = THIS_MODULE,
+	.ops = mssclamp_genl_ops,
+	.n_ops = ARRAY_SIZE(mssclamp_genl_ops),
+	.resv_start_op = MSSCLAMP_CMD_MAX + 1,
+};
+
+int __init mssclamp_genl_init(void)
+{
+	return genl_register_family(&mssclamp_genl_family);
+}
+
+void mssclamp_genl_exit(void)
+{
+	genl_unregister_family(&mssclamp_genl_family);
+}

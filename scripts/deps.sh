@@ -1,0 +1,54 @@
+#!/bin/sh
+# Install, from Debian's packages, everything that building, testing and the
+# test VM need. Idempotent: a second run only checks what is there.
+# The 6.12 kernel is the newest one the archive offers, chosen now; no ABI
+# number is written into the tree.
+set -eu
+
+[ "$(id -u)" = 0 ] || { echo "deps: must run as root (apt-get install)" >&2; exit 1; }
+
+export DEBIAN_FRONTEND=noninteractive INITRD=No
+
+PKGS="build-essential gcc make clang llvm libclang-rt-14-dev pkg-config
+libmnl-dev libnftnl-dev dkms debhelper dh-dkms lintian devscripts
+qemu-system-x86 busybox-static kmod cpio xz-utils zstd iproute2 nftables
+iptables tcpdump ethtool python3 python3-scapy socat valgrind
+iputils-ping shellcheck
+linux-source-6.1 flex bison bc libelf-dev libssl-dev
+linux-image-amd64 linux-headers-amd64 systemd"
+
+missing() {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+updated=
+apt_update() {
+	[ -n "$updated" ] && return 0
+	apt-get update -qq
+	updated=1
+}
+
+# shellcheck disable=SC2086
+need=$(missing $PKGS)
+if [ -n "$need" ]; then
+	apt_update
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $need
+fi
+
+# The newest 6.12 kernel of the archive, and its headers.
+have612=$(ls -d /lib/modules/6.12.*+deb12-amd64/build 2>/dev/null | tail -n 1 || true)
+if [ -z "$have612" ]; then
+	apt_update
+	img=$(apt-cache search --names-only \
+		'^linux-image-6\.12\.[0-9.]+\+deb12-amd64-unsigned$' |
+		awk '{print $1}' | sort -V | tail -n 1)
+	[ -n "$img" ] || { echo "deps: no linux-image-6.12 in the archive" >&2; exit 1; }
+	rel=${img#linux-image-}
+	rel=${rel%-unsigned}
+	apt-get install -y -qq --no-install-recommends "$img" "linux-headers-$rel"
+fi
+echo "deps: all installed"
