@@ -30,7 +30,7 @@ endif
 MODDIR  := $(BUILD)/kmod/$(KVER)
 MODSRC  := Kbuild dkms.conf $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
-.PHONY: all module ctl clean deps check check-unit check-kunit check-vm \
+.PHONY: all module ctl clean deps run check check-unit check-kunit check-vm \
 	style help version
 
 all: module ctl
@@ -38,6 +38,7 @@ all: module ctl
 help:
 	@echo "make [KDIR=...|KVER=...]  build mssclamp.ko and mssclampctl"
 	@echo "make deps                 install build/test dependencies (root)"
+	@echo "make run                  build, load, apply the default config (or in a VM)"
 	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12"
 	@echo "make check-unit | check-kunit | check-vm [KVER=...] [T=scenario]"
 	@echo "make style                checkpatch on the kernel sources"
@@ -64,6 +65,9 @@ ctl:
 
 deps:
 	sh scripts/deps.sh
+
+run:
+	bash scripts/run.sh
 
 check:
 	bash tests/check.sh all

@@ -19,34 +19,34 @@
 #define TCPOPT_MSS_LEN		4
 #define TCP_CHECK_OFFSET	16
 
-static uint16_t get_be16(const uint8_t *p)
+static u16 get_be16(const u8 *p)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	return (u16)(p[0] << 8 | p[1]);
 }
 
-static void put_be16(uint8_t *p, uint16_t v)
+static void put_be16(u8 *p, u16 v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
 }
 
 /* ~(~HC + ~m + m'), one's complement arithmetic, host order values. */
-static uint16_t csum_update16(uint16_t check, uint16_t from, uint16_t to)
+static u16 csum_update16(u16 check, u16 from, u16 to)
 {
-	uint32_t sum = (uint16_t)~check;
+	u32 sum = (u16)~check;
 
-	sum += (uint16_t)~from;
+	sum += (u16)~from;
 	sum += to;
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return (u16)~sum;
 }
 
 /*
  * Return the offset of the MSS option's value in @th, 0 when the options
  * hold none, or -1 when they are malformed.
  */
-static int find_mss(const uint8_t *th, unsigned int hlen)
+static int find_mss(const u8 *th, unsigned int hlen)
 {
 	unsigned int i = MSSCLAMP_TCPHDR_LEN;
 	int found = 0;
@@ -84,12 +84,12 @@ static int find_mss(const uint8_t *th, unsigned int hlen)
  *
  * Return: the verdict; MSSCLAMP_CLAMPED means a rewrite is needed.
  */
-enum mssclamp_verdict mssclamp_scan(const uint8_t *th, size_t len,
-				    uint16_t ceiling,
+enum mssclamp_verdict mssclamp_scan(const u8 *th, size_t len,
+				    u16 ceiling,
 				    struct mssclamp_result *res)
 {
 	unsigned int hlen;
-	uint16_t mss;
+	u16 mss;
 	int off;
 
 	res->old_mss = 0;
@@ -110,7 +110,7 @@ enum mssclamp_verdict mssclamp_scan(const uint8_t *th, size_t len,
 	mss = get_be16(th + off);
 	res->old_mss = mss;
 	res->new_mss = mss;
-	res->offset = (uint16_t)off;
+	res->offset = (u16)off;
 	if (mss <= ceiling)
 		return MSSCLAMP_UNCHANGED;
 	res->new_mss = ceiling;
@@ -129,13 +129,13 @@ enum mssclamp_verdict mssclamp_scan(const uint8_t *th, size_t len,
  * the checksum, are ever written, and only when the verdict is
  * MSSCLAMP_CLAMPED.
  */
-enum mssclamp_verdict mssclamp_rewrite(uint8_t *th, size_t len,
-				       uint16_t ceiling, bool fix_csum,
+enum mssclamp_verdict mssclamp_rewrite(u8 *th, size_t len,
+				       u16 ceiling, bool fix_csum,
 				       struct mssclamp_result *res)
 {
 	enum mssclamp_verdict v = mssclamp_scan(th, len, ceiling, res);
 	unsigned int off = res->offset;
-	uint16_t mss = res->old_mss;
+	u16 mss = res->old_mss;
 
 	if (v != MSSCLAMP_CLAMPED)
 		return v;
@@ -147,17 +147,17 @@ enum mssclamp_verdict mssclamp_rewrite(uint8_t *th, size_t len,
 		 * offset straddles two of them: its high byte is the low
 		 * byte of one word, its low byte the high byte of the next.
 		 */
-		uint8_t *chk = th + TCP_CHECK_OFFSET;
-		uint16_t check = get_be16(chk);
+		u8 *chk = th + TCP_CHECK_OFFSET;
+		u16 check = get_be16(chk);
 
 		if ((off & 1) == 0) {
 			check = csum_update16(check, mss, ceiling);
 		} else {
-			check = csum_update16(check, (uint16_t)(mss >> 8),
-					      (uint16_t)(ceiling >> 8));
+			check = csum_update16(check, (u16)(mss >> 8),
+					      (u16)(ceiling >> 8));
 			check = csum_update16(check,
-					      (uint16_t)((mss & 0xff) << 8),
-					      (uint16_t)((ceiling & 0xff) << 8));
+					      (u16)((mss & 0xff) << 8),
+					      (u16)((ceiling & 0xff) << 8));
 		}
 		put_be16(chk, check);
 	}

@@ -10,9 +10,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "clamp_user.h"
 #endif
 
 #define MSSCLAMP_TCPHDR_LEN	20	/* TCP header without options */
@@ -26,25 +24,25 @@ enum mssclamp_verdict {
 };
 
 struct mssclamp_result {
-	uint16_t old_mss;	/* as found (host order); 0 without MSS */
-	uint16_t new_mss;	/* as left (host order); 0 without MSS */
-	uint16_t offset;	/* of the MSS value in the header; 0 without */
+	u16 old_mss;	/* as found (host order); 0 without MSS */
+	u16 new_mss;	/* as left (host order); 0 without MSS */
+	u16 offset;	/* of the MSS value in the header; 0 without */
 };
 
 /**
  * mssclamp_data_offset - header length in bytes from the data offset field
  * @th: at least 13 bytes of a TCP header
  */
-static inline unsigned int mssclamp_data_offset(const uint8_t *th)
+static inline unsigned int mssclamp_data_offset(const u8 *th)
 {
 	return (unsigned int)(th[12] >> 4) * 4;
 }
 
-enum mssclamp_verdict mssclamp_scan(const uint8_t *th, size_t len,
-				    uint16_t ceiling,
+enum mssclamp_verdict mssclamp_scan(const u8 *th, size_t len,
+				    u16 ceiling,
 				    struct mssclamp_result *res);
-enum mssclamp_verdict mssclamp_rewrite(uint8_t *th, size_t len,
-				       uint16_t ceiling, bool fix_csum,
+enum mssclamp_verdict mssclamp_rewrite(u8 *th, size_t len,
+				       u16 ceiling, bool fix_csum,
 				       struct mssclamp_result *res);
 
 #endif /* MSSCLAMP_CLAMP_H */
