@@ -1,0 +1,103 @@
+#!/bin/bash
+# Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
+# -Werror), check the same sources build clean with clang, run the test, then
+# tests/unit/ctl_test.sh if it exists. Every case lands in $TAP_FILE as
+# "ok - unit: ..." / "not ok - unit: ..."; a failed build or a crash (e.g. a
+# sanitizer report) is recorded as a "not ok" line too. Exit status is
+# non-zero on any failure.
+#
+#   bash tests/unit/run.sh            (tests/check.sh unit sets TAP_FILE)
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+# shellcheck source=tests/lib/tap.sh
+. tests/lib/tap.sh
+
+if [ -z "${TAP_FILE:-}" ]; then
+	tap_init "${RESULTS_DIR:-$top/build/results}/unit.tap"
+fi
+mkdir -p "$(dirname "$TAP_FILE")"
+touch "$TAP_FILE"
+export TAP_FILE
+
+out=$top/build/unit
+bin=$out/clamp_test
+status=0
+mkdir -p "$out"
+
+nfail() { grep -c '^not ok' "$TAP_FILE"; }
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# 1. Build with gcc.
+if make --no-print-directory -f tests/unit/Makefile >"$out/build.log" 2>&1; then
+	tap_ok "unit: clamp_test builds clean with gcc (-Werror, ASan, UBSan)"
+	built=1
+else
+	cat "$out/build.log"
+	tap_fail "unit: clamp_test builds clean with gcc (build failed, see $out/build.log)"
+	built=0
+	status=1
+fi
+
+# 2. The same sources with clang, when it is installed.
+if command -v "${CLANG:-clang}" >/dev/null 2>&1; then
+	if make --no-print-directory -f tests/unit/Makefile clang \
+		>"$out/build-clang.log" 2>&1; then
+		tap_ok "unit: clamp_test builds clean with clang (-Werror, ASan, UBSan)"
+		if "$out/clang/clamp_test" >"$out/clang-run.log" 2>&1; then
+			tap_ok "unit: clamp_test built with clang passes every case"
+		else
+			grep -v '^ok ' "$out/clang-run.log" | tail -n 20
+			tap_fail "unit: clamp_test built with clang passes every case (see $out/clang-run.log)"
+			status=1
+		fi
+	else
+		cat "$out/build-clang.log"
+		tap_fail "unit: clamp_test builds clean with clang (build failed, see $out/build-clang.log)"
+		status=1
+	fi
+else
+	echo "# clang not installed: clang build not checked"
+fi
+
+# 3. Run the gcc build; it appends its own lines to $TAP_FILE.
+if [ "$built" = 1 ]; then
+	before=$(nfail)
+	"$bin" "$TAP_FILE"
+	rc=$?
+	if [ "$rc" != 0 ]; then
+		status=1
+		if [ "$(nfail)" = "$before" ]; then
+			tap_fail "unit: clamp_test exited $rc without a failed case (crash or sanitizer report, see above)"
+		fi
+	fi
+fi
+
+# 4. mssclampctl's userspace tests.
+if [ -f tests/unit/ctl_test.sh ]; then
+	before=$(nfail)
+	bash tests/unit/ctl_test.sh
+	rc=$?
+	if [ "$rc" != 0 ]; then
+		status=1
+		if [ "$(nfail)" = "$before" ]; then
+			tap_fail "unit: ctl_test.sh exited $rc without a failed case"
+		fi
+	fi
+fi
+
+# 5. The netlink family's YAML spec against the C.
+before=$(nfail)
+/usr/bin/python3 tests/unit/spec_test.py | tee -a "$TAP_FILE"
+rc=${PIPESTATUS[0]}
+if [ "$rc" != 0 ]; then
+	status=1
+	if [ "$(nfail)" = "$before" ]; then
+		tap_fail "unit: spec_test.py exited $rc without a failed case"
+	fi
+fi
+
+[ "$(nfail)" = 0 ] || status=1
+exit "$status"
