@@ -1,0 +1,372 @@
+#!/bin/bash
+# mssclampctl without the module: command-line checking, exit codes and
+# messages, version, namespaces, and (through userspace/fakegenl.so, a
+# stand-in for the kernel's side of the netlink family) the requests sent
+# and the text and JSON printed. Runs the ASan/UBSan build.
+#
+#   bash tests/unit/ctl_test.sh            (results also in $TAP_FILE)
+#
+# Usage errors run with the stand-in preloaded and must leave its log
+# empty: nothing may be sent before the command line is known to be good.
+
+# shellcheck disable=SC2317	# helpers run through check and trap
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+TAP_FILE=${TAP_FILE:-/dev/null}
+
+ctl=$top/userspace/mssclampctl-asan
+fakelib=$top/userspace/fakegenl.so
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+export ASAN_OPTIONS=detect_leaks=1:exitcode=99:verify_asan_link_order=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
+
+tmp=$(mktemp -d)
+netns=mssclamp-ctl-test-$$
+cleanup() {
+	ip netns del "$netns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+status=0
+fail() {
+	tap_fail "$@"
+	status=1
+}
+
+# --- build -------------------------------------------------------------
+
+if make -s -C "$top/userspace" asan fakegenl >"$tmp/build.log" 2>&1; then
+	tap_ok "ctl: ASan/UBSan build with -Wall -Wextra -Werror"
+else
+	fail "ctl: ASan/UBSan build with -Wall -Wextra -Werror"
+	sed 's/^/# /' "$tmp/build.log"
+	exit 1
+fi
+
+# The other compiler, outside the tree so it leaves no objects behind.
+for cc in gcc clang; do
+	if ! command -v "$cc" >/dev/null; then
+		tap_ok "ctl: builds warning-free with $cc # SKIP no $cc"
+		continue
+	fi
+	srcs=()
+	for f in "$top"/userspace/*.c; do
+		[ "${f##*/}" = fakegenl.c ] || srcs+=("$f")
+	done
+	# shellcheck disable=SC2046	# pkg-config's flags are words
+	if "$cc" -std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
+		-I"$top/kmod" -DMSSCLAMP_VERSION="\"$version\"" \
+		$(pkg-config --cflags libmnl) -o "$tmp/ctl-$cc" "${srcs[@]}" \
+		$(pkg-config --libs libmnl) >"$tmp/cc.log" 2>&1; then
+		tap_ok "ctl: builds warning-free with $cc"
+	else
+		fail "ctl: builds warning-free with $cc"
+		sed 's/^/# /' "$tmp/cc.log"
+	fi
+done
+
+# --- helpers -----------------------------------------------------------
+
+# fake [VAR=VALUE...] ARGS...: run mssclampctl against the stand-in.
+fake() {
+	local vars=()
+
+	while [ $# -gt 0 ] && [[ $1 == FAKEGENL_*=* ]]; do
+		vars+=("$1")
+		shift
+	done
+	env LD_PRELOAD="$fakelib" FAKEGENL_LOG="$tmp/log" "${vars[@]}" \
+		"$ctl" "$@"
+}
+
+# real ARGS...: run mssclampctl against this host's kernel.
+real() {
+	"$ctl" "$@"
+}
+
+# same FILE TEXT: FILE holds TEXT and a newline, or nothing if TEXT is "".
+same() {
+	if [ -z "$2" ]; then
+		[ ! -s "$1" ]
+	else
+		printf '%s\n' "$2" | cmp -s - "$1"
+	fi
+}
+
+# check NAME STATUS STDOUT STDERR CMD...: CMD exits STATUS and prints
+# exactly STDOUT and STDERR (each "" for nothing, else lines).
+check() {
+	local name=$1 want=$2 out=$3 err=$4 got
+	shift 4
+
+	rm -f "$tmp/log"
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" = "$want" ] && same "$tmp/out" "$out" &&
+		same "$tmp/err" "$err"; then
+		tap_ok "ctl: $name"
+		return 0
+	fi
+	fail "ctl: $name"
+	echo "# $*"
+	echo "# exit $got, wanted $want"
+	sed 's/^/# stdout: /' "$tmp/out"
+	sed 's/^/# stderr: /' "$tmp/err"
+	return 1
+}
+
+# usage NAME MESSAGE ARGS...: a usage error: exit 2, one line on stderr,
+# nothing on stdout, nothing sent.
+usage() {
+	local name=$1 msg=$2
+	shift 2
+
+	check "usage: $name" 2 "" "mssclampctl: $msg" fake "$@" || return
+	if [ -s "$tmp/log" ]; then
+		fail "ctl: usage: $name sends nothing"
+		sed 's/^/# sent: /' "$tmp/log"
+	fi
+}
+
+# sent NAME LINES: what the last fake run asked of the family.
+sent() {
+	local got
+
+	got=$(grep -v -e '^setsockopt' -e '^GETFAMILY' "$tmp/log" 2>/dev/null)
+	if [ "$got" = "$2" ]; then
+		tap_ok "ctl: sends $1"
+	else
+		fail "ctl: sends $1"
+		printf '%s\n' "$got" | sed 's/^/# sent: /'
+		printf '%s\n' "$2" | sed 's/^/# want: /'
+	fi
+}
+
+notloaded="mssclampctl: the mssclamp module is not loaded (modprobe mssclamp)"
+commands="show, set, stats, version or help"
+settings="enable, disable, mtu, overhead, pmtu, hook, syn, synack or dev"
+nothing="enable, disable, mtu N, overhead N, pmtu on|off, hook forward|postrouting, syn on|off, synack on|off or dev IF[,IF...]|any"
+noname="names cannot contain '/', ':' or whitespace"
+
+# --- usage errors ------------------------------------------------------
+
+usage "unknown command" "unknown command 'foo' (expected $commands)" foo
+usage "histogram is not here yet" \
+	"unknown command 'histogram' (expected $commands)" histogram ipv4
+usage "monitor is not here yet" \
+	"unknown command 'monitor' (expected $commands)" monitor
+usage "unknown option" \
+	"unknown option '-x' (expected -j, --json, -n NETNS, --netns NETNS, -h or --help)" -x show
+usage "-n without a name" \
+	"option '-n' needs the name of a network namespace (see ip netns list)" -n
+usage "options go before the command" \
+	"show: unexpected argument '-j' (expected one family at most: ipv4 or ipv6)" show ipv4 -j
+
+usage "set without family" "set: missing family (expected ipv4 or ipv6)" set
+usage "set unknown family" \
+	"set: unknown family 'ipv5' (expected ipv4 or ipv6)" set ipv5 enable
+usage "set with nothing to change" \
+	"set: nothing to change for ipv4 (expected $nothing)" set ipv4
+usage "set unknown setting" \
+	"set: unknown setting 'mss' (expected $settings)" set ipv4 mss 1400
+usage "mtu not a number" \
+	"set: 'mtu' needs a number from 576 to 65535, got 'abc'" set ipv4 mtu abc
+usage "ipv6 mtu not a number" \
+	"set: 'mtu' needs a number from 1280 to 65535, got 'abc'" set ipv6 mtu abc
+usage "mtu missing" \
+	"set: 'mtu' needs a number from 576 to 65535" set ipv4 mtu
+usage "mtu negative" \
+	"set: 'mtu' needs a number from 576 to 65535, got '-1'" set ipv4 mtu -1
+usage "mtu hex" \
+	"set: 'mtu' needs a number from 576 to 65535, got '0x5dc'" set ipv4 mtu 0x5dc
+usage "mtu past u32" \
+	"set: 'mtu' needs a number from 576 to 65535, got '4294967296'" set ipv4 mtu 4294967296
+usage "mtu empty" \
+	"set: 'mtu' needs a number from 576 to 65535, got ''" set ipv4 mtu ""
+usage "mtu with a space" \
+	"set: 'mtu' needs a number from 576 to 65535, got ' 1500'" set ipv4 mtu " 1500"
+usage "overhead not a number" \
+	"set: 'overhead' needs a number of bytes, got '8b'" set ipv4 overhead 8b
+usage "pmtu not on/off" \
+	"set: 'pmtu' needs on or off, got 'yes'" set ipv4 pmtu yes
+usage "syn missing value" "set: 'syn' needs on or off" set ipv4 syn
+usage "hook unknown" \
+	"set: 'hook' needs forward or postrouting, got 'input'" set ipv4 hook input
+usage "enable and disable" \
+	"set: both 'enable' and 'disable' given (choose one)" set ipv4 enable disable
+usage "mtu twice" "set: 'mtu' given twice" set ipv4 mtu 1500 mtu 1400
+usage "dev missing" \
+	"set: 'dev' needs interface names separated by commas, or any" set ipv4 dev
+usage "dev empty" \
+	"set: 'dev' needs interface names separated by commas, or any, got ''" set ipv4 dev ""
+usage "dev empty element" \
+	"set: 'dev eth0,,eth1' has an empty name (expected IF[,IF...] or any)" set ipv4 dev eth0,,eth1
+usage "dev trailing comma" \
+	"set: 'dev eth0,' has an empty name (expected IF[,IF...] or any)" set ipv4 dev eth0,
+usage "dev name too long" \
+	"set: interface name 'abcdefghijklmnop' is too long (at most 15 characters)" set ipv4 dev abcdefghijklmnop
+usage "dev name with slash" \
+	"set: interface name 'a/b' contains '/' ($noname)" set ipv4 dev a/b
+usage "dev name with colon" \
+	"set: interface name 'eth0:1' contains ':' ($noname)" set ipv4 dev eth0:1
+usage "dev name with space" \
+	"set: interface name 'a b' contains whitespace ($noname)" set ipv4 dev "a b"
+usage "dev name .." "set: '..' is not an interface name" set ipv4 dev ..
+usage "dev any in a list" \
+	"set: 'dev eth0,any': 'any' cannot be combined with interface names" set ipv4 dev eth0,any
+usage "dev twice in list" "set: 'dev' lists 'eth0' twice" set ipv4 dev eth0,eth1,eth0
+usage "dev too many" "set: 'dev' lists 17 interfaces (at most 16)" \
+	set ipv4 dev d1,d2,d3,d4,d5,d6,d7,d8,d9,d10,d11,d12,d13,d14,d15,d16,d17
+usage "show unknown family" \
+	"show: unknown family 'ipv5' (expected ipv4 or ipv6)" show ipv5
+usage "show two families" \
+	"show: unexpected argument 'ipv6' (expected one family at most: ipv4 or ipv6)" show ipv4 ipv6
+usage "stats unknown family" \
+	"stats: unknown family 'ipv7' (expected ipv4, ipv6 or reset)" stats ipv7
+usage "stats reset unknown family" \
+	"stats reset: unknown family 'ipv9' (expected ipv4 or ipv6)" stats reset ipv9
+usage "stats reset extra" \
+	"stats reset: unexpected argument 'x' (expected one family at most: ipv4 or ipv6)" stats reset ipv4 x
+usage "version extra" "version: unexpected argument 'x'" version x
+
+# --- this host's kernel: no mssclamp family ----------------------------
+
+check "bare command without the module" 1 "" "$notloaded" real
+check "-j without the module" 1 "" "$notloaded" real -j
+check "show without the module" 1 "" "$notloaded" real show ipv6
+check "stats without the module" 1 "" "$notloaded" real stats
+check "stats reset without the module" 1 "" "$notloaded" real stats reset
+check "set without the module" 1 "" "$notloaded" real set ipv4 enable mtu 1500
+check "version without the module" 0 \
+	"mssclampctl: $version
+module: not loaded" "" real version
+check "-j version without the module" 0 \
+	"{\"mssclampctl\": \"$version\", \"module\": null}" "" real -j version
+if [ -n "$version" ] && "$ctl" version | grep -qx "mssclampctl: $version"; then
+	tap_ok "ctl: version is dkms.conf's ($version)"
+else
+	fail "ctl: version is dkms.conf's ($version)"
+fi
+# shellcheck disable=SC2016	# $1 is the inner shell's
+check "write error" 1 "" \
+	"mssclampctl: cannot write the output: No space left on device" \
+	sh -c '"$1" version >/dev/full' sh "$ctl"
+
+check "help" 0 "$("$ctl" --help)" "" real help
+for c in show set stats "stats reset" version; do
+	if grep -q "^  $c " "$tmp/out" || grep -q "^  $c\$" "$tmp/out"; then
+		tap_ok "ctl: help lists $c"
+	else
+		fail "ctl: help lists $c"
+	fi
+done
+
+# --- network namespaces ------------------------------------------------
+
+check "-n missing namespace" 1 "" \
+	"mssclampctl: cannot open network namespace 'no-such-ns-$$': No such file or directory" \
+	real -n "no-such-ns-$$" show
+check "-n missing namespace, version" 1 "" \
+	"mssclampctl: cannot open network namespace 'no-such-ns-$$': No such file or directory" \
+	real -n "no-such-ns-$$" version
+check "-n with a path that is no namespace" 1 "" \
+	"mssclampctl: cannot enter network namespace '/etc/hostname': Invalid argument" \
+	real -n /etc/hostname show
+if [ "$(id -u)" = 0 ] && ip netns add "$netns" 2>/dev/null; then
+	check "-n NAME enters it" 1 "" "$notloaded" real -n "$netns" show
+	check "--netns=NAME enters it" 1 "" "$notloaded" real --netns="$netns" stats
+	check "-n /proc/self/ns/net" 1 "" "$notloaded" real -n /proc/self/ns/net show
+else
+	tap_ok "ctl: -n NAME enters it # SKIP cannot add a network namespace"
+fi
+
+# --- against the stand-in family ---------------------------------------
+
+check "show" 0 \
+	"ipv4: enabled   mtu 1500   overhead 0    mss 1460   pmtu off  hook forward      syn on   synack on   dev any
+ipv6: disabled  mtu 1500   overhead 44   mss 1396   pmtu off  hook postrouting  syn on   synack off  dev any" "" fake
+sent "a config dump for bare mssclampctl" "GET_CONFIG dump"
+if grep -qx 'setsockopt 11=1' "$tmp/log" && grep -qx 'setsockopt 10=1' "$tmp/log"; then
+	tap_ok "ctl: sets NETLINK_EXT_ACK and NETLINK_CAP_ACK"
+else
+	fail "ctl: sets NETLINK_EXT_ACK and NETLINK_CAP_ACK"
+fi
+
+v4='{"enabled": true, "mtu": 1500, "overhead": 0, "mss": 1460, "pmtu": false, "hook": "forward", "syn": true, "synack": true, "dev": []}'
+v6='{"enabled": false, "mtu": 1500, "overhead": 44, "mss": 1396, "pmtu": false, "hook": "postrouting", "syn": true, "synack": false, "dev": []}'
+check "-j show" 0 "{\"ipv4\": $v4, \"ipv6\": $v6}" "" fake -j show
+check "-j show ipv6" 0 "{\"ipv6\": $v6}" "" fake -j show ipv6
+sent "a config request for show ipv6" "GET_CONFIG ack family=6"
+check "show dev list" 0 \
+	"ipv4: enabled   mtu 1500   overhead 0    mss 1460   pmtu off  hook forward      syn on   synack on   dev eth0,wan0" \
+	"" fake FAKEGENL_DEVS=eth0,wan0 show ipv4
+check "-j show escapes names" 0 \
+	'{"ipv4": {"enabled": true, "mtu": 1500, "overhead": 0, "mss": 1460, "pmtu": false, "hook": "forward", "syn": true, "synack": true, "dev": ["eth0", "a\"b\\c\u0001", "é", "\ufffd"]}}' \
+	"" fake FAKEGENL_DEVS=$'eth0,a"b\\c\x01,\xc3\xa9,\xff' -j show ipv4
+if python3 -c 'import json, sys; json.load(sys.stdin)' <"$tmp/out" 2>/dev/null; then
+	tap_ok "ctl: -j show is valid JSON"
+else
+	fail "ctl: -j show is valid JSON"
+fi
+
+check "stats" 0 \
+	"                ipv4        ipv6
+syn             1002  5000000002
+synack          1003  5000000003
+clamped_syn     1004  5000000004
+clamped_synack  1005  5000000005
+unchanged       1006  5000000006
+no_mss          1007  5000000007
+malformed       1008  5000000008
+fragments       1009  5000000009
+errors          1010  5000000010" "" fake stats
+sent "a stats dump" "GET_STATS dump"
+s4='{"syn": 1002, "synack": 1003, "clamped_syn": 1004, "clamped_synack": 1005, "unchanged": 1006, "no_mss": 1007, "malformed": 1008, "fragments": 1009, "errors": 1010}'
+s6='{"syn": 5000000002, "synack": 5000000003, "clamped_syn": 5000000004, "clamped_synack": 5000000005, "unchanged": 5000000006, "no_mss": 5000000007, "malformed": 5000000008, "fragments": 5000000009, "errors": 5000000010}'
+check "-j stats" 0 "{\"ipv4\": $s4, \"ipv6\": $s6}" "" fake -j stats
+check "-j stats ipv4" 0 "{\"ipv4\": $s4}" "" fake -j stats ipv4
+sent "a stats request for stats ipv4" "GET_STATS ack family=4"
+check "dump restarted when interrupted" 0 "{\"ipv4\": $s4, \"ipv6\": $s6}" "" \
+	fake FAKEGENL_INTR=1 -j stats
+sent "the dump again after NLM_F_DUMP_INTR" "GET_STATS dump
+GET_STATS dump"
+
+check "set everything" 0 "" "" fake set ipv4 enable mtu 1400 overhead 8 \
+	pmtu on hook postrouting syn off synack on dev eth0,wan0
+sent "every setting" \
+	"SET_CONFIG ack family=4 enabled=1 mtu=1400 overhead=8 pmtu=1 hook=1 syn=0 synack=1 dev=[eth0,wan0]"
+check "set only what is named" 0 "" "" fake set ipv6 disable
+sent "only what is named" "SET_CONFIG ack family=6 enabled=0"
+check "set dev any" 0 "" "" fake set ipv6 dev any
+sent "an empty dev nest for any" "SET_CONFIG ack family=6 dev=[]"
+check "set mtu out of range is the kernel's to refuse" 0 "" "" \
+	fake set ipv6 mtu 70000
+sent "mtu 70000 unchecked" "SET_CONFIG ack family=6 mtu=70000"
+check "stats reset" 0 "" "" fake stats reset
+sent "reset of both" "RESET_STATS ack"
+check "stats reset ipv6" 0 "" "" fake stats reset ipv6
+sent "reset of one" "RESET_STATS ack family=6"
+
+check "extack printed verbatim" 1 "" \
+	"mssclampctl: mtu 1279 is below the IPv6 minimum of 1280" \
+	fake FAKEGENL_ERRNO=22 \
+	"FAKEGENL_EXTACK=mtu 1279 is below the IPv6 minimum of 1280" \
+	set ipv6 mtu 1279
+check "EPERM on set" 1 "" \
+	"mssclampctl: set: Operation not permitted (needs CAP_NET_ADMIN in the namespace)" \
+	fake FAKEGENL_ERRNO=1 set ipv4 enable
+check "EPERM on stats reset" 1 "" \
+	"mssclampctl: stats reset: Operation not permitted (needs CAP_NET_ADMIN in the namespace)" \
+	fake FAKEGENL_ERRNO=1 stats reset
+check "offending attribute without a message" 1 "" \
+	"mssclampctl: set: Numerical result out of range (attribute mtu)" \
+	fake FAKEGENL_ERRNO=34 FAKEGENL_EXTACK_ATTR=4 set ipv6 enable mtu 1279
+check "family absent" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 -j show
+check "malformed reply" 1 "" \
+	"mssclampctl: show: unexpected reply from the kernel: Bad message" \
+	fake FAKEGENL_BAD=1 show
+
+exit $status

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fakegenl.so: a stand-in for the kernel side of the mssclamp family, for
+ * testing mssclampctl on a host without the module. LD_PRELOADed, it
+ * replaces libmnl's socket calls: requests never reach the kernel, answers
+ * are built here the way the kernel frames them (reply, then ack or
+ * NLMSG_DONE; NLMSG_ERROR with capped request and extack TLVs).
+ *
+ * It knows the framing, not the module's rules: whatever it must refuse is
+ * told by the test through the environment.
+ *
+ *   FAKEGENL_LOG=FILE       append one line per request (and socket option)
+ *   FAKEGENL_ABSENT=1       no mssclamp family (CTRL_CMD_GETFAMILY: ENOENT)
+ *   FAKEGENL_ERRNO=N        refuse SET_CONFIG and RESET_STATS with -N ...
+ *   FAKEGENL_EXTACK=TEXT    ... and this extack message ...
+ *   FAKEGENL_EXTACK_ATTR=T  ... and NLMSGERR_ATTR_OFFS at attribute T
+ *   FAKEGENL_DEVS=A,B       the IPv4 scope list in GET_CONFIG replies
+ *   FAKEGENL_INTR=1         mark the first dump NLM_F_DUMP_INTR
+ *   FAKEGENL_BAD=1          leave MSSCLAMP_A_MTU out of GET_CONFIG replies
+ *
+ * Not part of the tool and never installed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <libmnl/libmnl.h>
+
+#include "uapi/mssclamp.h"
+
+#define FAKE_FAMILY_ID	0x42
+#define FAKE_PORTID	4242
+#define QUEUE_LEN	8
+#define DGRAM_SIZE	8192
+
+/* The one socket; its address is all the caller ever sees. */
+static struct {
+	int ext_ack;
+	int cap_ack;
+	int dumps;
+	struct {
+		size_t len;
+		char buf[DGRAM_SIZE];
+	} queue[QUEUE_LEN];
+	int head, tail;
+} sk;
+
+static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logf_(const char *fmt, ...)
+{
+	const char *path = getenv("FAKEGENL_LOG");
+	va_list ap;
+	FILE *f;
+
+	if (!path)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+static int env_int(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? atoi(v) : 0;
+}
+
+/* A new datagram in the receive queue. */
+static char *dgram(void)
+{
+	char *buf;
+
+	if ((sk.tail + 1) % QUEUE_LEN == sk.head)
+		abort();
+	buf = sk.queue[sk.tail].buf;
+	memset(buf, 0, DGRAM_SIZE);
+	sk.queue[sk.tail].len = 0;
+	return buf;
+}
+
+static void dgram_done(size_t len)
+{
+	sk.queue[sk.tail].len = len;
+	sk.tail = (sk.tail + 1) % QUEUE_LEN;
+}
+
+static struct nlmsghdr *put_msg(char *at, const struct nlmsghdr *req,
+				uint16_t type, uint16_t flags, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(at);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = req->nlmsg_seq;
+	nlh->nlmsg_pid = FAKE_PORTID;
+	if (type >= NLMSG_MIN_TYPE) {
+		genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+		genl->cmd = cmd;
+		genl->version = 1;
+	}
+	return nlh;
+}
+
+/* The ack or error for @req, as netlink_ack() frames it. */
+static void ack(const struct nlmsghdr *req, int error, const char *msg,
+		int offs_attr)
+{
+	char *buf = dgram();
+	struct nlmsghdr *nlh = put_msg(buf, req, NLMSG_ERROR, 0, 0);
+	struct nlmsgerr *err;
+	size_t echo = sk.cap_ack || !error ? sizeof(*req) : req->nlmsg_len;
+
+	/* Acks are always capped; errors only with NETLINK_CAP_ACK. */
+	if (echo == sizeof(*req))
+		nlh->nlmsg_flags |= NLM_F_CAPPED;
+	err = mnl_nlmsg_put_extra_header(nlh, sizeof(int) + echo);
+	err->error = -error;
+	memcpy(&err->msg, req, echo);
+	if (error && sk.ext_ack && (msg || offs_attr)) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		if (msg)
+			mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+		if (offs_attr) {
+			const struct nlattr *a;
+
+			mnl_attr_for_each(a, req, GENL_HDRLEN)
+				if (mnl_attr_get_type(a) == offs_attr)
+					mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS,
+						(uint32_t)((const char *)a -
+							   (const char *)req));
+		}
+	}
+	dgram_done(nlh->nlmsg_len);
+}
+
+static void put_config(struct nlmsghdr *nlh, uint8_t family)
+{
+	int v4 = family == MSSCLAMP_FAMILY_IPV4;
+	uint32_t overhead = v4 ? 0 : 44;
+	const char *devs = v4 ? getenv("FAKEGENL_DEVS") : NULL;
+	struct nlattr *nest;
+
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, family);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_ENABLED, v4);
+	if (!env_int("FAKEGENL_BAD"))
+		mnl_attr_put_u32(nlh, MSSCLAMP_A_MTU, 1500);
+	mnl_attr_put_u32(nlh, MSSCLAMP_A_OVERHEAD, overhead);
+	mnl_attr_put_u32(nlh, MSSCLAMP_A_MSS,
+			 1500 - (v4 ? 20 : 40) - 20 - overhead);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_PMTU, 0);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_HOOK, v4 ? MSSCLAMP_HOOK_FORWARD :
+			MSSCLAMP_HOOK_POSTROUTING);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_SYN, 1);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_SYNACK, v4);
+	nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_DEVS);
+	while (devs && *devs) {
+		size_t len = strcspn(devs, ",");
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)len, devs);
+		mnl_attr_put_strz(nlh, MSSCLAMP_DEV_A_NAME, name);
+		devs += len + !!devs[len];
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_stats(struct nlmsghdr *nlh, uint8_t family)
+{
+	struct nlattr *nest;
+	uint64_t base = family == MSSCLAMP_FAMILY_IPV4 ? 1000 : 5000000000ULL;
+	int i;
+
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, family);
+	nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_STATS);
+	for (i = MSSCLAMP_STAT_A_SYN; i <= MSSCLAMP_STAT_A_MAX; i++) {
+		/* The kernel aligns u64 with a pad attribute. */
+		mnl_attr_put(nlh, MSSCLAMP_STAT_A_PAD, 0, NULL);
+		mnl_attr_put_u64(nlh, i, base + i);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void answer_get(const struct nlmsghdr *req, uint8_t cmd,
+		       const struct nlattr *family)
+{
+	void (*put)(struct nlmsghdr *, uint8_t) =
+		cmd == MSSCLAMP_CMD_GET_CONFIG ? put_config : put_stats;
+	uint16_t intr = 0;
+	struct nlmsghdr *nlh;
+	char *buf;
+	int len;
+
+	if ((req->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP) {
+		uint8_t f = family ? mnl_attr_get_u8(family) : 0;
+
+		if (f != MSSCLAMP_FAMILY_IPV4 && f != MSSCLAMP_FAMILY_IPV6) {
+			ack(req, EINVAL, "family must be 4 or 6", 0);
+			return;
+		}
+		buf = dgram();
+		nlh = put_msg(buf, req, FAKE_FAMILY_ID, 0, cmd);
+		put(nlh, f);
+		dgram_done(nlh->nlmsg_len);
+		if (req->nlmsg_flags & NLM_F_ACK)
+			ack(req, 0, NULL, 0);
+		return;
+	}
+
+	if (sk.dumps++ == 0 && env_int("FAKEGENL_INTR"))
+		intr = NLM_F_DUMP_INTR;
+	/* Both families and NLMSG_DONE in one datagram, as the kernel may. */
+	buf = dgram();
+	nlh = put_msg(buf, req, FAKE_FAMILY_ID, NLM_F_MULTI | intr, cmd);
+	put(nlh, MSSCLAMP_FAMILY_IPV4);
+	len = nlh->nlmsg_len;
+	nlh = put_msg(buf + len, req, FAKE_FAMILY_ID, NLM_F_MULTI | intr, cmd);
+	put(nlh, MSSCLAMP_FAMILY_IPV6);
+	len += nlh->nlmsg_len;
+	nlh = put_msg(buf + len, req, NLMSG_DONE, NLM_F_MULTI | intr, 0);
+	*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
+	len += nlh->nlmsg_len;
+	dgram_done(len);
+}
+
+static const char *const attr_names[MSSCLAMP_A_MAX + 1] = {
+	[MSSCLAMP_A_FAMILY] = "family",
+	[MSSCLAMP_A_ENABLED] = "enabled",
+	[MSSCLAMP_A_MTU] = "mtu",
+	[MSSCLAMP_A_OVERHEAD] = "overhead",
+	[MSSCLAMP_A_MSS] = "mss",
+	[MSSCLAMP_A_PMTU] = "pmtu",
+	[MSSCLAMP_A_HOOK] = "hook",
+	[MSSCLAMP_A_SYN] = "syn",
+	[MSSCLAMP_A_SYNACK] = "synack",
+};
+
+static const char *attr_name(uint16_t type)
+{
+	return type <= MSSCLAMP_A_MAX && attr_names[type] ?
+	       attr_names[type] : "unknown";
+}
+
+static void log_request(const struct nlmsghdr *req, const char *name)
+{
+	const struct nlattr *a, *d;
+	char line[1024];
+	size_t n;
+
+	n = snprintf(line, sizeof(line), "%s%s%s", name,
+		     req->nlmsg_flags & NLM_F_ACK ? " ack" : "",
+		     (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP ?
+		     " dump" : "");
+	mnl_attr_for_each(a, req, GENL_HDRLEN) {
+		uint16_t t = mnl_attr_get_type(a);
+
+		if (n >= sizeof(line))
+			break;
+		if (t == MSSCLAMP_A_DEVS) {
+			n += snprintf(line + n, sizeof(line) - n, " dev=[");
+			mnl_attr_for_each_nested(d, a)
+				if (n < sizeof(line))
+					n += snprintf(line + n,
+						      sizeof(line) - n,
+						      "%s%s", line[n - 1] == '[' ?
+						      "" : ",",
+						      mnl_attr_get_str(d));
+			if (n < sizeof(line))
+				n += snprintf(line + n, sizeof(line) - n, "]");
+		} else if (mnl_attr_get_payload_len(a) == 1) {
+			n += snprintf(line + n, sizeof(line) - n, " %s=%u",
+				      attr_name(t), mnl_attr_get_u8(a));
+		} else if (mnl_attr_get_payload_len(a) == 4) {
+			n += snprintf(line + n, sizeof(line) - n, " %s=%u",
+				      attr_name(t), mnl_attr_get_u32(a));
+		} else {
+			n += snprintf(line + n, sizeof(line) - n, " %s=?",
+				      attr_name(t));
+		}
+	}
+	logf_("%s\n", line);
+}
+
+static void answer(const struct nlmsghdr *req)
+{
+	static const char *const names[] = {
+		[MSSCLAMP_CMD_GET_CONFIG] = "GET_CONFIG",
+		[MSSCLAMP_CMD_SET_CONFIG] = "SET_CONFIG",
+		[MSSCLAMP_CMD_GET_STATS] = "GET_STATS",
+		[MSSCLAMP_CMD_RESET_STATS] = "RESET_STATS",
+	};
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+	const struct nlattr *a, *family = NULL;
+	const char *extack = getenv("FAKEGENL_EXTACK");
+	int error = env_int("FAKEGENL_ERRNO");
+
+	if (req->nlmsg_type == GENL_ID_CTRL) {
+		struct nlmsghdr *nlh;
+		char *buf;
+
+		logf_("GETFAMILY%s\n", req->nlmsg_flags & NLM_F_ACK ? " ack" : "");
+		if (env_int("FAKEGENL_ABSENT")) {
+			ack(req, ENOENT, NULL, 0);
+			return;
+		}
+		buf = dgram();
+		nlh = put_msg(buf, req, GENL_ID_CTRL, 0, CTRL_CMD_NEWFAMILY);
+		mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, MSSCLAMP_GENL_NAME);
+		mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY_ID);
+		mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, MSSCLAMP_GENL_VERSION);
+		dgram_done(nlh->nlmsg_len);
+		if (req->nlmsg_flags & NLM_F_ACK)
+			ack(req, 0, NULL, 0);
+		return;
+	}
+	if (req->nlmsg_type != FAKE_FAMILY_ID || genl->cmd == 0 ||
+	    genl->cmd > MSSCLAMP_CMD_MAX) {
+		logf_("BAD type=%u\n", req->nlmsg_type);
+		ack(req, EOPNOTSUPP, NULL, 0);
+		return;
+	}
+	log_request(req, names[genl->cmd]);
+	mnl_attr_for_each(a, req, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == MSSCLAMP_A_FAMILY)
+			family = a;
+
+	switch (genl->cmd) {
+	case MSSCLAMP_CMD_GET_CONFIG:
+	case MSSCLAMP_CMD_GET_STATS:
+		answer_get(req, genl->cmd, family);
+		return;
+	case MSSCLAMP_CMD_SET_CONFIG:
+		if (!family && !error) {
+			ack(req, EINVAL, "missing family", 0);
+			return;
+		}
+		__attribute__((fallthrough));
+	default:
+		if (error)
+			ack(req, error, extack, env_int("FAKEGENL_EXTACK_ATTR"));
+		else if (req->nlmsg_flags & NLM_F_ACK)
+			ack(req, 0, NULL, 0);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* libmnl's socket calls                                                */
+
+struct mnl_socket *mnl_socket_open(int bus)
+{
+	if (bus != NETLINK_GENERIC) {
+		errno = EPROTONOSUPPORT;
+		return NULL;
+	}
+	memset(&sk, 0, sizeof(sk));
+	return (struct mnl_socket *)&sk;
+}
+
+int mnl_socket_bind(struct mnl_socket *nl, unsigned int groups, pid_t pid)
+{
+	(void)nl;
+	(void)groups;
+	(void)pid;
+	return 0;
+}
+
+unsigned int mnl_socket_get_portid(const struct mnl_socket *nl)
+{
+	(void)nl;
+	return FAKE_PORTID;
+}
+
+int mnl_socket_setsockopt(const struct mnl_socket *nl, int type, void *buf,
+			  socklen_t len)
+{
+	int on = len >= sizeof(int) && *(int *)buf;
+
+	(void)nl;
+	if (type == NETLINK_EXT_ACK)
+		sk.ext_ack = on;
+	else if (type == NETLINK_CAP_ACK)
+		sk.cap_ack = on;
+	logf_("setsockopt %d=%d\n", type, on);
+	return 0;
+}
+
+ssize_t mnl_socket_sendto(const struct mnl_socket *nl, const void *req,
+			  size_t siz)
+{
+	const struct nlmsghdr *nlh = req;
+
+	(void)nl;
+	if (siz < sizeof(*nlh) || nlh->nlmsg_len != siz ||
+	    !(nlh->nlmsg_flags & NLM_F_REQUEST) ||
+	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN) {
+		errno = EINVAL;
+		return -1;
+	}
+	answer(nlh);
+	return siz;
+}
+
+ssize_t mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf,
+			    size_t siz)
+{
+	size_t len;
+
+	(void)nl;
+	if (sk.head == sk.tail) {
+		/* The kernel would block here for ever. */
+		logf_("recvfrom on an empty queue\n");
+		errno = EAGAIN;
+		return -1;
+	}
+	len = sk.queue[sk.head].len;
+	if (len > siz)
+		len = siz;
+	memcpy(buf, sk.queue[sk.head].buf, len);
+	sk.head = (sk.head + 1) % QUEUE_LEN;
+	return len;
+}
+
+int mnl_socket_close(struct mnl_socket *nl)
+{
+	(void)nl;
+	return 0;
+}

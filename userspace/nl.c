@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mssclampctl: generic netlink plumbing on libmnl.
+ *
+ * One socket per run, with NETLINK_EXT_ACK (the kernel explains its errors)
+ * and NETLINK_CAP_ACK (acks do not echo the request back). Requests are
+ * answered by reply messages and an ack; dumps end with NLMSG_DONE.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "ctl.h"
+#include "nl.h"
+
+#define NL_SEND_SIZE	8192
+#define NL_RECV_SIZE	32768	/* what the kernel fills a dump skb up to */
+#define NL_DUMP_TRIES	5
+
+struct nl {
+	struct mnl_socket *sock;
+	const char *what;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family_id;
+	int quiet_enoent;
+	char send[NL_SEND_SIZE];
+	char recv[NL_RECV_SIZE];
+};
+
+/* What the control callbacks learnt from NLMSG_ERROR or NLMSG_DONE. */
+struct nl_result {
+	mnl_cb_t data_cb;
+	void *data;
+	int error;			/* positive errno from the kernel */
+	const char *msg;		/* NLMSGERR_ATTR_MSG, in nl->recv */
+	int have_offs;
+	uint32_t offs;			/* NLMSGERR_ATTR_OFFS */
+	int have_miss;
+	uint32_t miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
+	int bad_reply;			/* data_cb refused a message */
+	const char *local;		/* set when we failed, not the kernel */
+};
+
+static const char *const attr_names[MSSCLAMP_A_MAX + 1] = {
+	[MSSCLAMP_A_FAMILY] = "family",
+	[MSSCLAMP_A_ENABLED] = "enabled",
+	[MSSCLAMP_A_MTU] = "mtu",
+	[MSSCLAMP_A_OVERHEAD] = "overhead",
+	[MSSCLAMP_A_MSS] = "mss",
+	[MSSCLAMP_A_PMTU] = "pmtu",
+	[MSSCLAMP_A_HOOK] = "hook",
+	[MSSCLAMP_A_SYN] = "syn",
+	[MSSCLAMP_A_SYNACK] = "synack",
+	[MSSCLAMP_A_DEVS] = "dev",
+	[MSSCLAMP_A_STATS] = "stats",
+};
+
+static const char *attr_name(uint32_t type)
+{
+	type &= NLA_TYPE_MASK;
+	if (type <= MSSCLAMP_A_MAX && attr_names[type])
+		return attr_names[type];
+	return "unknown";
+}
+
+/* ------------------------------------------------------------------ */
+/* Replies and errors                                                   */
+
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct nl_result *res = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			res->msg = mnl_attr_get_str(attr);
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
+			res->offs = mnl_attr_get_u32(attr);
+			res->have_offs = 1;
+		}
+		break;
+	case NLMSGERR_ATTR_MISS_TYPE:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
+			res->miss_type = mnl_attr_get_u32(attr);
+			res->have_miss = 1;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* Parse the extack TLVs that follow an error code at payload offset @off. */
+static void parse_extack(const struct nlmsghdr *nlh, unsigned int off,
+			 struct nl_result *res)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (off > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_parse(nlh, off, extack_attr_cb, res);
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_result *res = data;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	unsigned int off;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (err->error == 0)
+		return MNL_CB_STOP;	/* the ack */
+
+	res->error = err->error < 0 ? -err->error : err->error;
+	/* Without NLM_F_CAPPED the request is echoed before the TLVs. */
+	off = sizeof(*err);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(err->msg);
+	parse_extack(nlh, off, res);
+	errno = res->error;
+	return MNL_CB_ERROR;
+}
+
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_result *res = data;
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(err))
+		return MNL_CB_STOP;
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err == 0)
+		return MNL_CB_STOP;
+	res->error = err < 0 ? -err : err;
+	parse_extack(nlh, sizeof(err), res);
+	errno = res->error;
+	return MNL_CB_ERROR;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static int overrun_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	errno = ENOSPC;
+	return MNL_CB_ERROR;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_result *res = data;
+	int ret;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN) {
+		res->bad_reply = 1;
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!res->data_cb)
+		return MNL_CB_OK;
+	ret = res->data_cb(nlh, res->data);
+	if (ret == MNL_CB_ERROR)
+		res->bad_reply = 1;
+	return ret;
+}
+
+/* Not const: mnl_cb_run2() takes a plain pointer. */
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_NOOP] = noop_cb,
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+	[NLMSG_OVERRUN] = overrun_cb,
+};
+
+static void print_error(const struct nl *nl, const struct nlmsghdr *req,
+			const struct nl_result *res)
+{
+	const char *hint = "";
+
+	if (res->local) {
+		fprintf(stderr, PROG_NAME ": %s: %s: %s\n", nl->what,
+			res->local, strerror(res->error));
+		return;
+	}
+	/* The kernel's own sentence says it best: print it as it is. */
+	if (res->msg && *res->msg) {
+		fprintf(stderr, PROG_NAME ": %s\n", res->msg);
+		return;
+	}
+	if (res->error == EPERM)
+		hint = " (needs CAP_NET_ADMIN in the namespace)";
+	else if (res->error == EOPNOTSUPP)
+		hint = " (is the module older than this tool?)";
+
+	if (res->have_miss) {
+		fprintf(stderr, PROG_NAME ": %s: %s: missing attribute %s%s\n",
+			nl->what, strerror(res->error),
+			attr_name(res->miss_type), hint);
+	} else if (res->have_offs) {
+		/* The offset of the offending attribute in our request. */
+		const struct nlattr *attr;
+		const char *name = "unknown";
+		uint32_t off = MNL_NLMSG_HDRLEN + GENL_HDRLEN;
+
+		mnl_attr_for_each(attr, req, GENL_HDRLEN) {
+			uint32_t end = off + MNL_ALIGN(attr->nla_len);
+
+			if (res->offs >= off && res->offs < end) {
+				name = attr_name(mnl_attr_get_type(attr));
+				break;
+			}
+			off = end;
+		}
+		fprintf(stderr, PROG_NAME ": %s: %s (attribute %s)%s\n",
+			nl->what, strerror(res->error), name, hint);
+	} else {
+		fprintf(stderr, PROG_NAME ": %s: %s%s\n", nl->what,
+			strerror(res->error), hint);
+	}
+}
+
+/* Does @buf hold the message that ends a dump (NLMSG_DONE or an error)? */
+static int ends_dump(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_type == NLMSG_DONE ||
+		    nlh->nlmsg_type == NLMSG_ERROR)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Send @nlh and read its answers. Returns 0, 1 when the dump was
+ * interrupted and has been drained (ask again), or -1 with @res saying why.
+ */
+static int exchange(struct nl *nl, struct nlmsghdr *nlh,
+		    struct nl_result *res)
+{
+	ssize_t len;
+	int ret;
+
+	nlh->nlmsg_seq = ++nl->seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
+		res->local = "cannot send to the kernel";
+		res->error = errno;
+		return -1;
+	}
+	do {
+		len = mnl_socket_recvfrom(nl->sock, nl->recv, sizeof(nl->recv));
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			res->local = "cannot read from the kernel";
+			res->error = errno;
+			return -1;
+		}
+		errno = 0;
+		ret = mnl_cb_run2(nl->recv, len, nl->seq, nl->portid, data_cb,
+				  res, ctl_cbs, MNL_ARRAY_SIZE(ctl_cbs));
+	} while (ret > MNL_CB_STOP);
+
+	if (ret == MNL_CB_STOP)
+		return 0;
+	if (res->error)		/* the kernel said no */
+		return -1;
+
+	/* libmnl flags a dump that changed while it was read with EINTR. */
+	if (errno == EINTR && !res->bad_reply &&
+	    (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP) {
+		while (!ends_dump(nl->recv, len)) {
+			len = mnl_socket_recvfrom(nl->sock, nl->recv,
+						  sizeof(nl->recv));
+			if (len < 0 && errno != EINTR)
+				break;
+			if (len < 0)
+				len = 0;
+		}
+		if (len >= 0)
+			return 1;
+	}
+	res->local = "unexpected reply from the kernel";
+	res->error = errno ? errno : EBADMSG;
+	return -1;
+}
+
+int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	struct nl_result res;
+	int tries = 0;
+	int ret;
+
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	do {
+		memset(&res, 0, sizeof(res));
+		res.data_cb = cb;
+		res.data = data;
+		ret = exchange(nl, nlh, &res);
+	} while (ret == 1 && ++tries < NL_DUMP_TRIES);
+
+	if (ret == 1) {
+		res.local = "the dump kept changing while it was read";
+		res.error = EINTR;
+	}
+	if (ret != 0) {
+		/* Quiet: resolve_family() words "not loaded" itself. */
+		if (!(nl->quiet_enoent && !res.local && res.error == ENOENT))
+			print_error(nl, nlh, &res);
+		return res.error == ENOENT ? -ENOENT : -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                             */
+
+static struct nlmsghdr *genl_request(struct nl *nl, uint16_t type,
+				     uint8_t cmd, uint8_t version,
+				     uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->send);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags)
+{
+	return genl_request(nl, nl->family_id, cmd, MSSCLAMP_GENL_VERSION,
+			    flags);
+}
+
+/* ------------------------------------------------------------------ */
+/* Attributes                                                           */
+
+struct parse_ctx {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int parse_cb(const struct nlattr *attr, void *data)
+{
+	struct parse_ctx *ctx = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	if (type <= ctx->max)
+		ctx->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+int nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
+	     unsigned int max)
+{
+	struct parse_ctx ctx = { .tb = tb, .max = max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (mnl_attr_parse(nlh, GENL_HDRLEN, parse_cb, &ctx) < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+int nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+		    unsigned int max)
+{
+	struct parse_ctx ctx = { .tb = tb, .max = max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (mnl_attr_parse_nested(nest, parse_cb, &ctx) < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+int nl_get_u8(const struct nlattr *attr, uint8_t *val)
+{
+	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+		return -1;
+	*val = mnl_attr_get_u8(attr);
+	return 0;
+}
+
+int nl_get_u32(const struct nlattr *attr, uint32_t *val)
+{
+	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		return -1;
+	*val = mnl_attr_get_u32(attr);
+	return 0;
+}
+
+int nl_get_u64(const struct nlattr *attr, uint64_t *val)
+{
+	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+		return -1;
+	*val = mnl_attr_get_u64(attr);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Socket and family                                                    */
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	uint16_t *id = data;
+
+	if (nl_parse(nlh, tb, CTRL_ATTR_MAX) < 0)
+		return MNL_CB_ERROR;
+	if (!tb[CTRL_ATTR_FAMILY_ID] ||
+	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	*id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	return MNL_CB_OK;
+}
+
+/*
+ * CTRL_CMD_GETFAMILY also asks the kernel to load a module that declares
+ * the family (MODULE_ALIAS_GENL_FAMILY), when the caller may.
+ */
+static int resolve_family(struct nl *nl)
+{
+	const char *what = nl->what;
+	struct nlmsghdr *nlh;
+	uint16_t id = 0;
+	int ret;
+
+	nlh = genl_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, MSSCLAMP_GENL_NAME);
+
+	/* ENOENT has its own message; anything else is reported by nl_talk. */
+	nl->quiet_enoent = 1;
+	ret = nl_talk(nl, nlh, family_cb, &id);
+	nl->quiet_enoent = 0;
+	if (ret == -ENOENT) {
+		fprintf(stderr, PROG_NAME ": the mssclamp module is not loaded (modprobe mssclamp)\n");
+		return -1;
+	}
+	if (ret < 0)
+		return -1;
+	if (!id) {
+		fprintf(stderr, PROG_NAME ": %s: the kernel sent no id for the "
+			MSSCLAMP_GENL_NAME " family\n", what);
+		return -1;
+	}
+	nl->family_id = id;
+	return 0;
+}
+
+struct nl *nl_open(const char *what)
+{
+	struct nl *nl;
+	int one = 1;
+
+	if (netns_enter() < 0)
+		return NULL;
+
+	nl = calloc(1, sizeof(*nl));
+	if (!nl) {
+		fprintf(stderr, PROG_NAME ": %s: %s\n", what, strerror(errno));
+		return NULL;
+	}
+	nl->what = what;
+	nl->seq = (uint32_t)time(NULL);
+
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sock) {
+		fprintf(stderr, PROG_NAME ": %s: cannot open a netlink socket: %s\n",
+			what, strerror(errno));
+		free(nl);
+		return NULL;
+	}
+	/* Best effort: every supported kernel has both. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		fprintf(stderr, PROG_NAME ": %s: cannot bind a netlink socket: %s\n",
+			what, strerror(errno));
+		nl_close(nl);
+		return NULL;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+
+	if (resolve_family(nl) < 0) {
+		nl_close(nl);
+		return NULL;
+	}
+	return nl;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (!nl)
+		return;
+	mnl_socket_close(nl->sock);
+	free(nl);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mssclampctl: talking to the mssclamp generic netlink family over libmnl.
+ *
+ * Every function here that can fail prints its own one-line error on stderr
+ * (naming the command given to nl_open) and returns NULL or -1, so callers
+ * only turn that into exit status 1.
+ */
+#ifndef MSSCLAMPCTL_NL_H
+#define MSSCLAMPCTL_NL_H
+
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+struct nl;
+
+/*
+ * Enter the network namespace chosen with -n, open a generic netlink socket
+ * with extended acks and resolve the mssclamp family. @what names the
+ * command in error messages ("show", "stats reset", ...).
+ */
+struct nl *nl_open(const char *what);
+void nl_close(struct nl *nl);
+
+/* Start a request for @cmd in the socket's send buffer. */
+struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags);
+
+/*
+ * Send @nlh and read until its ack (NLM_F_ACK is added to requests that are
+ * not dumps) or the end of the dump, handing every reply message to @cb.
+ * A dump that the kernel marks inconsistent is restarted a few times; @cb
+ * must cope with seeing the same object again. Returns 0, or a negative
+ * value once the error (with the kernel's extack text, if any) has been
+ * printed: -ENOENT when the kernel answered ENOENT, else -1.
+ */
+int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/*
+ * Index the attributes after the genetlink header of @nlh (or inside
+ * @nest) by type into @tb[0..max]; unknown types are skipped. Returns 0, or
+ * -1 with errno set when the message is malformed.
+ */
+int nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
+	     unsigned int max);
+int nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+		    unsigned int max);
+
+/* Read one attribute; -1 if it is absent or has the wrong length. */
+int nl_get_u8(const struct nlattr *attr, uint8_t *val);
+int nl_get_u32(const struct nlattr *attr, uint32_t *val);
+int nl_get_u64(const struct nlattr *attr, uint64_t *val);
+
+#endif /* MSSCLAMPCTL_NL_H */
