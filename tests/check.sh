@@ -10,16 +10,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 export RESULTS_DIR=$top/build/results
 mkdir -p "$RESULTS_DIR"
-rm -f "$RESULTS_DIR"/*.tap
 
 what=${1:-all}
 status=0
+taps=()	# the suites of this run only: others may run beside it
 
 # suite NAME CMD...: run one suite; its cases land in $RESULTS_DIR/NAME.tap.
 suite() {
 	local name=$1 tap=$RESULTS_DIR/$1.tap rc
 	shift
 	rm -f "$tap"
+	taps+=("$tap")
 	echo "=== $name: $*"
 	TAP_FILE=$tap "$@"
 	rc=$?
@@ -61,8 +62,7 @@ esac
 
 passed=0
 failed=0
-for tap in "$RESULTS_DIR"/*.tap; do
-	[ -e "$tap" ] || continue
+for tap in "${taps[@]}"; do
 	p=$(grep -c '^ok ' "$tap")
 	f=$(grep -c '^not ok ' "$tap")
 	passed=$((passed + p))

@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the mssclamp hook functions on real skbs, and configuration checks.
+ *
+ * Each case builds a packet (IPv4 or IPv6, optional IP options or extension
+ * headers, SYN / SYN-ACK / ACK / SYN+RST), in a given checksum state and
+ * skb shape (linear, paged, cloned), runs it through mssclamp_hook_v4/_v6
+ * with a family state of its own, and checks the verdict, the bytes, the
+ * checksum and the counters.
+ */
+#include <kunit/test.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "clamp.h"
+#include "mssclamp.h"
+
+#define JUMBO_MSS	8960
+
+enum pkt_shape {
+	SHAPE_LINEAR,
+	SHAPE_PAGED,		/* TCP options in a page fragment */
+	SHAPE_CLONED,		/* a clone shares the data */
+};
+
+struct hook_case {
+	const char *name;
+	bool v6;
+	u8 flags;		/* TCP flags */
+	u8 ip_opts;		/* IPv4 option bytes (NOPs), multiple of 4 */
+	bool hbh;		/* IPv6: a hop-by-hop header before TCP */
+	bool frag;		/* IPv6 fragment header; offset below */
+	u16 frag_off;		/* in 8-byte units */
+	u8 csum;		/* CHECKSUM_NONE / _UNNECESSARY / _COMPLETE / _PARTIAL */
+	enum pkt_shape shape;
+	u16 mss;		/* in the packet; 0: no MSS option */
+	bool syn_off, synack_off;
+	/* expected */
+	u16 want_mss;
+	int want_counter;	/* offsetof in struct mssclamp_stats, or -1 */
+	int want_kind;		/* offsetof of syn/synack counter, or -1 */
+};
+
+#define CNT(f)	offsetof(struct mssclamp_stats, f)
+
+static const struct hook_case hook_cases[] = {
+	{ "v4 SYN clamped", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
+	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460, CNT(clamped_syn), CNT(syn) },
+	{ "v4 SYN-ACK clamped", false, TCPHDR_SYN | TCPHDR_ACK, 0, 0, 0, 0,
+	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
+	  CNT(clamped_synack), CNT(synack) },
+	{ "v4 SYN below ceiling unchanged", false, TCPHDR_SYN, 0, 0, 0, 0,
+	  CHECKSUM_NONE, SHAPE_LINEAR, 1400, 0, 0, 1400, CNT(unchanged),
+	  CNT(syn) },
+	{ "v4 SYN without MSS", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
+	  SHAPE_LINEAR, 0, 0, 0, 0, CNT(no_mss), CNT(syn) },
+	{ "v4 ACK ignored", false, TCPHDR_ACK, 0, 0, 0, 0, CHECKSUM_NONE,
+	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, JUMBO_MSS, -1, -1 },
+	{ "v4 SYN+RST ignored", false, TCPHDR_SYN | TCPHDR_RST, 0, 0, 0, 0,
+	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, JUMBO_MSS, -1, -1 },
+	{ "v4 SYN with syn off ignored", false, TCPHDR_SYN, 0, 0, 0, 0,
+	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, true, 0, JUMBO_MSS, -1, -1 },
+	{ "v4 SYN-ACK with synack off ignored", false,
+	  TCPHDR_SYN | TCPHDR_ACK, 0, 0, 0, 0, CHECKSUM_NONE, SHAPE_LINEAR,
+	  JUMBO_MSS, 0, true, JUMBO_MSS, -1, -1 },
+	{ "v4 SYN with IP options", false, TCPHDR_SYN, 8, 0, 0, 0,
+	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
+	  CNT(clamped_syn), CNT(syn) },
+	{ "v4 SYN CHECKSUM_UNNECESSARY", false, TCPHDR_SYN, 0, 0, 0, 0,
+	  CHECKSUM_UNNECESSARY, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
+	  CNT(clamped_syn), CNT(syn) },
+	{ "v4 SYN CHECKSUM_COMPLETE", false, TCPHDR_SYN, 0, 0, 0, 0,
+	  CHECKSUM_COMPLETE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
+	  CNT(clamped_syn), CNT(syn) },
+	{ "v4 SYN CHECKSUM_PARTIAL", false, TCPHDR_SYN, 0, 0, 0, 0,
+	  CHECKSUM_PARTIAL, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
+	  CNT(clamped_syn), CNT(syn) },
+	{ "v4 SYN paged", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
+	  SHAPE_PAGED, JUMBO_MSS, 0, 0, 1460, CNT(clamped_syn), CNT(syn) },
+	{ "v4 SYN cloned", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
+	  SHAPE_CLONED, JUMBO_MSS, 0, 0, 1460, CNT(clamped_syn), CNT(syn) },
+	{ "v6 SYN clamped", true, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
+	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396, CNT(clamped_syn), CNT(syn) },
+	{ "v6 SYN-ACK clamped", true, TCPHDR_SYN | TCPHDR_ACK, 0, 0, 0, 0,
+	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
+	  CNT(clamped_synack), CNT(synack) },
+	{ "v6 ACK ignored", true, TCPHDR_ACK, 0, 0, 0, 0, CHECKSUM_NONE,
+	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, JUMBO_MSS, -1, -1 },
+	{ "v6 SYN after hop-by-hop header", true, TCPHDR_SYN, 0, true, 0, 0,
+	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
+	  CNT(clamped_syn), CNT(syn) },
+	{ "v6 first fragment clamped", true, TCPHDR_SYN, 0, 0, true, 0,
+	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
+	  CNT(clamped_syn), CNT(syn) },
+	{ "v6 non-first fragment skipped", true, TCPHDR_SYN, 0, 0, true, 8,
+	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, JUMBO_MSS,
+	  CNT(fragments), -1 },
+	{ "v6 SYN CHECKSUM_COMPLETE", true, TCPHDR_SYN, 0, 0, 0, 0,
+	  CHECKSUM_COMPLETE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
+	  CNT(clamped_syn), CNT(syn) },
+	{ "v6 SYN CHECKSUM_PARTIAL", true, TCPHDR_SYN, 0, 0, 0, 0,
+	  CHECKSUM_PARTIAL, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
+	  CNT(clamped_syn), CNT(syn) },
+	{ "v6 SYN paged", true, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
+	  SHAPE_PAGED, JUMBO_MSS, 0, 0, 1396, CNT(clamped_syn), CNT(syn) },
+	{ "v6 SYN cloned", true, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_UNNECESSARY,
+	  SHAPE_CLONED, JUMBO_MSS, 0, 0, 1396, CNT(clamped_syn), CNT(syn) },
+};
+
+static void hook_case_desc(const struct hook_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(hook, hook_cases, hook_case_desc);
+
+/* Linux's SYN options: MSS, SACK-permitted, timestamps, NOP, window scale. */
+static size_t put_tcp_opts(u8 *p, u16 mss)
+{
+	static const u8 rest[] = { 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0,
+				   1, 3, 3, 7 };
+	size_t n = 0;
+
+	if (mss) {
+		p[0] = TCPOPT_MSS;
+		p[1] = TCPOLEN_MSS;
+		put_unaligned_be16(mss, p + 2);
+		n = 4;
+	} else {
+		memset(p, TCPOPT_NOP, 4);
+		n = 4;
+	}
+	memcpy(p + n, rest, sizeof(rest));
+	return n + sizeof(rest);	/* 20 bytes */
+}
+
+#define TCP_OPTLEN	20
+#define PAYLOAD		0
+
+/* The TCP checksum over the segment as it is now, pseudo header included. */
+static __sum16 tcp_csum(const struct hook_case *c, struct sk_buff *skb,
+			unsigned int thoff)
+{
+	unsigned int len = skb->len - thoff;
+	__wsum sum = skb_checksum(skb, thoff, len, 0);
+
+	if (c->v6) {
+		const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+
+		return csum_ipv6_magic(&ip6->saddr, &ip6->daddr, len,
+				       IPPROTO_TCP, sum);
+	}
+	return csum_tcpudp_magic(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr, len,
+				 IPPROTO_TCP, sum);
+}
+
+/*
+ * Build the packet of @c: network header at skb->data. Returns the skb and
+ * the TCP header's offset.
+ */
+static struct sk_buff *build_pkt(struct kunit *test, const struct hook_case *c,
+				 unsigned int *thoff_out)
+{
+	u8 hdr[40 + 8 + 8 + 20 + TCP_OPTLEN] = {};
+	unsigned int nhlen, thoff, tlen, len;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	u8 *p = hdr;
+
+	if (c->v6) {
+		struct ipv6hdr *ip6 = (struct ipv6hdr *)p;
+		u8 *nh = &ip6->nexthdr;
+
+		ip6->version = 6;
+		ip6->hop_limit = 64;
+		ip6->saddr.s6_addr[0] = 0x20;
+		ip6->saddr.s6_addr[1] = 0x01;
+		ip6->saddr.s6_addr[2] = 0x0d;
+		ip6->saddr.s6_addr[3] = 0xb8;
+		ip6->saddr.s6_addr[15] = 2;
+		ip6->daddr = ip6->saddr;
+		ip6->daddr.s6_addr[5] = 2;
+		nhlen = sizeof(*ip6);
+		if (c->hbh) {
+			*nh = NEXTHDR_HOP;
+			nh = p + nhlen;		/* next header byte */
+			p[nhlen + 1] = 0;	/* 8 bytes */
+			p[nhlen + 2] = 1;	/* PadN, 4 bytes of padding */
+			p[nhlen + 3] = 4;
+			nhlen += 8;
+		}
+		if (c->frag) {
+			*nh = NEXTHDR_FRAGMENT;
+			nh = p + nhlen;
+			put_unaligned_be16(c->frag_off << 3 | 1, p + nhlen + 2);
+			nhlen += 8;
+		}
+		*nh = IPPROTO_TCP;
+	} else {
+		struct iphdr *iph = (struct iphdr *)p;
+
+		nhlen = sizeof(*iph) + c->ip_opts;
+		memset(p + sizeof(*iph), IPOPT_NOP, c->ip_opts);
+		iph->version = 4;
+		iph->ihl = nhlen / 4;
+		iph->ttl = 64;
+		iph->protocol = IPPROTO_TCP;
+		iph->frag_off = htons(IP_DF);
+		iph->saddr = htonl(0xc0000202);	/* 192.0.2.2 */
+		iph->daddr = htonl(0xc6336402);	/* 198.51.100.2 */
+	}
+	thoff = nhlen;
+	th = (struct tcphdr *)(p + thoff);
+	th->source = htons(40000);
+	th->dest = htons(80);
+	th->seq = htonl(1);
+	th->doff = (sizeof(*th) + TCP_OPTLEN) / 4;
+	th->window = htons(64240);
+	((u8 *)th)[13] = c->flags;
+	put_tcp_opts((u8 *)(th + 1), c->mss);
+	tlen = sizeof(*th) + TCP_OPTLEN + PAYLOAD;
+	len = thoff + tlen;
+	if (c->v6)
+		put_unaligned_be16(len - sizeof(struct ipv6hdr), p + 4);
+	else
+		put_unaligned_be16(len, p + 2);
+
+	skb = alloc_skb(LL_MAX_HEADER + len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, LL_MAX_HEADER);
+	if (c->shape == SHAPE_PAGED) {
+		/* Linear: IP + the first 14 TCP bytes; the rest in a page. */
+		unsigned int head = thoff + 14;
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		skb_put_data(skb, hdr, head);
+		memcpy(page_address(page), hdr + head, len - head);
+		skb_fill_page_desc(skb, 0, page, 0, len - head);
+		skb->len += len - head;
+		skb->data_len += len - head;
+		skb->truesize += PAGE_SIZE;
+	} else {
+		skb_put_data(skb, hdr, len);
+	}
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, thoff);
+	skb->protocol = htons(c->v6 ? ETH_P_IPV6 : ETH_P_IP);
+	if (!c->v6)
+		ip_send_check(ip_hdr(skb));
+
+	/* A correct checksum first, then the state of the case. */
+	th = tcp_hdr(skb);
+	if (skb_headlen(skb) >= thoff + sizeof(*th)) {
+		th->check = 0;
+		th->check = tcp_csum(c, skb, thoff);
+	} else {
+		__sum16 zero = 0, sum;
+
+		skb_store_bits(skb, thoff + 16, &zero, 2);
+		sum = tcp_csum(c, skb, thoff);
+		skb_store_bits(skb, thoff + 16, &sum, 2);
+	}
+	skb->ip_summed = c->csum;
+	if (c->csum == CHECKSUM_COMPLETE) {
+		skb->csum = skb_checksum(skb, 0, skb->len, 0);
+	} else if (c->csum == CHECKSUM_PARTIAL) {
+		__sum16 pseudo;
+
+		if (c->v6)
+			pseudo = ~csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+						  &ipv6_hdr(skb)->daddr, tlen,
+						  IPPROTO_TCP, 0);
+		else
+			pseudo = ~csum_tcpudp_magic(ip_hdr(skb)->saddr,
+						    ip_hdr(skb)->daddr, tlen,
+						    IPPROTO_TCP, 0);
+		th->check = pseudo;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+	}
+	*thoff_out = thoff;
+	return skb;
+}
+
+struct test_af {
+	struct mssclamp_af af;
+	struct mssclamp_cfg *cfg;
+};
+
+static void test_af_init(struct kunit *test, struct test_af *t, bool v6)
+{
+	u8 family = v6 ? MSSCLAMP_FAMILY_IPV6 : MSSCLAMP_FAMILY_IPV4;
+
+	memset(t, 0, sizeof(*t));
+	t->af.family = family;
+	t->af.registered = -1;
+	t->af.stats = alloc_percpu(struct mssclamp_stats);
+	KUNIT_ASSERT_NOT_NULL(test, t->af.stats);
+	t->cfg = kunit_kzalloc(test, sizeof(*t->cfg), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t->cfg);
+	t->cfg->enabled = true;
+	t->cfg->mtu = 1500;
+	t->cfg->overhead = v6 ? 44 : 0;
+	t->cfg->syn = true;
+	t->cfg->synack = true;
+	KUNIT_ASSERT_EQ(test, 0, mssclamp_cfg_check(family, t->cfg, NULL,
+						    NULL));
+	RCU_INIT_POINTER(t->af.cfg, t->cfg);
+}
+
+static void test_af_fini(struct test_af *t)
+{
+	free_percpu(t->af.stats);
+}
+
+static unsigned int run_hook(struct test_af *t, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	rcu_read_lock();
+	if (t->af.family == MSSCLAMP_FAMILY_IPV6)
+		verdict = mssclamp_hook_v6(&t->af, skb, state);
+	else
+		verdict = mssclamp_hook_v4(&t->af, skb, state);
+	rcu_read_unlock();
+	return verdict;
+}
+
+static u64 counter(const struct mssclamp_stats *s, int off)
+{
+	return *(const u64 *)((const u8 *)s + off);
+}
+
+static void expect_counters(struct kunit *test, struct test_af *t,
+			    int kind, int outcome)
+{
+	struct mssclamp_stats s;
+	int off;
+
+	mssclamp_stats_fold(&t->af, &s);
+	for (off = 0; off < sizeof(s); off += sizeof(u64)) {
+		u64 want = off == kind || off == outcome ? 1 : 0;
+
+		KUNIT_EXPECT_EQ_MSG(test, counter(&s, off), want,
+				    "counter at offset %d", off);
+	}
+}
+
+static u16 mss_in(struct kunit *test, struct sk_buff *skb, unsigned int thoff)
+{
+	u8 opt[4];
+
+	KUNIT_EXPECT_EQ(test, skb_copy_bits(skb, thoff + 20, opt, 4), 0);
+	if (opt[0] != TCPOPT_MSS)
+		return 0;
+	return get_unaligned_be16(opt + 2);
+}
+
+static void mssclamp_hook_test(struct kunit *test)
+{
+	const struct hook_case *c = test->param_value;
+	struct nf_hook_state state = {};
+	struct sk_buff *skb, *clone = NULL;
+	struct test_af t;
+	unsigned int thoff;
+	u8 before[128];
+
+	test_af_init(test, &t, c->v6);
+	t.cfg->syn = !c->syn_off;
+	t.cfg->synack = !c->synack_off;
+
+	skb = build_pkt(test, c, &thoff);
+	KUNIT_ASSERT_LE(test, skb->len, sizeof(before));
+	KUNIT_ASSERT_EQ(test, 0, skb_copy_bits(skb, 0, before, skb->len));
+	if (c->shape == SHAPE_CLONED) {
+		clone = skb_clone(skb, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, clone);
+	}
+
+	KUNIT_EXPECT_EQ(test, run_hook(&t, skb, &state), NF_ACCEPT);
+	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), c->mss ? c->want_mss : 0);
+	expect_counters(test, &t, c->want_kind, c->want_counter);
+
+	if (c->csum == CHECKSUM_PARTIAL) {
+		/* The pseudo-header sum stays: the device sums the rest. */
+		KUNIT_EXPECT_EQ(test, 0, memcmp(before + thoff + 16,
+						 skb->data + thoff + 16, 2));
+	} else {
+		KUNIT_EXPECT_EQ_MSG(test, tcp_csum(c, skb, thoff), 0,
+				    "TCP checksum invalid after the hook");
+	}
+	if (c->csum == CHECKSUM_COMPLETE)
+		KUNIT_EXPECT_EQ(test, csum_fold(skb->csum),
+				csum_fold(skb_checksum(skb, 0, skb->len, 0)));
+
+	if (clone) {
+		u8 seen[128];
+
+		KUNIT_ASSERT_EQ(test, 0,
+				skb_copy_bits(clone, 0, seen, clone->len));
+		KUNIT_EXPECT_EQ_MSG(test, 0, memcmp(before, seen, clone->len),
+				    "the clone saw the rewrite");
+		kfree_skb(clone);
+	}
+	kfree_skb(skb);
+	test_af_fini(&t);
+}
+
+/* Interface scope: clamped when the input or the output device is listed. */
+static void mssclamp_hook_dev_test(struct kunit *test)
+{
+	const struct hook_case c = { .flags = TCPHDR_SYN, .mss = JUMBO_MSS,
+				     .csum = CHECKSUM_NONE };
+	struct net_device *wan, *lan;
+	struct nf_hook_state state = {};
+	struct sk_buff *skb;
+	struct test_af t;
+	unsigned int thoff;
+
+	wan = kunit_kzalloc(test, sizeof(*wan), GFP_KERNEL);
+	lan = kunit_kzalloc(test, sizeof(*lan), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, wan);
+	KUNIT_ASSERT_NOT_NULL(test, lan);
+	wan->ifindex = 7;
+	lan->ifindex = 3;
+
+	test_af_init(test, &t, false);
+	t.cfg->ndevs = 1;
+	t.cfg->ifindex[0] = 7;
+
+	/* Out through wan: clamped. */
+	state.in = lan;
+	state.out = wan;
+	skb = build_pkt(test, &c, &thoff);
+	run_hook(&t, skb, &state);
+	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), 1460);
+	kfree_skb(skb);
+
+	/* In on wan: clamped. */
+	state.in = wan;
+	state.out = lan;
+	skb = build_pkt(test, &c, &thoff);
+	run_hook(&t, skb, &state);
+	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), 1460);
+	kfree_skb(skb);
+
+	/* Neither: untouched and not counted. */
+	state.in = lan;
+	state.out = lan;
+	skb = build_pkt(test, &c, &thoff);
+	run_hook(&t, skb, &state);
+	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), JUMBO_MSS);
+	kfree_skb(skb);
+
+	/* A listed name without a device (ifindex 0) matches nothing. */
+	t.cfg->ifindex[0] = 0;
+	state.in = NULL;
+	state.out = lan;
+	lan->ifindex = 0;
+	skb = build_pkt(test, &c, &thoff);
+	run_hook(&t, skb, &state);
+	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), JUMBO_MSS);
+	kfree_skb(skb);
+
+	{
+		struct mssclamp_stats s;
+
+		mssclamp_stats_fold(&t.af, &s);
+		KUNIT_EXPECT_EQ(test, s.syn, 2);
+		KUNIT_EXPECT_EQ(test, s.clamped_syn, 2);
+	}
+	test_af_fini(&t);
+}
+
+/* Malformed headers are forwarded untouched and counted. */
+static void mssclamp_hook_malformed_test(struct kunit *test)
+{
+	const struct hook_case c = { .flags = TCPHDR_SYN, .mss = JUMBO_MSS,
+				     .csum = CHECKSUM_NONE };
+	static const struct { const char *what; int off; u8 val; } bad[] = {
+		{ "data offset 4", 12, 4 << 4 },
+		{ "data offset past the packet", 12, 15 << 4 },
+		{ "option length 0", 21, 0 },
+		{ "option length 1", 21, 1 },
+		{ "MSS length 5", 21, 5 },
+	};
+	struct nf_hook_state state = {};
+	unsigned int thoff, i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct mssclamp_stats s;
+		struct sk_buff *skb;
+		struct test_af t;
+		u8 before[128];
+
+		test_af_init(test, &t, false);
+		skb = build_pkt(test, &c, &thoff);
+		skb->data[thoff + bad[i].off] = bad[i].val;
+		memcpy(before, skb->data, skb->len);
+		KUNIT_EXPECT_EQ(test, run_hook(&t, skb, &state), NF_ACCEPT);
+		KUNIT_EXPECT_EQ_MSG(test, 0, memcmp(before, skb->data, skb->len),
+				    "%s: packet changed", bad[i].what);
+		mssclamp_stats_fold(&t.af, &s);
+		KUNIT_EXPECT_EQ_MSG(test, s.malformed, 1, "%s", bad[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, s.syn, 1, "%s", bad[i].what);
+		kfree_skb(skb);
+		test_af_fini(&t);
+	}
+}
+
+struct cfg_case {
+	const char *name;
+	u8 family;
+	u32 mtu, overhead;
+	int want_err;
+	u16 want_mss;
+};
+
+static const struct cfg_case cfg_cases[] = {
+	{ "v4 mtu 1500", MSSCLAMP_FAMILY_IPV4, 1500, 0, 0, 1460 },
+	{ "v4 mtu 576 (lowest)", MSSCLAMP_FAMILY_IPV4, 576, 0, 0, 536 },
+	{ "v4 mtu 575 rejected", MSSCLAMP_FAMILY_IPV4, 575, 0, -EINVAL, 0 },
+	{ "v4 mtu 65535 (highest)", MSSCLAMP_FAMILY_IPV4, 65535, 0, 0, 65495 },
+	{ "v4 mtu 65536 rejected", MSSCLAMP_FAMILY_IPV4, 65536, 0, -EINVAL, 0 },
+	{ "v4 overhead to the floor", MSSCLAMP_FAMILY_IPV4, 1500, 924, 0, 536 },
+	{ "v4 overhead below the floor", MSSCLAMP_FAMILY_IPV4, 1500, 925,
+	  -EINVAL, 0 },
+	{ "v6 mtu 1500 overhead 44", MSSCLAMP_FAMILY_IPV6, 1500, 44, 0, 1396 },
+	{ "v6 mtu 1280 (lowest)", MSSCLAMP_FAMILY_IPV6, 1280, 0, 0, 1220 },
+	{ "v6 mtu 1279 rejected", MSSCLAMP_FAMILY_IPV6, 1279, 0, -EINVAL, 0 },
+	{ "v6 overhead to the floor", MSSCLAMP_FAMILY_IPV6, 1500, 220, 0, 1220 },
+	{ "v6 overhead below the floor", MSSCLAMP_FAMILY_IPV6, 1500, 221,
+	  -EINVAL, 0 },
+	{ "v6 huge overhead rejected", MSSCLAMP_FAMILY_IPV6, 9000, 0xffffffff,
+	  -EINVAL, 0 },
+};
+
+static void cfg_case_desc(const struct cfg_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cfg, cfg_cases, cfg_case_desc);
+
+static void mssclamp_cfg_check_test(struct kunit *test)
+{
+	const struct cfg_case *c = test->param_value;
+	struct netlink_ext_ack extack = {};
+	struct mssclamp_cfg cfg = { .mtu = c->mtu, .overhead = c->overhead };
+
+	KUNIT_EXPECT_EQ(test, mssclamp_cfg_check(c->family, &cfg, NULL,
+						 &extack), c->want_err);
+	if (c->want_err) {
+		KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+		if (extack._msg)
+			KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg,
+							   c->family == MSSCLAMP_FAMILY_IPV6 ?
+							   "IPv6" : "IPv4"));
+	} else {
+		KUNIT_EXPECT_EQ(test, cfg.mss, c->want_mss);
+		KUNIT_EXPECT_EQ(test, cfg.floor,
+				c->family == MSSCLAMP_FAMILY_IPV6 ? 1220 : 536);
+	}
+}
+
+static struct kunit_case mssclamp_hooks_cases[] = {
+	KUNIT_CASE_PARAM(mssclamp_hook_test, hook_gen_params),
+	KUNIT_CASE(mssclamp_hook_dev_test),
+	KUNIT_CASE(mssclamp_hook_malformed_test),
+	KUNIT_CASE_PARAM(mssclamp_cfg_check_test, cfg_gen_params),
+	{}
+};
+
+static struct kunit_suite mssclamp_hooks_suite = {
+	.name = "mssclamp_hooks",
+	.test_cases = mssclamp_hooks_cases,
+};
+
+kunit_test_suite(mssclamp_hooks_suite);
+
+MODULE_LICENSE("GPL");
