@@ -159,7 +159,7 @@ unsigned int mssclamp_hook_v6(void *priv, struct sk_buff *skb,
 	struct mssclamp_af *af = priv;
 	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
 	int thoff = skb_network_offset(skb) + sizeof(struct ipv6hdr);
-	__be16 frag_off;
+	__be16 frag_off = 0;
 
 	if (likely(nexthdr == IPPROTO_TCP))
 		return mssclamp_tcp(af, skb, state, thoff);
@@ -167,11 +167,21 @@ unsigned int mssclamp_hook_v6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	thoff = ipv6_skip_exthdr(skb, thoff, &nexthdr, &frag_off);
-	if (thoff < 0 || nexthdr != IPPROTO_TCP)
+	if (thoff < 0)
 		return NF_ACCEPT;
 	if (unlikely(frag_off & htons(IP6_OFFSET))) {
-		this_cpu_inc(af->stats->fragments);
+		/*
+		 * The walk stops at a non-first fragment's header: the
+		 * protocol is that header's next header.
+		 */
+		u8 proto;
+
+		if (!skb_copy_bits(skb, thoff, &proto, 1) &&
+		    proto == IPPROTO_TCP)
+			this_cpu_inc(af->stats->fragments);
 		return NF_ACCEPT;
 	}
+	if (nexthdr != IPPROTO_TCP)
+		return NF_ACCEPT;
 	return mssclamp_tcp(af, skb, state, thoff);
 }
