@@ -10,11 +10,13 @@ tap_init() {	# tap_init FILE
 }
 
 tap_ok() {
-	echo "ok - $*" | tee -a "$TAP_FILE"
+	echo "ok - $*"
+	echo "ok - $*" >>"$TAP_FILE"
 }
 
 tap_fail() {
-	echo "not ok - $*" | tee -a "$TAP_FILE"
+	echo "not ok - $*"
+	echo "not ok - $*" >>"$TAP_FILE"
 }
 
 # tap_check NAME CMD...: run CMD, record its outcome under NAME.

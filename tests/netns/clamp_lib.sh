@@ -1,0 +1,583 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the clamping scenarios (tests/netns/01-* … 09-*), on top of
+# lib.sh. A scenario starts:
+#
+#	#!/bin/bash
+#	set -eu
+#	. "$(dirname "$0")/lib.sh"
+#	. "$(dirname "$0")/clamp_lib.sh"
+#
+# What they add:
+#   ctl NS ARGS...             mssclampctl in a namespace
+#   ctl_set NS ARGS...         the same, recorded as a test case
+#   cap_start NAME NS IF [...] capture SYNs and SYN-ACKs on IF (NAME.pcap)
+#   cap_stop NAME...           stop those captures and decode them
+#   cap_mark NAME... / cap_cut TAG NAME...
+#                              take what running captures saw in between
+#   syn_mss NAME [v4|v6]       MSS values of the SYNs in a capture
+#   synack_mss NAME [v4|v6]    the same for SYN-ACKs
+#   syn_cksum / synack_cksum   what tcpdump says of their TCP checksums
+#   counter NS FAMILY KEY      one counter of "mssclampctl -j stats"
+#   counters NS FAMILY...      all of one family's counters on one line
+#   stats2 NS                  both families' lines into ST4 and ST6
+#   vec / kv / delta           build, read and subtract such lines
+#   cfg NS FAMILY KEY          one field of "mssclampctl -j show"
+#   serve NS PORT NBYTES [PORT...]  tcp.py servers in the background
+#   fetch NS ADDR PORT NBYTES SECONDS    tcp.py fetch (prints the bytes)
+#   raw_syns NS PORT SPEC...   hand-made SYNs (no MSS option, bad options)
+#   handshakes TAG PORT N ADDR...  connect_n from the client, captured at
+#                              the client (TAG_cli) and the server (TAG_srv)
+#   connect_n NS PORT N ADDR...  N connections to each ADDR, one after the
+#                              other (one process: python starts slowly)
+#
+# Captures and other files live in $WORK, a directory removed at the end.
+
+CL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+PY=/usr/bin/python3
+# -S: no site module; python starts in half the time (TCG), and the
+# endpoints need nothing outside the standard library.
+PYS=("$PY" -S)
+TCP_PY=$CL_DIR/tcp.py
+
+WORK=$(mktemp -d /tmp/mssclamp.XXXXXX)
+at_exit "rm -rf '$WORK'"
+# shellcheck disable=SC2016 # expanded when the scenario ends
+at_exit 'echo "# ${0##*/} ran $SECONDS s"'
+
+# The counters of "-j stats", in the order counters() prints them.
+STAT_KEYS="syn synack clamped_syn clamped_synack unchanged no_mss malformed fragments errors"
+
+# --- mssclampctl -----------------------------------------------------------
+
+# ctl NS ARGS...: mssclampctl ARGS in NS (NS "" or "-": the current one).
+ctl() {
+	local ns=$1
+	shift
+	case $ns in
+	"" | -) "${MSSCLAMPCTL:?MSSCLAMPCTL is not set}" "$@" ;;
+	*) ip netns exec "$ns" "${MSSCLAMPCTL:?MSSCLAMPCTL is not set}" "$@" ;;
+	esac
+}
+
+# ctl_set NS ARGS...: run "mssclampctl ARGS" in NS as a recorded case.
+ctl_set() {
+	local ns=$1
+	shift
+	check "${ns#mc-}: mssclampctl $*" ctl "$ns" "$@"
+}
+
+# The JSON reader, in awk: a python start costs more than a second under
+# TCG, and every process counts. It flattens the document into
+# out["PATH"] = VALUE, PATH the object keys joined by dots, strings without
+# their quotes, a list of scalars as its items joined by spaces:
+# {"ipv4": {"mss": 1460, "dev": ["wan"]}} gives ipv4.mss=1460 and
+# ipv4.dev=wan. Then, by -v mode=:
+#   all       every "PATH=VALUE" line, in document order
+#   get       the value at -v want=PATH, or <missing>
+#   counters  "syn=N ... errors=N" for each of -v fams="ipv4 ipv6" (one
+#             line each) and -v keys=...
+# shellcheck disable=SC2016 # awk code
+_JSON_AWK='
+function path(  i, p) {
+	p = ""
+	for (i = 1; i <= d; i++)
+		if (type[i] == "o")
+			p = p (p == "" ? "" : ".") key[i]
+	return p
+}
+function value(v,  p) {
+	if (d > 0 && type[d] == "a") {
+		acc[d] = acc[d] (cnt[d]++ ? " " : "") v
+		return
+	}
+	p = path()
+	out[p] = v
+	order[++n] = p
+}
+{ buf = buf $0 "\n" }
+END {
+	s = buf
+	while (s != "") {
+		if (match(s, /^[ \t\r\n]+/)) {
+			s = substr(s, RLENGTH + 1)
+			continue
+		}
+		c = substr(s, 1, 1)
+		if (c == "{" || c == "[") {
+			d++
+			type[d] = c == "{" ? "o" : "a"
+			key[d] = ""
+			wantkey[d] = 1
+			acc[d] = ""
+			cnt[d] = 0
+			s = substr(s, 2)
+			continue
+		}
+		if (c == "}" || c == "]") {
+			v = acc[d]
+			d--
+			s = substr(s, 2)
+			if (c == "]")
+				value(v)
+			continue
+		}
+		if (c == ":" || c == ",") {
+			wantkey[d] = c == ","
+			s = substr(s, 2)
+			continue
+		}
+		if (c == "\"") {
+			if (!match(s, /^"([^"\\]|\\.)*"/))
+				break
+			tok = substr(s, 2, RLENGTH - 2)
+		} else {
+			if (!match(s, /^[^] \t\r\n,:{}[]+/))
+				break
+			tok = substr(s, 1, RLENGTH)
+		}
+		s = substr(s, RLENGTH + 1)
+		if (d > 0 && type[d] == "o" && wantkey[d])
+			key[d] = tok
+		else
+			value(tok)
+	}
+	if (mode == "get") {
+		v = (want in out) ? out[want] : "<missing>"
+		print v
+	} else if (mode == "counters") {
+		k = split(keys, names, " ")
+		nf = split(fams, f, " ")
+		for (j = 1; j <= nf; j++) {
+			line = ""
+			for (i = 1; i <= k; i++)
+				line = line (i > 1 ? " " : "") names[i] "=" \
+					(((f[j] "." names[i]) in out) ? out[f[j] "." names[i]] : "?")
+			print line
+		}
+	} else {
+		for (i = 1; i <= n; i++)
+			print order[i] "=" out[order[i]]
+	}
+}'
+
+# json_flat: JSON on stdin, its "PATH=VALUE" lines out.
+json_flat() { awk -v mode=all "$_JSON_AWK"; }
+
+# counter NS FAMILY KEY: one counter (FAMILY ipv4 or ipv6), "<missing>" if
+# the tool or the key is not there.
+counter() {
+	{ ctl "$1" -j stats 2>/dev/null || true; } |
+		awk -v mode=get -v want="$2.$3" "$_JSON_AWK"
+}
+
+# counters NS FAMILY [FAMILY]: "syn=N synack=N ... errors=N" in the order
+# of STAT_KEYS ("?" for a missing one), for one check_eq over the whole
+# set; one line per FAMILY, all from one "mssclampctl -j stats".
+counters() {
+	local ns=$1
+	shift
+	{ ctl "$ns" -j stats 2>/dev/null || true; } |
+		awk -v mode=counters -v fams="$*" -v keys="$STAT_KEYS" "$_JSON_AWK"
+}
+
+# stats2 NS: both families' counters() lines, from one call, into ST4 and
+# ST6.
+# shellcheck disable=SC2034 # for the scenarios
+stats2() {
+	local out
+	out=$(counters "$1" ipv4 ipv6)
+	ST4=${out%%$'\n'*}
+	ST6=${out#*$'\n'}
+}
+
+# vec [KEY=N...]: a counters() line with the given values, 0 elsewhere;
+# "vec" alone is a family that counted nothing.
+# shellcheck disable=SC2120 # the arguments are optional
+vec() {
+	local k a v out=
+	for k in $STAT_KEYS; do
+		v=0
+		for a in "$@"; do
+			[ "${a%%=*}" != "$k" ] || v=${a#*=}
+		done
+		out+="${out:+ }$k=$v"
+	done
+	echo "$out"
+}
+
+# kv LINE KEY: the value of KEY in a counters() line.
+kv() {
+	local w
+	for w in $1; do
+		if [ "${w%%=*}" = "$2" ]; then
+			echo "${w#*=}"
+			return
+		fi
+	done
+	echo "<missing>"
+}
+
+# delta BEFORE AFTER: counters() lines in, what each counter moved by out
+# (in the same form, so it compares with vec; "?" where either line has no
+# number). No subshells: each fork counts under TCG.
+delta() {
+	local -a a b
+	local i k x y out=
+	read -ra a <<<"$1"
+	read -ra b <<<"$2"
+	for i in "${!a[@]}"; do
+		k=${a[i]%%=*} x=${a[i]#*=} y=${b[i]#*=}
+		if [ "${b[i]%%=*}" != "$k" ] || [[ ! $x =~ ^[0-9]+$ ]] ||
+			[[ ! $y =~ ^[0-9]+$ ]]; then
+			out+="${out:+ }$k=?"
+		else
+			out+="${out:+ }$k=$((y - x))"
+		fi
+	done
+	echo "$out"
+}
+
+# cfg NS FAMILY KEY: one field of the configuration ("dev" as words).
+cfg() {
+	{ ctl "$1" -j show 2>/dev/null || true; } |
+		awk -v mode=get -v want="$2.$3" "$_JSON_AWK"
+}
+
+# --- captures --------------------------------------------------------------
+
+# SYN and SYN-ACK only (also RSTs with SYN set, which the parsers skip): the
+# TCP flags byte is at offset 13 of the TCP header, at 40 + 13 behind an
+# IPv6 header without extension headers; IPv6 TCP behind extension headers
+# (and IPv4 fragments) is taken whole.
+CAP_FILTER='(ip and tcp and tcp[13] & 2 != 0) or (ip and tcp and ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 6 and ip6[53] & 2 != 0) or (ip6 and ip6[6] != 6 and ip6 protochain 6)'
+
+declare -A _cap_pid=() _cap_off=()
+
+# The decoder of tcpdump's "-nn -v" text: one line "FAMILY KIND MSS CKSUM
+# SRC DST" per SYN (KIND syn) or SYN-ACK (KIND synack); FAMILY v4 or v6 (by
+# the address's form: an IPv4 packet takes two lines in -v, the second one
+# is enough), MSS "none" without the option, CKSUM "correct", "incorrect"
+# or "-" (not verified by tcpdump), SRC and DST the addresses. RSTs are
+# left out. Lines up to -v from=N are skipped; the last line number read
+# goes to the file -v nrfile.
+# shellcheck disable=SC2016 # awk code
+_CAP_AWK='
+NR > from && match($0, /Flags \[[^]]*\]/) {
+	fl = substr($0, RSTART + 7, RLENGTH - 8)
+	if (fl !~ /S/ || fl ~ /R/)
+		next
+	kind = fl ~ /\./ ? "synack" : "syn"
+	# The first "A > B:" of the line: the addresses, with ports unless an
+	# IPv6 extension header (frag, DSTOPT) comes between them and TCP.
+	src = dst = "-"
+	if (match($0, /[0-9a-f:.]+ > [0-9a-f:.]+:/)) {
+		split(substr($0, RSTART, RLENGTH - 1), a, " ")
+		src = a[1]
+		dst = a[3]
+		if (src !~ /:/ || src ~ /\.[0-9]+$/) {
+			sub(/\.[0-9]+$/, "", src)
+			sub(/\.[0-9]+$/, "", dst)
+		}
+	}
+	fam = src ~ /:/ ? "v6" : "v4"
+	mss = "none"
+	if (match($0, /[[ ,]mss [0-9]+/))
+		mss = substr($0, RSTART + 5, RLENGTH - 5)
+	ck = "-"
+	if ($0 ~ /cksum 0x[0-9a-f]+ \(correct\)/)
+		ck = "correct"
+	else if ($0 ~ /cksum 0x[0-9a-f]+ \(incorrect/)
+		ck = "incorrect"
+	print fam, kind, mss, ck, src, dst
+}
+END { if (nrfile != "") print NR >nrfile }'
+
+# cap_start NAME NS IF [NAME NS IF...]: capture SYNs and SYN-ACKs on IF in
+# NS, into $WORK/NAME.pcap and, decoded by tcpdump as they come, into
+# $WORK/NAME.txt (several at once; a capture already running under NAME is
+# stopped first); returns once every tcpdump listens.
+cap_start() {
+	local name ns dev names=() i
+	while [ $# -ge 3 ]; do
+		name=$1 ns=$2 dev=$3
+		shift 3
+		[ -z "${_cap_pid[$name]:-}" ] || cap_stop "$name"
+		rm -f "$WORK/$name".*
+		ip netns exec "$ns" tcpdump -Z root --immediate-mode -U -l -nn -v \
+			-s 256 -i "$dev" -w "$WORK/$name.pcap" --print "$CAP_FILTER" \
+			>"$WORK/$name.txt" 2>"$WORK/$name.err" &
+		_cap_pid[$name]=$!
+		_cap_off[$name]=0
+		names+=("$name")
+	done
+	for name in "${names[@]}"; do
+		for ((i = 0; ; i++)); do
+			grep -q 'listening on' "$WORK/$name.err" 2>/dev/null && break
+			if [ "$i" -ge 100 ] || ! kill -0 "${_cap_pid[$name]}" 2>/dev/null; then
+				echo "cap_start: tcpdump for $name did not start:" >&2
+				cat "$WORK/$name.err" >&2
+				return 1
+			fi
+			sleep 0.1
+		done
+	done
+}
+
+# cap_stop NAME...: give tcpdump a moment to print what it was handed, stop
+# it, wait for it, and decode the whole capture into $WORK/NAME.syns.
+cap_stop() {
+	local name pid
+	sleep 0.4
+	for name in "$@"; do
+		pid=${_cap_pid[$name]:-}
+		[ -z "$pid" ] || kill -INT "$pid" 2>/dev/null || true
+	done
+	for name in "$@"; do
+		pid=${_cap_pid[$name]:-}
+		[ -z "$pid" ] || wait "$pid" 2>/dev/null || true
+		unset "_cap_pid[$name]" "_cap_off[$name]"
+		awk "$_CAP_AWK" "$WORK/$name.txt" >"$WORK/$name.syns"
+	done
+}
+
+# cap_mark NAME...: the next cap_cut of these running captures starts here.
+cap_mark() {
+	local name
+	for name in "$@"; do
+		_cap_off[$name]=$(awk 'END { print NR }' "$WORK/$name.txt")
+	done
+}
+
+# cap_cut TAG NAME...: after a moment for tcpdump to print what it was
+# handed, decode what each running capture NAME saw since its last mark or
+# cut into $WORK/TAG_NAME.syns (syn_mss TAG_NAME ... reads it); the
+# captures go on.
+cap_cut() {
+	local tag=$1 name
+	shift
+	sleep 0.4
+	for name in "$@"; do
+		awk -v from="${_cap_off[$name]:-0}" -v nrfile="$WORK/$name.nr" \
+			"$_CAP_AWK" "$WORK/$name.txt" >"$WORK/${tag}_$name.syns"
+		_cap_off[$name]=$(<"$WORK/$name.nr")
+	done
+}
+
+# _syns WHAT KIND NAME [v4|v6|SRC]: from NAME.syns, for the SYNs (KIND syn)
+# or SYN-ACKs (KIND synack) of the family (or both, or those sent from the
+# address SRC): WHAT mss, the distinct
+# MSS values ascending ("none" sorts first); cksum, the distinct checksum
+# verdicts; count, how many. One awk: each process costs under TCG.
+_syns() {
+	local f=$WORK/$3.syns
+	[ -f "$f" ] || { echo "_syns: no decoded capture $3" >&2; return 0; }
+	awk -v what="$1" -v kind="$2" -v fam="${4:-}" '
+	$2 == kind && (fam == "" || $1 == fam || $5 == fam) {
+		n++
+		v = what == "cksum" ? $4 : $3
+		if (!(v in seen)) {
+			seen[v] = 1
+			vals[++m] = v
+		}
+	}
+	END {
+		if (what == "count") {
+			print n + 0
+			exit
+		}
+		for (i = 2; i <= m; i++)	# insertion sort, numbers ascending
+			for (j = i; j > 1 && (vals[j] == "none" ? -1 : vals[j] + 0) < \
+			    (vals[j - 1] == "none" ? -1 : vals[j - 1] + 0); j--) {
+				t = vals[j]; vals[j] = vals[j - 1]; vals[j - 1] = t
+			}
+		line = ""
+		for (i = 1; i <= m; i++)
+			line = line (i > 1 ? " " : "") vals[i]
+		print line
+	}' "$f"
+}
+
+# syn_mss NAME [v4|v6|SRC]: the distinct MSS values of the SYNs in the
+# capture (of one family, or sent from the address SRC), ascending,
+# space-separated ("none" for a SYN without the option; empty if there was
+# no SYN). synack_mss: the same for SYN-ACKs.
+syn_mss() { _syns mss syn "$@"; }
+synack_mss() { _syns mss synack "$@"; }
+
+# syn_count NAME [v4|v6], synack_count: how many there were.
+syn_count() { _syns count syn "$@"; }
+synack_count() { _syns count synack "$@"; }
+
+# syn_cksum NAME [v4|v6], synack_cksum: the distinct checksum verdicts.
+syn_cksum() { _syns cksum syn "$@"; }
+synack_cksum() { _syns cksum synack "$@"; }
+
+# --- traffic -----------------------------------------------------------------
+
+# serve NS PORT NBYTES [PORT...]: tcp.py serve in the background, one
+# process per PORT (started together: python starts slowly under TCG),
+# all listening when this returns. They end with the scenario.
+serve() {
+	local ns=$1 bytes=$3 port
+	set -- "$2" "${@:4}"
+	for port in "$@"; do
+		ip netns exec "$ns" "${PYS[@]}" "$TCP_PY" serve "$port" "$bytes" &
+	done
+	for port in "$@"; do
+		wait_listen "$ns" "$port" 20
+	done
+}
+
+# fetch NS ADDR PORT NBYTES SECONDS: print the byte count received; status
+# 0 only if all NBYTES arrived within SECONDS.
+fetch() {
+	ip netns exec "$1" "${PYS[@]}" "$TCP_PY" fetch "$2" "$3" "$4" "$5"
+}
+
+# connect_n NS PORT N ADDR...: N connections to PORT of each ADDR, one
+# after the other, each closed once established (5 s each at most); all in
+# one process, as python starts slowly under TCG. Status 0 if all were.
+connect_n() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "${PYS[@]}" -c '
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+bad = 0
+for addr in sys.argv[3:]:
+    for _ in range(n):
+        try:
+            socket.create_connection((addr, port), timeout=5).close()
+        except OSError as e:
+            print(f"connect {addr} port {port}: {e}", file=sys.stderr)
+            bad += 1
+sys.exit(1 if bad else 0)
+' "$@"
+}
+
+# raw_syns NS PORT SPEC...: send hand-made SYNs from NS to PORT and wait
+# (3 s each at most) for each one's SYN-ACK; prints how many were answered,
+# status 0 if all were. SPEC is "SRC,DST,OPTIONS[,EXTRA]": the source and
+# destination addresses (IPv4 or IPv6; SRC must be the address the kernel
+# picks as source), the TCP options in hex, padded with EOL to a multiple
+# of 4 ("" for a SYN without options, "020405b4" for MSS 1460), and EXTRA,
+# words joined by "+":
+#   data=N   N bytes of payload (more than the link MTU: the kernel sends
+#            the SYN in fragments)
+#   dstopt   an IPv6 Destination Options header (8 bytes of PadN) before
+#            the TCP header
+#   rst      RST set too: such a "SYN" gets no answer and is not waited for
+# A raw socket rather than scapy, whose import takes ~15 s under TCG. NS's
+# kernel answers the SYN-ACK with a RST, which no SYN counter sees.
+raw_syns() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "${PYS[@]}" -c '
+import os, select, socket, struct, sys, time
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+port = int(sys.argv[1])
+specs = sys.argv[2:]
+answered = waited = 0
+for i, spec in enumerate(specs):
+    src, dst, opt, *rest = spec.split(",")
+    extra = rest[0].split("+") if rest and rest[0] else []
+    opts = bytes.fromhex(opt)
+    opts += b"\0" * (-len(opts) % 4)
+    data = b""
+    flags = 0x02
+    for e in extra:
+        if e.startswith("data="):
+            data = b"d" * int(e[5:])
+        elif e == "rst":
+            flags |= 0x04
+    v6 = ":" in dst
+    fam = socket.AF_INET6 if v6 else socket.AF_INET
+    sport = 20000 + (os.getpid() * 7 + i) % 10000
+    seg = struct.pack("!HHIIBBHHH", sport, port, 1000 + i, 0,
+                      (20 + len(opts)) // 4 << 4, flags, 64240, 0, 0) + opts + data
+    addrs = socket.inet_pton(fam, src) + socket.inet_pton(fam, dst)
+    if v6:
+        pseudo = addrs + struct.pack("!IxxxB", len(seg), 6)
+    else:
+        pseudo = addrs + struct.pack("!xBH", 6, len(seg))
+    seg = seg[:16] + struct.pack("!H", csum(pseudo + seg)) + seg[18:]
+    s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    if "dstopt" in extra:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_DSTOPTS,
+                     b"\0\0\x01\x04\0\0\0\0")
+    s.sendto(seg, (dst, 0))
+    if flags & 0x04:
+        s.close()
+        continue
+    waited += 1
+    deadline = time.monotonic() + 3
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            print(f"raw_syns: no SYN-ACK for {spec}", file=sys.stderr)
+            break
+        if not select.select([s], [], [], left)[0]:
+            continue
+        pkt = s.recv(65535)
+        if not v6:
+            pkt = pkt[(pkt[0] & 15) * 4:]
+        if len(pkt) >= 20 and struct.unpack("!HH", pkt[:4]) == (port, sport) \
+                and pkt[13] & 0x16 == 0x12:
+            answered += 1
+            break
+    s.close()
+print(answered)
+sys.exit(0 if answered == waited else 1)
+' "$@"
+}
+
+# handshakes TAG PORT N ADDR...: N connections from the client to PORT of
+# each ADDR, seen by captures at the client's eth0 ("cli") and at the
+# server's ("srv"), started on first use and left running; what they saw
+# is then TAG_cli and TAG_srv. Records one case: all connections were
+# established.
+handshakes() {
+	local tag=$1
+	shift
+	[ -n "${_cap_pid[cli]:-}" ] || cap_start cli "$NS_C" eth0
+	[ -n "${_cap_pid[srv]:-}" ] || cap_start srv "$NS_S" eth0
+	cap_mark cli srv
+	check "$tag: the connections are established" connect_n "$NS_C" "$@"
+	cap_cut "$tag" cli srv
+}
+
+# blackhole_icmp NS: drop the "too big" ICMP errors (IPv4 frag-needed,
+# ICMPv6 Packet Too Big) that NS forwards or originates: PMTUD cannot work
+# through it.
+blackhole_icmp() {
+	ip netns exec "$1" nft -f - <<-'EOF'
+	table inet blackhole {
+		chain fw_drop {
+			type filter hook forward priority 0; policy accept;
+			icmp type destination-unreachable icmp code frag-needed counter drop
+			icmpv6 type packet-too-big counter drop
+		}
+		chain out_drop {
+			type filter hook output priority 0; policy accept;
+			icmp type destination-unreachable icmp code frag-needed counter drop
+			icmpv6 type packet-too-big counter drop
+		}
+	}
+	EOF
+}
+
+# mod_unload_checked: unload the module at the end, as a recorded case.
+mod_unload_checked() {
+	check "rmmod mssclamp" mod_unload
+	check_not "/sys/module/mssclamp is gone" mod_loaded
+}

@@ -1,0 +1,182 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the test VM, started by tests/vm/init after switch_root into the
+# overlay root. Runs the netns scenarios, checks the kernel log after each,
+# writes the results into the writable 9p share and powers the VM off.
+#
+# Settings (kernel command line -> environment, set by tests/vm/run.sh):
+#   VM_REPO     the repository (the same path as on the host)
+#   VM_OUT      results directory (host path; the "out" 9p share lands there)
+#   VM_KO       mssclamp.ko to test
+#   VM_CTL      mssclampctl binary (may be absent)
+#   VM_T        scenarios, comma-separated: names under tests/netns/ or
+#               absolute paths
+#   VM_TIMEOUT  seconds each scenario may take
+#
+# Results in VM_OUT: NAME.tap per scenario ("ok - ..." / "not ok - ..."
+# lines; the host prefixes the kernel release and the name), "order" (the
+# names, in run order), dmesg.txt (the whole kernel log, in chunks), and
+# "done" once everything ran. No "done" means the VM died: the host fails.
+#
+# PID 1 must never exit (that is a panic): no "set -e" here, and every path
+# ends in power_off.
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LC_ALL=C TERM=dumb
+umask 022
+
+# say MSG: a line on the console, with the guest's uptime.
+say() {
+	local up rest
+	read -r up rest </proc/uptime 2>/dev/null || up='?'
+	echo "vm: [$up] $*"
+}
+
+# Under TCG every exec of a dynamically linked binary costs ~0.1 s, so the
+# steps that run for every scenario stick to bash builtins, and the mounts
+# use the static busybox when the host has one (busybox-static).
+if [ -x /bin/busybox ]; then
+	mount() { /bin/busybox mount "$@"; }
+fi
+
+power_off() {
+	sync
+	echo o >/proc/sysrq-trigger
+	while :; do sleep 1; done
+}
+
+# Kernel log lines that mean the kernel is unhappy. Deliberately specific:
+# a plain "RCU" would match the boot banner.
+SPLAT='WARNING:|BUG:|kernel BUG at|Oops|general protection|Call Trace:'
+SPLAT+='|lockdep|possible recursive locking|possible circular locking'
+SPLAT+='|suspicious RCU usage|self-detected stall|detected stalls? on CPU'
+SPLAT+='|rcu_(sched|preempt|bh) (self-)?detected|RCU stall'
+SPLAT+='|UBSAN|KASAN|kmemleak|list_(add|del) corruption|refcount_t:'
+SPLAT+='|blocked for more than|unregister_netdevice: waiting'
+# Taint flags that only a kernel problem sets: B (bad page), D (died),
+# W (warning), L (soft lockup).
+TAINT_BAD=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
+taint_seen=0
+
+# kernel_log_check NAME TAP: read and clear the kernel log since the last
+# check, keep it in dmesg.txt, and record whether it is clean in TAP.
+kernel_log_check() {
+	local name=$1 tap=$2 chunk taint new
+	chunk=$(dmesg -c 2>&1)
+	{
+		echo "=== $name"
+		[ -z "$chunk" ] || printf '%s\n' "$chunk"
+	} >>"$VM_OUT/dmesg.txt"
+	read -r taint </proc/sys/kernel/tainted
+	new=$(((taint & ~taint_seen) & TAINT_BAD))
+	taint_seen=$taint
+	if ! [[ $chunk =~ $SPLAT ]] && [ "$new" = 0 ]; then
+		echo "ok - kernel log clean" >>"$tap"
+		return
+	fi
+	echo "not ok - kernel log clean" >>"$tap"
+	say "$name: the kernel log is not clean (tainted $taint):"
+	printf '%s\n' "$chunk" | grep -E -A 30 "$SPLAT" | sed 's/^/vm: dmesg: /'
+	[ "$new" = 0 ] || say "$name: new taint flags, mask $new"
+}
+
+# Put the machine back to a known state between scenarios: no namespaces,
+# no module. A scenario's own cleanup should have done this already.
+reset_state() {
+	local ns=(/run/netns/*)
+	[ ! -e "${ns[0]}" ] || ip -all netns delete
+	if [ -d /sys/module/mssclamp ]; then
+		say "$1: mssclamp still loaded after the scenario; unloading"
+		rmmod mssclamp || say "$1: rmmod mssclamp failed"
+	fi
+}
+
+# run_scenario FILE: run one scenario in its own bash, under a timeout.
+run_scenario() {
+	local file=$1 name tap rc
+	name=${file##*/}
+	name=${name%.sh}
+	tap=$VM_OUT/$name.tap
+	: >"$tap"
+	echo "$name" >>"$VM_OUT/order"
+	say "=== $name"
+	if [ ! -f "$file" ]; then
+		echo "not ok - scenario file exists" >>"$tap"
+	else
+		(
+			cd /tmp || exit 1
+			REPO=$VM_REPO MSSCLAMP_KO=$VM_KO MSSCLAMPCTL=$VM_CTL \
+				KVER=$KVER TAP_FILE=$tap \
+				timeout -k 10 "$VM_TIMEOUT" bash "$file"
+		) </dev/null 2>&1
+		rc=$?
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			echo "not ok - finished within ${VM_TIMEOUT}s" >>"$tap"
+		elif [ "$rc" != 0 ] && ! grep -q '^not ok' "$tap"; then
+			echo "not ok - scenario exited with status $rc" >>"$tap"
+		elif ! grep -q -E '^(not )?ok' "$tap"; then
+			echo "not ok - scenario recorded no test case" >>"$tap"
+		fi
+		say "$name: exit status $rc"
+	fi
+	reset_state "$name"
+	kernel_log_check "$name" "$tap"
+}
+
+main() {
+	local sc list
+
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	# What udev would add: bash's <(...) needs /dev/fd.
+	ln -sfn /proc/self/fd /dev/fd
+	ln -sf /proc/self/fd/0 /dev/stdin
+	ln -sf /proc/self/fd/1 /dev/stdout
+	ln -sf /proc/self/fd/2 /dev/stderr
+	mkdir -p /dev/pts /dev/shm
+	mount -t devpts -o gid=5,mode=620 devpts /dev/pts
+	mount -t tmpfs -o mode=1777 shm /dev/shm
+	mount -t tmpfs -o mode=0755 run /run
+	mount -t tmpfs -o mode=1777 tmp /tmp
+	mount -t tmpfs -o mode=0700 root /root
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	hostname mssclamp-vm
+	ip link set lo up
+
+	if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 \
+		out "$VM_OUT"; then
+		say "FATAL: cannot mount the results share on $VM_OUT"
+		return
+	fi
+	: "${VM_TIMEOUT:=300}"
+	read -r KVER </proc/sys/kernel/osrelease
+	say "kernel $KVER, scenarios: $VM_T"
+	touch "$VM_OUT/dmesg.txt"
+
+	echo boot >>"$VM_OUT/order"
+	: >"$VM_OUT/boot.tap"
+	kernel_log_check boot "$VM_OUT/boot.tap"
+
+	IFS=, read -r -a list <<<"$VM_T"
+	for sc in "${list[@]}"; do
+		case $sc in
+		/*) run_scenario "$sc" ;;
+		*) run_scenario "$VM_REPO/tests/netns/$sc" ;;
+		esac
+	done
+
+	# Late splats (namespace teardown runs in a workqueue) land here.
+	sleep 1
+	echo end >>"$VM_OUT/order"
+	: >"$VM_OUT/end.tap"
+	kernel_log_check end "$VM_OUT/end.tap"
+
+	echo finished >"$VM_OUT/done"
+	say "all done"
+}
+
+main
+power_off

@@ -1,0 +1,307 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the netns scenarios (tests/netns/NN-*.sh) in a QEMU VM booted on a
+# Debian kernel, with the module built for that kernel.
+#
+#   tests/vm/run.sh KVER [SCENARIO[,SCENARIO...]]
+#
+# KVER is a release under /lib/modules with an image in /boot (see
+# scripts/kver.sh). SCENARIO is a name under tests/netns/ ("01-cliff" or
+# "01-cliff.sh") or a path to a scenario file anywhere under /; without it,
+# every tests/netns/[0-9][0-9]-*.sh runs, in order.
+#
+# Steps: build mssclamp.ko and mssclampctl; pack (or reuse) the initramfs
+# under build/vm/KVER/; boot the kernel under TCG with the host's / shared
+# read-only over 9p; the guest (tests/vm/init, then tests/vm/guest.sh) runs
+# the scenarios and writes results to build/vm/KVER/out/; this script turns
+# them into "ok - KVER SCENARIO: CASE" lines on $TAP_FILE.
+# The serial console is kept in build/vm/KVER/serial.log.
+#
+# Environment:
+#   TAP_FILE          where results go (tests/check.sh sets it)
+#   VM_TIMEOUT        seconds for the whole VM run (default 1200)
+#   SCENARIO_TIMEOUT  seconds for each scenario inside the VM (default 300)
+#   VM_APPEND         extra kernel command-line arguments
+#   MSSCLAMP_KO, MSSCLAMPCTL
+#                     test these files instead of building them (e.g. a
+#                     module built by DKMS); they must be visible under /
+# Exit status: 0 when every case passed.
+set -eu -o pipefail
+export LC_ALL=C
+export PATH=$PATH:/usr/sbin:/sbin
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+
+usage() {
+	echo "usage: $0 KVER [SCENARIO[,SCENARIO...]]" >&2
+	exit 2
+}
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
+kver=$1
+sel=${2:-}
+[ -n "$kver" ] || usage
+
+: "${TAP_FILE:=$top/build/results/vm-$kver.tap}"
+mkdir -p "$(dirname "$TAP_FILE")"
+VM_TIMEOUT=${VM_TIMEOUT:-1200}
+SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-300}
+
+vmdir=$top/build/vm/$kver
+out=$vmdir/out
+serial=$vmdir/serial.log
+
+say() { echo "vm[$kver]: $*"; }
+
+# abort WHAT: record a failing case for a step that stops the run.
+abort() {
+	tap_fail "$kver vm: $*"
+	exit 1
+}
+
+# Values travel on the kernel command line, unquoted: keep them plain.
+cmdline_safe() {
+	case $2 in
+	'' | *[!A-Za-z0-9/._+,:=-]*)
+		abort "$1 '$2' is usable on the kernel command line (letters, digits, / . _ + , : = - only)" ;;
+	esac
+}
+
+[ -f "/boot/vmlinuz-$kver" ] || abort "kernel image /boot/vmlinuz-$kver exists"
+# One run per kernel at a time: they share build/vm/KVER/ (several people
+# may work in one tree).
+mkdir -p "$vmdir"
+exec 9>"$vmdir/lock"
+if ! flock -n 9; then
+	say "waiting for another run on $kver to finish"
+	flock -w "$VM_TIMEOUT" 9 || abort "the other run on $kver finished in time"
+fi
+[ -f "/lib/modules/$kver/modules.dep" ] || abort "/lib/modules/$kver/modules.dep exists"
+cmdline_safe "repository path" "$top"
+
+# --- which scenarios -------------------------------------------------------
+
+# resolve NAME: print the scenario's name relative to tests/netns/, or its
+# absolute path when it lives elsewhere.
+resolve() {
+	local s=$1
+	case $s in
+	*/*)
+		s=$(realpath -e "$s" 2>/dev/null) || return 1
+		case $s in
+		"$top"/tests/netns/*) echo "${s#"$top"/tests/netns/}" ;;
+		*) echo "$s" ;;
+		esac
+		;;
+	*)
+		s=${s%.sh}.sh
+		[ -f "$top/tests/netns/$s" ] || return 1
+		echo "$s"
+		;;
+	esac
+}
+
+scenarios=
+if [ -n "$sel" ]; then
+	IFS=, read -r -a wanted <<<"$sel"
+	for w in "${wanted[@]}"; do
+		r=$(resolve "$w") || abort "scenario '$w' exists"
+		scenarios=${scenarios:+$scenarios,}$r
+	done
+else
+	for f in "$top"/tests/netns/[0-9][0-9]-*.sh; do
+		[ -f "$f" ] || continue
+		scenarios=${scenarios:+$scenarios,}${f##*/}
+	done
+fi
+[ -n "$scenarios" ] || abort "there is a scenario to run (tests/netns/NN-*.sh)"
+cmdline_safe "scenario list" "$scenarios"
+
+# --- build -----------------------------------------------------------------
+
+if [ -n "${MSSCLAMP_KO:-}" ]; then
+	ko=$(realpath -e "$MSSCLAMP_KO") || abort "MSSCLAMP_KO=$MSSCLAMP_KO exists"
+else
+	say "building mssclamp.ko"
+	make -C "$top" --no-print-directory module KVER="$kver" ||
+		abort "mssclamp.ko builds for $kver"
+	ko=$top/build/kmod/$kver/mssclamp.ko
+	[ -f "$ko" ] || abort "mssclamp.ko builds for $kver ($ko missing)"
+fi
+if [ -n "${MSSCLAMPCTL:-}" ]; then
+	ctl=$(realpath -m "$MSSCLAMPCTL")
+else
+	say "building mssclampctl"
+	make -C "$top" --no-print-directory ctl || abort "mssclampctl builds"
+	ctl=$top/userspace/mssclampctl
+	[ -x "$ctl" ] || abort "mssclampctl builds ($ctl missing)"
+fi
+cmdline_safe "module path" "$ko"
+cmdline_safe "mssclampctl path" "$ctl"
+
+# --- initramfs -------------------------------------------------------------
+
+# The initramfs holds a static busybox, tests/vm/init and the modules needed
+# to mount the root: rebuilt only when one of those (or this recipe) changes.
+initramfs_recipe=1
+
+build_initramfs() {
+	local img=$vmdir/initramfs.cpio stage=$vmdir/initramfs.d
+	local bb mods m b stamp
+	bb=$(command -v busybox) || abort "busybox is installed (busybox-static)"
+	if command -v readelf >/dev/null &&
+		readelf -l "$bb" | grep -q 'program interpreter'; then
+		abort "$bb is statically linked (install busybox-static)"
+	fi
+	mods=$(modprobe -a -S "$kver" --show-depends 9p 9pnet_virtio virtio_pci overlay |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
+		abort "modprobe finds the 9p, virtio and overlay modules of $kver"
+	# shellcheck disable=SC2086 # $mods is a list of paths without spaces
+	stamp=$({
+		echo "recipe $initramfs_recipe"
+		sha256sum "$top/tests/vm/init" "$bb" $mods
+	} | sha256sum | cut -d' ' -f1)
+	if [ -f "$img" ] && [ "$(cat "$img.stamp" 2>/dev/null)" = "$stamp" ]; then
+		initramfs=$img
+		return
+	fi
+	say "packing the initramfs"
+	rm -rf "$stage"
+	mkdir -p "$stage/bin" "$stage/modules"
+	cp "$bb" "$stage/bin/busybox"
+	install -m 0755 "$top/tests/vm/init" "$stage/init"
+	for m in $mods; do
+		b=${m##*/}
+		case $b in
+		*.ko.xz) xz -dc "$m" >"$stage/modules/${b%.xz}" ;;
+		*.ko.zst) zstd -dqc "$m" >"$stage/modules/${b%.zst}" ;;
+		*.ko.gz) gzip -dc "$m" >"$stage/modules/${b%.gz}" ;;
+		*.ko) cp "$m" "$stage/modules/$b" ;;
+		*) abort "a module path ends in .ko[.xz|.zst|.gz] ($m)" ;;
+		esac
+		echo "${b%.ko*}.ko" >>"$stage/modules/order"
+	done
+	(cd "$stage" && find . -mindepth 1 | sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$img.tmp"
+	mv "$img.tmp" "$img"
+	echo "$stamp" >"$img.stamp"
+	rm -rf "$stage"
+	initramfs=$img
+}
+
+# The kernel: Debian's bzImage carries the kernel compressed (xz for 6.1,
+# zstd for 6.12); under TCG the firmware and the in-guest decompressor take
+# ~10 s, most of the boot. Decompressed once on the host, the ELF inside
+# boots straight through its PVH entry point (CONFIG_PVH) and skips both.
+# Any surprise falls back to the bzImage.
+extract_kernel() {
+	local img=/boot/vmlinuz-$kver elf=$vmdir/vmlinux stamp ss po pl off dec size
+	kernel=$img
+	grep -q '^CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null || return 0
+	stamp="recipe 1 $(stat -L -c '%s %Y' "$img")"
+	if [ -f "$elf" ] && [ "$(cat "$elf.stamp" 2>/dev/null)" = "$stamp" ]; then
+		kernel=$elf
+		return
+	fi
+	# Boot protocol header: setup_sects at 0x1f1, payload_offset and
+	# payload_length at 0x248; the payload ends in its decompressed size.
+	ss=$(od -An -tu1 -j $((0x1f1)) -N 1 "$img")
+	read -r po pl < <(od -An -tu4 -j $((0x248)) -N 8 "$img")
+	off=$(((ss + 1) * 512 + po))
+	case $(od -An -tx1 -j "$off" -N 4 "$img" | tr -d ' \n') in
+	fd377a58) dec="xz -dc" ;;
+	28b52ffd) dec="zstd -dqc" ;;
+	1f8b08*) dec="gzip -dc" ;;
+	*) return 0 ;;
+	esac
+	size=$(od -An -tu4 -j $((off + pl - 4)) -N 4 "$img" | tr -d ' ')
+	say "decompressing the kernel for a direct (PVH) boot"
+	dd if="$img" iflag=skip_bytes,count_bytes skip="$off" count=$((pl - 4)) \
+		bs=1M status=none | $dec >"$elf.tmp" || true
+	if [ "$(stat -c %s "$elf.tmp")" = "$size" ] &&
+		[ "$(od -An -tx1 -N 4 "$elf.tmp" | tr -d ' \n')" = 7f454c46 ]; then
+		mv "$elf.tmp" "$elf"
+		echo "$stamp" >"$elf.stamp"
+		kernel=$elf
+	else
+		rm -f "$elf.tmp"
+		say "could not decompress $img; booting it as it is"
+	fi
+}
+
+build_initramfs
+extract_kernel
+
+# --- boot ------------------------------------------------------------------
+
+rm -rf "$out"
+mkdir -p "$out"
+cmdline_safe "results path" "$out"
+
+append="console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=0"
+append+=" VM_REPO=$top VM_OUT=$out VM_KO=$ko VM_CTL=$ctl"
+append+=" VM_T=$scenarios VM_TIMEOUT=$SCENARIO_TIMEOUT"
+append+=${VM_APPEND:+ $VM_APPEND}
+
+say "booting $kernel (scenarios: $scenarios)"
+start=$(date +%s)
+set +e
+timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -machine q35 -m 512M -smp 1 \
+	-no-user-config -nodefaults -no-reboot -display none \
+	-serial stdio -monitor none \
+	-kernel "$kernel" -initrd "$initramfs" -append "$append" \
+	-fsdev local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=fsroot,mount_tag=root \
+	-fsdev "local,id=fsout,path=$out,security_model=none,multidevs=remap" \
+	-device virtio-9p-pci,fsdev=fsout,mount_tag=out \
+	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$serial"
+rc=${PIPESTATUS[0]}
+set -e
+say "VM ran $(($(date +%s) - start)) s, serial log: $serial"
+
+# --- results ---------------------------------------------------------------
+
+results=$vmdir/results.tap
+: >"$results"
+host_fail() { echo "not ok - $kver vm: $*" >>"$results"; }
+host_fail_in() { echo "not ok - $kver $1: $2" >>"$results"; }
+
+case $rc in
+0) ;;
+124 | 137) host_fail "the VM finished within ${VM_TIMEOUT}s" ;;
+*) host_fail "qemu exited normally (status $rc)" ;;
+esac
+[ -f "$out/done" ] ||
+	host_fail "the guest ran to the end and wrote its results (it died or hung: see $serial)"
+# Kernel console lines (timestamped, not echoed by guest.sh) that show the
+# kernel died or complained while the guest could not report it.
+if grep -v '^vm' "$serial" |
+	grep -E '\[ *[0-9]+\.[0-9]+\] .*(Kernel panic|Oops|BUG:|WARNING:|general protection|Call Trace)' \
+		>"$vmdir/panic.txt"; then
+	host_fail "no panic or oops on the serial console (see $vmdir/panic.txt)"
+fi
+
+if [ -f "$out/order" ]; then
+	while read -r name; do
+		[ -f "$out/$name.tap" ] || continue
+		sed -E "s/^(not )?ok - /&$kver $name: /" "$out/$name.tap" >>"$results"
+	done <"$out/order"
+	# The VM stopped early: blame the scenario that was running, if any
+	# (the guest checks the kernel log last, once a scenario is over).
+	name=$(tail -n 1 "$out/order")
+	if [ ! -f "$out/done" ] && [ -f "$out/$name.tap" ] &&
+		! grep -q -- '- kernel log clean$' "$out/$name.tap"; then
+		host_fail_in "$name" "completed (the VM died or hung during it)"
+	fi
+fi
+
+cat "$results" >>"$TAP_FILE"
+echo "--- vm[$kver] results"
+cat "$results"
+p=$(grep -c '^ok ' "$results" || true)
+f=$(grep -c '^not ok ' "$results" || true)
+say "$p passed, $f failed"
+[ "$f" = 0 ] && [ "$p" != 0 ]
