@@ -87,3 +87,7 @@ style:
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace clean
+
+# Further targets, one concern per file (install, packaging, fuzzing,
+# benchmarks).
+include $(sort $(wildcard mk/*.mk))
