@@ -17,13 +17,38 @@ taps=()	# the suites of this run only: others may run beside it
 
 # suite NAME CMD...: run one suite; its cases land in $RESULTS_DIR/NAME.tap.
 suite() {
-	local name=$1 tap=$RESULTS_DIR/$1.tap rc
+	local name=$1 tap=$RESULTS_DIR/$1.tap
 	shift
 	rm -f "$tap"
 	taps+=("$tap")
 	echo "=== $name: $*"
 	TAP_FILE=$tap "$@"
-	rc=$?
+	suite_done "$name" $?
+}
+
+# suite_bg NAME CMD...: the same in the background, output to a log;
+# suite_wait NAME prints the log and records the outcome.
+declare -A bg_pid
+suite_bg() {
+	local name=$1 tap=$RESULTS_DIR/$1.tap
+	shift
+	rm -f "$tap"
+	taps+=("$tap")
+	echo "=== $name: $* (in parallel, output follows when it ends)"
+	TAP_FILE=$tap "$@" >"$RESULTS_DIR/$name.out" 2>&1 &
+	bg_pid[$name]=$!
+}
+
+suite_wait() {
+	local rc=0
+	wait "${bg_pid[$1]}" || rc=$?
+	echo "=== $1: output"
+	cat "$RESULTS_DIR/$1.out"
+	suite_done "$1" "$rc"
+}
+
+suite_done() {
+	local name=$1 rc=$2 tap=$RESULTS_DIR/$1.tap
 	if [ ! -s "$tap" ]; then
 		echo "not ok - $name: the suite wrote no result (exit $rc)" >>"$tap"
 	elif [ "$rc" != 0 ] && ! grep -q '^not ok' "$tap"; then
@@ -49,9 +74,23 @@ all | unit)
 all | kunit)
 	suite kunit bash tests/kunit/run.sh ;;&
 all | vm)
-	for k in $(vm_kernels); do
-		suite "vm-$k" bash tests/vm/run.sh "$k" "${T:-}"
-	done
+	# One VM per kernel; they run side by side when there are cores for
+	# it (each guest is one TCG thread). MSSCLAMP_VM_PARALLEL=0 turns it off.
+	kernels=$(vm_kernels)
+	if [ "${MSSCLAMP_VM_PARALLEL:-$(($(nproc) >= 2))}" = 1 ]; then
+		# The runs share userspace/: build it once before they start.
+		make -s --no-print-directory ctl >/dev/null
+		for k in $kernels; do
+			suite_bg "vm-$k" bash tests/vm/run.sh "$k" "${T:-}"
+		done
+		for k in $kernels; do
+			suite_wait "vm-$k"
+		done
+	else
+		for k in $kernels; do
+			suite "vm-$k" bash tests/vm/run.sh "$k" "${T:-}"
+		done
+	fi
 	;;
 all | unit | kunit) ;;
 *)
