@@ -101,12 +101,20 @@ esac
 
 passed=0
 failed=0
+skipped=0
 for tap in "${taps[@]}"; do
-	p=$(grep -c '^ok ' "$tap")
+	# A skipped case ("ok - NAME # SKIP...") is neither passed nor failed.
+	p=$(grep '^ok ' "$tap" | grep -vc ' # SKIP')
+	k=$(grep '^ok ' "$tap" | grep -c ' # SKIP')
 	f=$(grep -c '^not ok ' "$tap")
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + k))
 	grep '^not ok ' "$tap" | sed "s|^|$(basename "$tap" .tap): |"
 done
-echo "$passed passed, $failed failed"
+if [ "$skipped" = 0 ]; then
+	echo "$passed passed, $failed failed"
+else
+	echo "$passed passed, $failed failed, $skipped skipped"
+fi
 [ "$failed" = 0 ] && [ "$status" = 0 ]

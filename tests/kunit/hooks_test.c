@@ -391,8 +391,9 @@ static void mssclamp_hook_test(struct kunit *test)
 
 	if (c->csum == CHECKSUM_PARTIAL) {
 		/* The pseudo-header sum stays: the device sums the rest. */
-		KUNIT_EXPECT_EQ(test, 0, memcmp(before + thoff + 16,
-						 skb->data + thoff + 16, 2));
+		KUNIT_EXPECT_EQ(test, 0,
+				memcmp(before + thoff + 16,
+				       skb->data + thoff + 16, 2));
 	} else {
 		KUNIT_EXPECT_EQ_MSG(test, tcp_csum(c, skb, thoff), 0,
 				    "TCP checksum invalid after the hook");

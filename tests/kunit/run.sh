@@ -272,6 +272,10 @@ fi
 extract_linux
 place_sources
 
+# kunit.py and check_config read the same copy, whatever happens to the
+# repository's file meanwhile.
+cp "$kunitconfig" "$cache/kunitconfig" || die setup "cannot copy $kunitconfig"
+kunitconfig=$cache/kunitconfig
 rm -f "$json" "$bdir/test.log"
 args=(run --kunitconfig="$kunitconfig" --build_dir="$bdir" --jobs="$jobs"
 	--json="$json")
