@@ -36,13 +36,43 @@ static const struct nla_policy mssclamp_policy[MSSCLAMP_A_MAX + 1] = {
 	[MSSCLAMP_A_SYN] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MSSCLAMP_A_SYNACK] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MSSCLAMP_A_DEVS] = NLA_POLICY_NESTED(mssclamp_dev_policy),
-	[MSSCLAMP_A_STATS] = {
-		.type = NLA_REJECT,
-		.reject_message = "stats are read only: use the reset command",
-	},
+	/* Read only: rejected in set, with a sentence (see mssclamp_req_check). */
+	[MSSCLAMP_A_STATS] = { .type = NLA_NESTED },
 };
 
 static struct genl_family mssclamp_genl_family;
+
+/*
+ * What the policy cannot say: every attribute may appear once (parsing
+ * keeps only the last of a repeated one, which would silently hide the
+ * others), and the counters cannot be written.
+ */
+static int mssclamp_req_check(const struct genl_info *info)
+{
+	const struct nlattr *a;
+	unsigned long seen = 0;
+	int rem;
+
+	BUILD_BUG_ON(MSSCLAMP_A_MAX >= BITS_PER_LONG);
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		int type = nla_type(a);
+
+		if (type > MSSCLAMP_A_MAX)
+			continue;	/* the policy has rejected it already */
+		if (__test_and_set_bit(type, &seen)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "duplicate attribute: each may appear once");
+			return -EINVAL;
+		}
+	}
+	if (info->attrs[MSSCLAMP_A_STATS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MSSCLAMP_A_STATS],
+				    "stats are read only: use the reset command");
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /* The family a request names; NULL, with extack set, if it names none. */
 static struct mssclamp_af *mssclamp_req_af(struct net *net,
@@ -152,6 +182,9 @@ static int mssclamp_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
+	err = mssclamp_req_check(info);
+	if (err)
+		return err;
 	af = mssclamp_req_af(genl_info_net(info), info->attrs, true,
 			     info->extack);
 	if (!af)
@@ -226,6 +259,9 @@ static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct mssclamp_af *af;
 	int err;
 
+	err = mssclamp_req_check(info);
+	if (err)
+		return err;
 	af = mssclamp_req_af(net, attrs, true, extack);
 	if (!af)
 		return -EINVAL;
@@ -280,8 +316,11 @@ static int mssclamp_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	struct net *net = genl_info_net(info);
 	struct mssclamp_net *mn = mssclamp_pernet(net);
 	struct mssclamp_af *af;
-	int i;
+	int i, err;
 
+	err = mssclamp_req_check(info);
+	if (err)
+		return err;
 	af = mssclamp_req_af(net, info->attrs, false, info->extack);
 	if (info->attrs[MSSCLAMP_A_FAMILY] && !af)
 		return -EINVAL;
@@ -325,7 +364,7 @@ static struct genl_family mssclamp_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = mssclamp_genl_ops,
 	.n_ops = ARRAY_SIZE(mssclamp_genl_ops),
-	.resv_start_op = MSSCLAMP_CMD_MAX + 1,
+	/* resv_start_op 0: every command has its reserved header checked. */
 };
 
 int __init mssclamp_genl_init(void)
