@@ -30,7 +30,7 @@ endif
 MODDIR  := $(BUILD)/kmod/$(KVER)
 MODSRC  := Kbuild dkms.conf $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
-.PHONY: all module ctl clean deps run check check-unit check-kunit check-vm \
+.PHONY: all module ctl clean deps run check check-unit check-fuzz check-kunit check-vm \
 	style help version
 
 all: module ctl
@@ -40,7 +40,7 @@ help:
 	@echo "make deps                 install build/test dependencies (root)"
 	@echo "make run                  build, load, apply the default config (or in a VM)"
 	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12"
-	@echo "make check-unit | check-kunit | check-vm [KVER=...] [T=scenario]"
+	@echo "make check-unit | check-fuzz | check-kunit | check-vm [KVER=...] [T=scenario]"
 	@echo "make style                checkpatch on the kernel sources"
 	@echo "make clean                back to the tree as cloned"
 
@@ -77,6 +77,9 @@ check-unit:
 
 check-kunit:
 	bash tests/check.sh kunit
+
+check-fuzz:
+	bash tests/check.sh fuzz
 
 check-vm:
 	KVER="$(REQ_KVER)" T="$(T)" bash tests/check.sh vm

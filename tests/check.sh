@@ -3,7 +3,7 @@
 # test cases across all of them. Exit status is non-zero on any failure,
 # including a suite that crashed or wrote no result.
 #
-#   tests/check.sh all|unit|kunit|vm
+#   tests/check.sh all|unit|fuzz|kunit|vm
 #   KVER=... T=... tests/check.sh vm     (one kernel, one scenario)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,6 +71,8 @@ vm_kernels() {
 case $what in
 all | unit)
 	suite unit bash tests/unit/run.sh ;;&
+all | fuzz)
+	suite fuzz bash tests/fuzz/run.sh ;;&
 all | kunit)
 	suite kunit bash tests/kunit/run.sh ;;&
 all | vm)
@@ -92,9 +94,9 @@ all | vm)
 		done
 	fi
 	;;
-all | unit | kunit) ;;
+all | unit | fuzz | kunit) ;;
 *)
-	echo "check: unknown suite '$what' (all, unit, kunit, vm)" >&2
+	echo "check: unknown suite '$what' (all, unit, fuzz, kunit, vm)" >&2
 	exit 2
 	;;
 esac
