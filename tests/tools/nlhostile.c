@@ -1212,8 +1212,12 @@ static const struct hcase cases[] = {
 	  "mss is computed" },
 	{ "read-only", "SET with a STATS nest of counters", b_set_stats,
 	  EINVAL, MSG_REQUIRED, "read only" },
+	/*
+	 * Strict validation insists on NLA_F_NESTED for a nest before the
+	 * family sees the request: the core's sentence says what is wrong.
+	 */
 	{ "read-only", "SET with STATS counters, NLA_F_NESTED clear",
-	  b_set_stats_unflagged, EINVAL, MSG_REQUIRED, "read only" },
+	  b_set_stats_unflagged, EINVAL, MSG_REQUIRED, "NLA_F_NESTED" },
 	{ "read-only", "SET with an empty STATS nest", b_set_stats_empty,
 	  EINVAL, MSG_REQUIRED, "read only" },
 	{ "read-only", "SET with PAD", b_set_pad, EINVAL, MSG_REQUIRED, NULL },
