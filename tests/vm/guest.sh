@@ -12,7 +12,8 @@
 #   VM_CTL      mssclampctl binary (may be absent)
 #   VM_T        scenarios, comma-separated: names under tests/netns/ or
 #               absolute paths
-#   VM_TIMEOUT  seconds each scenario may take
+#   VM_TIMEOUT  seconds each scenario may take (more if the scenario's
+#               header says "# vm-timeout: N")
 #
 # Results in VM_OUT: NAME.tap per scenario ("ok - ..." / "not ok - ..."
 # lines; the host prefixes the kernel release and the name), "order" (the
@@ -92,9 +93,28 @@ reset_state() {
 	fi
 }
 
+# scenario_timeout FILE: the seconds FILE may take: VM_TIMEOUT, or more if
+# its header (the comment lines at the top) says "# vm-timeout: N" (tests/
+# vm/run.sh adds the difference to the whole VM's budget). Builtins only.
+scenario_timeout() {
+	local line n limit=$VM_TIMEOUT
+	while IFS= read -r line; do
+		case $line in
+		'# vm-timeout: '*)
+			n=${line#'# vm-timeout: '}
+			[[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt "$limit" ] && limit=$n
+			break
+			;;
+		'#'* | '') ;;
+		*) break ;;
+		esac
+	done <"$1"
+	echo "$limit"
+}
+
 # run_scenario FILE: run one scenario in its own bash, under a timeout.
 run_scenario() {
-	local file=$1 name tap rc
+	local file=$1 name tap rc limit
 	name=${file##*/}
 	name=${name%.sh}
 	tap=$VM_OUT/$name.tap
@@ -104,15 +124,16 @@ run_scenario() {
 	if [ ! -f "$file" ]; then
 		echo "not ok - scenario file exists" >>"$tap"
 	else
+		limit=$(scenario_timeout "$file")
 		(
 			cd /tmp || exit 1
 			REPO=$VM_REPO MSSCLAMP_KO=$VM_KO MSSCLAMPCTL=$VM_CTL \
 				KVER=$KVER TAP_FILE=$tap \
-				timeout -k 10 "$VM_TIMEOUT" bash "$file"
+				timeout -k 10 "$limit" bash "$file"
 		) </dev/null 2>&1
 		rc=$?
 		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-			echo "not ok - finished within ${VM_TIMEOUT}s" >>"$tap"
+			echo "not ok - finished within ${limit}s" >>"$tap"
 		elif [ "$rc" != 0 ] && ! grep -q '^not ok' "$tap"; then
 			echo "not ok - scenario exited with status $rc" >>"$tap"
 		elif ! grep -q -E '^(not )?ok' "$tap"; then
@@ -122,6 +143,15 @@ run_scenario() {
 	fi
 	reset_state "$name"
 	kernel_log_check "$name" "$tap"
+}
+
+# fresh_tmpfs DIR MODE: an empty tmpfs on DIR, unless the repository or
+# the results share lies below DIR (a clone under /tmp): then DIR stays as
+# the writable overlay shows it, so those paths remain reachable.
+fresh_tmpfs() {
+	case $VM_REPO/ in "$1"/*) return 0 ;; esac
+	case $VM_OUT/ in "$1"/*) return 0 ;; esac
+	mount -t tmpfs -o mode="$2" "${1#/}" "$1"
 }
 
 main() {
@@ -138,9 +168,9 @@ main() {
 	mkdir -p /dev/pts /dev/shm
 	mount -t devpts -o gid=5,mode=620 devpts /dev/pts
 	mount -t tmpfs -o mode=1777 shm /dev/shm
-	mount -t tmpfs -o mode=0755 run /run
-	mount -t tmpfs -o mode=1777 tmp /tmp
-	mount -t tmpfs -o mode=0700 root /root
+	fresh_tmpfs /run 0755
+	fresh_tmpfs /tmp 1777
+	fresh_tmpfs /root 0700
 	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 	hostname mssclamp-vm
