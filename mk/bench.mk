@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmarks (docs/performance.md). They report figures and never judge
+# them, so they are not part of `make check`.
+#
+#   make bench [KVER=...]        per-packet cost of mssclamp, nft, iptables,
+#                                an empty hook and no clamp, in a VM booted
+#                                with -icount shift=0 (tests/bench/run.sh)
+#   make bench-smoke [KVER=...]  the same with a handful of frames: proves
+#                                the machinery, not the figures
+#   make bench-micro             the option rewriter in userspace: ns and
+#                                instructions (callgrind) per call
+#   make bench-build [KVER=...]  only build the benchmark's pieces
+#
+# KVER defaults to the newest installed kernel with headers and image.
+
+BENCH_DIR    := $(BUILD)/bench
+BENCH_KVER   := $(if $(REQ_KVER),$(REQ_KVER),$(shell scripts/kver.sh 2>/dev/null))
+BENCH_KDIR   := /lib/modules/$(BENCH_KVER)/build
+BENCH_MODDIR := $(BENCH_DIR)/$(BENCH_KVER)/kmod
+BENCH_CC     ?= gcc
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
+BENCH_SEND   := $(BENCH_DIR)/mssbench-send
+BENCH_MICRO  := $(BENCH_DIR)/micro
+# The modules' sources, each copied beside the Kbuild (the headers of
+# mssclamp they need go in mssclamp/).
+BENCH_MODSRC := tests/bench/Kbuild tests/bench/nop.c tests/bench/probe.c
+BENCH_MODHDR := kmod/mssclamp.h kmod/uapi/mssclamp.h
+
+.PHONY: bench bench-smoke bench-micro bench-build bench-clean
+
+bench:
+	bash tests/bench/run.sh $(BENCH_KVER)
+
+bench-smoke:
+	BENCH_SMOKE=1 bash tests/bench/run.sh $(BENCH_KVER)
+
+bench-build: $(BENCH_SEND) $(BENCH_MODDIR)/mssbench_nop.ko
+
+$(BENCH_SEND): tests/bench/send.c tests/bench/frames.c tests/bench/frames.h
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ tests/bench/send.c tests/bench/frames.c
+
+$(BENCH_MODDIR)/mssbench_nop.ko: $(BENCH_MODSRC) $(BENCH_MODHDR)
+	@test -d "$(BENCH_KDIR)" || { echo "no kernel headers at '$(BENCH_KDIR)'" >&2; exit 1; }
+	@rm -f $@
+	@mkdir -p $(BENCH_MODDIR)/mssclamp/uapi
+	@cp $(BENCH_MODSRC) $(BENCH_MODDIR)/
+	@cp kmod/mssclamp.h $(BENCH_MODDIR)/mssclamp/
+	@cp kmod/uapi/mssclamp.h $(BENCH_MODDIR)/mssclamp/uapi/
+	$(MAKE) -C $(BENCH_KDIR) M=$(BENCH_MODDIR) W=1 modules 2>&1 | tee $(BENCH_MODDIR)/build.log
+	@! grep -E 'warning:|error:' $(BENCH_MODDIR)/build.log >/dev/null || { echo "benchmark module build has warnings" >&2; rm -f $@; exit 1; }
+	@test -f $@ && test -f $(BENCH_MODDIR)/mssbench_probe.ko
+
+# The rewriter at the kernel's optimisation level, out of line as in the
+# module (its own translation unit, no LTO).
+$(BENCH_MICRO): tests/bench/micro.c kmod/clamp.c kmod/clamp.h kmod/clamp_user.h
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) $(BENCH_CFLAGS) -Ikmod -o $@ tests/bench/micro.c kmod/clamp.c
+
+bench-micro: $(BENCH_MICRO)
+	bash tests/bench/micro.sh $(BENCH_MICRO)
+
+bench-clean:
+	rm -rf $(BENCH_DIR)

@@ -1,0 +1,428 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark itself, run inside the VM (tests/bench/run.sh boots it
+# through tests/vm/init and tests/vm/guest.sh, as a scenario given by path).
+#
+#   mb-client  eth0 ---- eth-c  mb-router  eth-s ---- eth0  mb-sink
+#              192.0.2.2/24     192.0.2.1/24
+#              2001:db8:1::2/64 2001:db8:1::1/64
+#                                      198.51.100.1/24     198.51.100.2/24
+#                                      2001:db8:2::1/64    2001:db8:2::2/64
+#
+# The frames go to 198.51.100.9 / 2001:db8:2::9, for which the router holds
+# a permanent neighbour entry with a documentation MAC (00:00:5e:00:53:01)
+# that the sink does not own: they cross the router's forward path and die
+# on the sink's side as PACKET_OTHERHOST, before any hook or route lookup
+# there. tests/bench/send.c sends them and times them.
+#
+# The router is configured in turn with each implementation (BENCH_IMPLS):
+#   none       nothing: no hook anywhere
+#   nop        the empty hook (mssbench_nop.ko: returns NF_ACCEPT) at
+#              FORWARD, both families: the floor any hook pays
+#   nft        nft "tcp flags & (syn | rst) == syn tcp option maxseg size
+#              set N" in a forward chain at mangle priority, tables ip and ip6
+#   iptables   iptables/ip6tables -t mangle -A FORWARD -p tcp --tcp-flags
+#              SYN,RST SYN -j TCPMSS --set-mss N (Debian's iptables: nft
+#              backend, TCPMSS through nft_compat)
+#   legacy     the same rules with iptables-legacy (x_tables)
+#   mssclamp   mssclampctl set ipv4|ipv6 enable mtu 1500
+#   off        mssclamp loaded and clamping in another namespace, enabled
+#              and disabled again in the router: no hook in the router
+#   nop-other  the empty hook in another namespace only: what any hook
+#              anywhere costs the others (the kernel's static keys), the
+#              control for "off"
+# N is 1460 for IPv4 and 1440 for IPv6 (MTU 1500) everywhere. Rounds go
+# back and forth (A B C ... C B A ...), and every run is
+# checked: all frames forwarded, SYNs carrying the clamped MSS where a
+# clamp is configured and the original one elsewhere, the clamp's own
+# counters where it has any, and the hooks registered in the router's
+# namespace are exactly the ones the implementation should add.
+#
+# Results: $BENCH_OUT/bench.raw (one line per measurement and fact, read by
+# tests/bench/report.py on the host) and $TAP_FILE (ok / not ok per check).
+#
+# Environment: REPO, KVER, MSSCLAMP_KO, MSSCLAMPCTL (from the harness), and
+#   BENCH_FRAMES   timed frames per measurement (15000)
+#   BENCH_WARMUP   untimed frames before each (1000)
+#   BENCH_ROUNDS   rounds, each implementation once per round (6)
+#   BENCH_IMPLS    which, from: none nop nft iptables legacy mssclamp off
+#                  nop-other (default: all)
+#   BENCH_KINDS    "syn4 syn6 data4 data6"
+#   BENCH_OUT      where bench.raw goes (default: beside $TAP_FILE)
+set -eu -o pipefail
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH LC_ALL=C
+
+: "${REPO:?}" "${TAP_FILE:=/dev/null}"
+: "${KVER:=$(cat /proc/sys/kernel/osrelease)}"
+# shellcheck source=tests/lib/tap.sh
+. "$REPO/tests/lib/tap.sh"
+
+FRAMES=${BENCH_FRAMES:-15000}
+WARMUP=${BENCH_WARMUP:-1000}
+ROUNDS=${BENCH_ROUNDS:-6}
+IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp off nop-other}
+IMPLS=${IMPLS//,/ }
+KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6}
+KINDS=${KINDS//,/ }
+VERIFY=4
+if [ -z "${BENCH_OUT:-}" ]; then
+	if [ "$TAP_FILE" = /dev/null ]; then BENCH_OUT=.; else BENCH_OUT=$(dirname "$TAP_FILE"); fi
+fi
+RAW=$BENCH_OUT/bench.raw
+HOOKS=$BENCH_OUT/hooks.txt
+: >"$RAW"
+: >"$HOOKS"
+
+BDIR=$REPO/build/bench
+SEND=$BDIR/mssbench-send
+NOP_KO=$BDIR/$KVER/kmod/mssbench_nop.ko
+PROBE_KO=$BDIR/$KVER/kmod/mssbench_probe.ko
+CTL=${MSSCLAMPCTL:-$REPO/userspace/mssclampctl}
+KO=${MSSCLAMP_KO:-$REPO/build/kmod/$KVER/mssclamp.ko}
+
+# The clamp everyone is configured with: MTU 1500 in both families.
+MSS4=1460
+MSS6=1440
+
+NS_C=mb-client NS_R=mb-router NS_S=mb-sink NS_O=mb-other
+failures=0
+
+say() { echo "bench: $*"; }
+raw() { echo "$*" >>"$RAW"; }
+ok() { tap_ok "$KVER bench: $*" >/dev/null; }
+bad() {
+	tap_fail "$KVER bench: $*"
+	failures=$((failures + 1))
+}
+# check NAME CMD...
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else bad "$name"; fi
+}
+r() { ip netns exec "$NS_R" "$@"; }
+
+# --- topology -----------------------------------------------------------------
+
+ns_make() {
+	ip netns add "$1"
+	# shellcheck disable=SC2016
+	ip netns exec "$1" sh -c '
+		echo 0 >/proc/sys/net/ipv6/conf/all/accept_dad
+		echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad
+		echo 0 >/proc/sys/net/ipv6/conf/default/router_solicitations
+		echo 0 >/proc/sys/net/ipv6/conf/default/accept_ra'
+}
+
+topo_down() {
+	local ns
+	for ns in $NS_C $NS_R $NS_S $NS_O; do
+		[ ! -e "/run/netns/$ns" ] || ip netns delete "$ns"
+	done
+}
+
+topo_up() {
+	topo_down
+	ns_make $NS_C
+	ns_make $NS_R
+	ns_make $NS_S
+	ns_make $NS_O
+	ip netns exec $NS_R sh -c '
+		echo 1 >/proc/sys/net/ipv4/ip_forward
+		echo 1 >/proc/sys/net/ipv6/conf/all/forwarding'
+	ip -n $NS_R -batch - <<-EOF
+		link set lo up
+		link add eth-c type veth peer name eth0 netns $NS_C
+		link add eth-s type veth peer name eth0 netns $NS_S
+		link set eth-c up
+		link set eth-s up
+		addr add 192.0.2.1/24 dev eth-c
+		addr add 2001:db8:1::1/64 dev eth-c nodad
+		addr add 198.51.100.1/24 dev eth-s
+		addr add 2001:db8:2::1/64 dev eth-s nodad
+		neigh add 198.51.100.9 lladdr 00:00:5e:00:53:01 dev eth-s nud permanent
+		neigh add 2001:db8:2::9 lladdr 00:00:5e:00:53:01 dev eth-s nud permanent
+	EOF
+	ip -n $NS_C -batch - <<-EOF
+		link set lo up
+		link set eth0 up
+		addr add 192.0.2.2/24 dev eth0
+		addr add 2001:db8:1::2/64 dev eth0 nodad
+	EOF
+	ip -n $NS_S -batch - <<-EOF
+		link set lo up
+		link set eth0 up
+		addr add 198.51.100.2/24 dev eth0
+		addr add 2001:db8:2::2/64 dev eth0 nodad
+	EOF
+	ip -n $NS_O link set lo up
+}
+
+# --- the implementations --------------------------------------------------------
+
+mod_loaded() { [ -d "/sys/module/$1" ]; }
+
+ctl() { "$CTL" "$@"; }
+
+impl_up() {
+	case $1 in
+	none) ;;
+	nop) r insmod "$NOP_KO" ;;
+	nop-other) ip netns exec $NS_O insmod "$NOP_KO" ;;
+	nft)
+		r nft -f - <<-EOF
+			table ip mssbench {
+				chain forward {
+					type filter hook forward priority mangle; policy accept;
+					tcp flags & (syn | rst) == syn tcp option maxseg size set $MSS4
+				}
+			}
+			table ip6 mssbench {
+				chain forward {
+					type filter hook forward priority mangle; policy accept;
+					tcp flags & (syn | rst) == syn tcp option maxseg size set $MSS6
+				}
+			}
+		EOF
+		;;
+	iptables)
+		r iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN \
+			-j TCPMSS --set-mss $MSS4
+		r ip6tables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN \
+			-j TCPMSS --set-mss $MSS6
+		;;
+	legacy)
+		r iptables-legacy -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN \
+			-j TCPMSS --set-mss $MSS4
+		r ip6tables-legacy -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN \
+			-j TCPMSS --set-mss $MSS6
+		;;
+	mssclamp)
+		insmod "$KO"
+		ctl -n $NS_R set ipv4 enable mtu 1500
+		ctl -n $NS_R set ipv6 enable mtu 1500
+		;;
+	off)
+		# Loaded and clamping in another namespace; enabled in the
+		# router and disabled again, so its hooks came and went.
+		insmod "$KO"
+		ctl -n $NS_O set ipv4 enable mtu 1500
+		ctl -n $NS_O set ipv6 enable mtu 1500
+		ctl -n $NS_R set ipv4 enable mtu 1500
+		ctl -n $NS_R set ipv6 enable mtu 1500
+		ctl -n $NS_R set ipv4 disable
+		ctl -n $NS_R set ipv6 disable
+		;;
+	*)
+		echo "bench: unknown implementation '$1'" >&2
+		return 1
+		;;
+	esac
+}
+
+impl_down() {
+	case $1 in
+	nop | nop-other) rmmod mssbench_nop ;;
+	nft | iptables) r nft flush ruleset ;;
+	legacy)
+		# The legacy tables keep their hooks until their modules go.
+		r iptables-legacy -t mangle -F
+		r ip6tables-legacy -t mangle -F
+		rmmod iptable_mangle ip6table_mangle
+		;;
+	mssclamp | off) rmmod mssclamp ;;
+	esac
+}
+
+# The forward hooks that each implementation adds in the router's namespace.
+impl_hooks() {
+	case $1 in
+	nop) echo "ipv4 forward mssbench_nop_hook,ipv6 forward mssbench_nop_hook" ;;
+	nft | iptables) echo "ipv4 forward nft_do_chain_ipv4,ipv6 forward nft_do_chain_ipv6" ;;
+	legacy) echo "ipv4 forward iptable_mangle_hook,ipv6 forward ip6table_mangle_hook" ;;
+	mssclamp) echo "ipv4 forward mssclamp_hook_v4,ipv6 forward mssclamp_hook_v6" ;;
+	*) echo "" ;;
+	esac
+}
+
+# The MSS the SYNs must carry after the router.
+impl_mss() {
+	case $1 in
+	nft | iptables | legacy | mssclamp) echo "$MSS4 $MSS6" ;;
+	*) echo "8960 8940" ;;
+	esac
+}
+
+# hooks_of NS [all]: "family hook function" of every forward hook in NS
+# (with "all": of every hook), comma-separated. Other hook points have
+# hooks of their own, e.g. AppArmor's postrouting one on 6.12, the same for
+# every implementation.
+hooks_of() {
+	if [ ! -d /sys/module/mssbench_probe ]; then
+		echo "?"	# no probe (a kernel that cannot load modules)
+		return
+	fi
+	ip netns exec "$1" cat /sys/module/mssbench_probe/parameters/hooks |
+		awk -v all="${2:-}" '$0 != "none" && (all != "" || $2 == "forward") {
+			printf "%s%s %s %s", sep, $1, $2, $4; sep = "," }'
+}
+
+# json_get JSON FAMILY KEY: a number from mssclampctl -j stats.
+json_get() {
+	local j=${1#*\""$2"\": \{}
+	j=${j#*\""$3"\": }
+	echo "${j%%[,\}]*}"
+}
+
+# Counters of the implementations that keep any, after a round: the SYNs
+# clamped must be all SYNs sent (warm-up, timed, verified).
+impl_counters() {
+	local impl=$1 round=$2 syns=$((WARMUP + FRAMES + VERIFY)) out n4 n6 s4 s6
+	local want4=0 want6=0
+	case " $KINDS " in *" syn4 "*) want4=$syns ;; esac
+	case " $KINDS " in *" syn6 "*) want6=$syns ;; esac
+	case $impl in
+	mssclamp | off)
+		out=$(ctl -j -n $NS_R stats)
+		n4=$(json_get "$out" ipv4 clamped_syn)
+		n6=$(json_get "$out" ipv6 clamped_syn)
+		s4=$(json_get "$out" ipv4 syn)
+		s6=$(json_get "$out" ipv6 syn)
+		raw "COUNTERS kver=$KVER round=$round impl=$impl ipv4_syn=$s4 ipv4_clamped=$n4 ipv6_syn=$s6 ipv6_clamped=$n6"
+		if [ "$impl" = off ]; then
+			want4=0 want6=0
+		fi
+		check "round $round $impl: clamped_syn ipv4 $n4 = $want4, ipv6 $n6 = $want6" \
+			[ "$n4:$n6:$s4:$s6" = "$want4:$want6:$want4:$want6" ]
+		;;
+	iptables | legacy)
+		local ipt=iptables ip6t=ip6tables
+		[ "$impl" = iptables ] || ipt=iptables-legacy ip6t=ip6tables-legacy
+		n4=$(r $ipt -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
+		n6=$(r $ip6t -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
+		raw "COUNTERS kver=$KVER round=$round impl=$impl ipv4_rule=$n4 ipv6_rule=$n6"
+		check "round $round $impl: rule counted ipv4 $n4 = $want4, ipv6 $n6 = $want6 SYNs" \
+			[ "$n4:$n6" = "$want4:$want6" ]
+		;;
+	esac
+}
+
+# measure ROUND IMPL: one run of every kind through the configured router.
+measure() {
+	local round=$1 impl=$2 mss line rc=0 hooks want
+	read -r -a mss <<<"$(impl_mss "$impl")"
+
+	hooks=$(hooks_of $NS_R)
+	want=$(impl_hooks "$impl")
+	[ "$hooks" = "?" ] ||
+		check "round $round $impl: router hooks are '${want:-none}'" [ "$hooks" = "$want" ]
+	if [ "$round" = 1 ]; then
+		raw "HOOKS kver=$KVER impl=$impl ns=router hooks=$(hooks_of $NS_R all | tr ' ' :)"
+	fi
+	if [ "$impl" = nop-other ]; then
+		check "round $round $impl: the empty hook in the other namespace" \
+			[ "$(hooks_of $NS_O)" = "ipv4 forward mssbench_nop_hook,ipv6 forward mssbench_nop_hook" ]
+	fi
+
+	# shellcheck disable=SC2086 # $KINDS is a list
+	while read -r line; do
+		raw "RAW kver=$KVER round=$round impl=$impl $line"
+		case $line in
+		*result=ok) ok "round $round $impl ${line%% *}: every frame forwarded, MSS ${line#*mss=}" ;;
+		*) bad "round $round $impl: $line" ;;
+		esac
+	done < <("$SEND" --client /run/netns/$NS_C --router /run/netns/$NS_R \
+		--sink /run/netns/$NS_S --count "$FRAMES" --warmup "$WARMUP" \
+		--verify $VERIFY --mss4 "${mss[0]}" --mss6 "${mss[1]}" $KINDS ||
+		echo "sender-exit=$?")
+	impl_counters "$impl" "$round"
+	return $rc
+}
+
+# The "off" case in words: the router's namespace has no mssclamp hook
+# while another namespace has both; nft list hooks shows it where the
+# kernel has NETFILTER_NETLINK_HOOK (6.12; Debian's 6.1 has not).
+show_disabled() {
+	local h_r h_o ns out
+	h_r=$(hooks_of $NS_R)
+	h_o=$(hooks_of $NS_O)
+	raw "DISABLED kver=$KVER router=${h_r:-none} other=${h_o:-none}"
+	check "off: no hook in the router's namespace, where mssclamp is disabled" [ -z "$h_r" ]
+	check "off: mssclamp's hooks in the namespace where it is enabled" \
+		[ "$h_o" = "ipv4 forward mssclamp_hook_v4,ipv6 forward mssclamp_hook_v6" ]
+	{
+		echo "# mssclamp loaded, enabled in $NS_O, disabled in $NS_R"
+		for ns in $NS_O $NS_R; do
+			echo "\$ mssclampctl -n $ns show"
+			ctl -n "$ns" show
+		done
+		for ns in $NS_O $NS_R; do
+			echo "\$ ip netns exec $ns nft list hooks"
+			out=$(ip netns exec "$ns" nft list hooks 2>&1) || true
+			echo "${out:-(nothing: this kernel lacks CONFIG_NETFILTER_NETLINK_HOOK)}"
+		done
+		echo "\$ ip netns exec $NS_O cat /sys/module/mssbench_probe/parameters/hooks"
+		ip netns exec $NS_O cat /sys/module/mssbench_probe/parameters/hooks
+		echo "\$ ip netns exec $NS_R cat /sys/module/mssbench_probe/parameters/hooks"
+		ip netns exec $NS_R cat /sys/module/mssbench_probe/parameters/hooks
+	} >>"$HOOKS" 2>&1
+}
+
+# Memory: the module's sections as loaded, and what one namespace costs.
+memory() {
+	local f s
+	insmod "$KO"
+	s=$(cat /sys/module/mssbench_probe/parameters/sizes)
+	raw "MEMSIZES kver=$KVER $s"
+	for f in coresize initsize; do
+		[ ! -f /sys/module/mssclamp/$f ] || raw "MEMMOD kver=$KVER $f=$(cat /sys/module/mssclamp/$f)"
+	done
+	for f in /sys/module/mssclamp/sections/.text /sys/module/mssclamp/sections/.data \
+		/sys/module/mssclamp/sections/.rodata /sys/module/mssclamp/sections/.bss; do
+		[ ! -f "$f" ] || raw "MEMSECT kver=$KVER ${f##*/}=$(cat "$f")"
+	done
+	rmmod mssclamp
+}
+
+main() {
+	local round impl order list=() i
+	read -r -a list <<<"$IMPLS"
+	say "kernel $KVER; frames $FRAMES (+$WARMUP warm-up) per measurement; rounds $ROUNDS; implementations: ${list[*]}; kinds: $KINDS"
+	raw "CONFIG kver=$KVER frames=$FRAMES warmup=$WARMUP rounds=$ROUNDS impls=${IMPLS// /,} kinds=${KINDS// /,} mss4=$MSS4 mss6=$MSS6"
+	for f in "$SEND" "$PROBE_KO"; do
+		[ -e "$f" ] || { bad "$f exists (run through tests/bench/run.sh)"; return 1; }
+	done
+	! mod_loaded mssclamp || rmmod mssclamp
+	mod_loaded mssbench_probe || insmod "$PROBE_KO" || [ -n "${BENCH_HOST:-}" ]
+	modprobe -a veth nf_tables nft_exthdr xt_TCPMSS iptable_mangle ip6table_mangle 2>/dev/null || true
+	topo_up
+	[ -n "${BENCH_HOST:-}" ] || memory
+
+	for ((round = 1; round <= ROUNDS; round++)); do
+		if ((round % 2)); then
+			order=("${list[@]}")
+		else
+			order=()
+			for ((i = ${#list[@]} - 1; i >= 0; i--)); do order+=("${list[i]}"); done
+		fi
+		say "round $round/$ROUNDS: ${order[*]}"
+		for impl in "${order[@]}"; do
+			if ! impl_up "$impl"; then
+				bad "round $round: $impl configured"
+				impl_down "$impl" || true
+				continue
+			fi
+			[ "$impl" != off ] || [ "$round" != 1 ] || show_disabled
+			measure "$round" "$impl" || true
+			impl_down "$impl" || bad "round $round: $impl removed"
+		done
+	done
+	topo_down
+	! mod_loaded mssbench_probe || rmmod mssbench_probe
+	say "done, $failures failed checks"
+	[ "$failures" = 0 ]
+}
+
+trap 'topo_down 2>/dev/null || true' EXIT
+main "$@"

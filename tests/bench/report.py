@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn tests/bench/guest.sh's raw lines into the benchmark's table.
+
+    report.py [--ko mssclamp.ko] bench.raw...
+
+Per kernel, frame kind and implementation: the cost per frame (median over
+the rounds of guest ns per frame; with -icount shift=0 a guest ns is a
+guest instruction), the increment over "none" (median over the rounds of
+the difference to that round's "none"), the increment relative to the empty
+hook's, and the spread of the cost over the rounds. Then mssclamp's
+increment relative to nft's and iptables', the issue's targets, and the
+memory figures. Besides the table, one machine-readable line per figure:
+
+    BENCH kver=K frames=syn4 impl=nft cost_ns=... incr=... ratio_empty=... spread_pct=...
+    BENCH_RATIO kver=K frames=syn4 what=mssclamp/nft ratio=... limit=0.40 holds=yes
+    BENCH_MEM kver=K key=value...
+
+Reports, never judges: the exit status is 0 whatever the figures.
+"""
+import argparse
+import collections
+import statistics
+import subprocess
+import sys
+
+ORDER = ["none", "nop-other", "off", "nop", "mssclamp", "nft", "iptables",
+         "legacy"]
+KINDS = ["syn4", "syn6", "data4", "data6"]
+LABEL = {
+    "none": "no clamp",
+    "nop-other": "empty hook in another netns only",
+    "off": "mssclamp on elsewhere, disabled here",
+    "nop": "empty hook (NF_ACCEPT only)",
+    "mssclamp": "mssclamp",
+    "nft": "nft maxseg",
+    "iptables": "iptables TCPMSS (nft backend)",
+    "legacy": "iptables-legacy TCPMSS",
+}
+
+
+def kv(fields):
+    out = {}
+    for f in fields:
+        if "=" in f:
+            k, v = f.split("=", 1)
+            out[k] = v
+    return out
+
+
+def parse(paths):
+    runs = collections.defaultdict(dict)  # kver -> (impl, kind) -> {round: ns}
+    facts = collections.defaultdict(list)  # kver -> [(tag, dict)]
+    configs = {}
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if not parts:
+                    continue
+                tag, d = parts[0], kv(parts[1:])
+                kver = d.get("kver", "?")
+                if tag == "RAW" and "kind" in d and "ns" in d:
+                    if d.get("result") != "ok":
+                        continue
+                    key = (d["impl"], d["kind"])
+                    runs[kver].setdefault(key, {})[int(d["round"])] = \
+                        int(d["ns"]) / int(d["n"])
+                elif tag == "CONFIG":
+                    configs[kver] = d
+                else:
+                    facts[kver].append((tag, d))
+    return runs, facts, configs
+
+
+def fmt(x, nd=1):
+    return "-" if x is None else f"{x:.{nd}f}"
+
+
+def size_of(ko):
+    try:
+        out = subprocess.run(["size", ko], capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+        text, data, bss = (int(x) for x in out[1].split()[:3])
+        return {"text": text, "data": data, "bss": bss}
+    except (OSError, subprocess.CalledProcessError, IndexError, ValueError):
+        return None
+
+
+def report(kver, runs, facts, cfg, ko):
+    r = runs
+    impls = [i for i in ORDER if any((i, k) in r for k in KINDS)]
+    kinds = [k for k in KINDS if any((i, k) in r for i in impls)]
+    rounds = cfg.get("rounds", "?")
+    print(f"=== kernel {kver}")
+    print(f"guest ns per frame (= guest instructions, QEMU -icount shift=0); "
+          f"median of {rounds} interleaved rounds of {cfg.get('frames', '?')} "
+          f"frames each (+{cfg.get('warmup', '?')} warm-up)")
+    print("incr: over 'none' (median of the per-round differences); "
+          "x empty: incr / the empty hook's incr; spread: (max-min)/median "
+          "of the cost over the rounds")
+    print()
+    print(f"{'frames':<7}{'implementation':<42}{'cost':>9}{'incr':>8}"
+          f"{'x empty':>9}{'spread':>8}")
+    res = {}
+    for k in kinds:
+        base = r.get(("none", k), {})
+        for i in impls:
+            runs_ik = r.get((i, k))
+            if not runs_ik:
+                continue
+            vals = list(runs_ik.values())
+            cost = statistics.median(vals)
+            spread = (max(vals) - min(vals)) / cost * 100 if cost else 0
+            diffs = [v - base[n] for n, v in runs_ik.items() if n in base]
+            incr = statistics.median(diffs) if diffs and i != "none" else None
+            res[(i, k)] = (cost, incr, spread, len(vals))
+        nop = res.get(("nop", k), (None, None))[1]
+        for i in impls:
+            if (i, k) not in res:
+                continue
+            cost, incr, spread, n = res[(i, k)]
+            ratio = incr / nop if incr is not None and nop else None
+            res[(i, k)] = (cost, incr, spread, n, ratio)
+            print(f"{k:<7}{LABEL.get(i, i):<42}{cost:>9.1f}{fmt(incr):>8}"
+                  f"{fmt(ratio, 2):>9}{spread:>7.2f}%")
+        print()
+
+    lines = []
+    for (i, k), (cost, incr, spread, n, ratio) in sorted(res.items()):
+        lines.append(f"BENCH kver={kver} frames={k} impl={i} cost_ns={cost:.1f} "
+                     f"incr={fmt(incr)} ratio_empty={fmt(ratio, 3)} "
+                     f"spread_pct={spread:.2f} rounds={n}")
+
+    # The targets of issue 6, section 3.
+    print("mssclamp against the others and the targets (increments over 'none'):")
+    checks = []
+    for k in kinds:
+        m = res.get(("mssclamp", k))
+        if not m or m[1] is None:
+            continue
+        if k.startswith("syn"):
+            for other in ("nft", "iptables", "legacy"):
+                o = res.get((other, k))
+                if o and o[1]:
+                    checks.append((k, f"mssclamp/{other}", m[1] / o[1], 0.40))
+        else:
+            for other in ("nft", "iptables", "legacy"):
+                o = res.get((other, k))
+                if o and o[1]:
+                    checks.append((k, f"mssclamp/{other}", m[1] / o[1], None))
+            if m[4] is not None:
+                checks.append((k, "mssclamp/empty", m[4], 1.50))
+    for k, what, ratio, limit in checks:
+        if limit is None:
+            verdict = ""
+            hold = "-"
+        else:
+            hold = "yes" if ratio <= limit else "NO"
+            verdict = f"  target <= {limit:.2f}: {'holds' if hold == 'yes' else 'MISSED'}"
+        print(f"  {k:<6} {what:<18} {ratio:6.3f}{verdict}")
+        lines.append(f"BENCH_RATIO kver={kver} frames={k} what={what} "
+                     f"ratio={ratio:.3f} limit={fmt(limit, 2)} holds={hold}")
+    # "A namespace where the family is disabled pays nothing": "off" (mssclamp
+    # clamping in another namespace, disabled in the router) against
+    # "nop-other" (an empty hook in another namespace only), which puts the
+    # kernel in the same state: any forward hook in any namespace turns on
+    # the global static key, so every namespace then pays nf_hook()'s look
+    # at its own (empty) hook list. Without the control, against "none".
+    for k in kinds:
+        off, none = res.get(("off", k)), res.get(("none", k))
+        if not off or not none:
+            continue
+        ctl = res.get(("nop-other", k))
+        ref, name = (ctl, "nop-other") if ctl else (none, "none")
+        diff = off[1] - (ref[1] or 0.0)
+        noise = max(x[2] / 100 * x[0] for x in (off, ref, none))
+        within = abs(diff) <= max(noise, 0.002 * none[0])
+        print(f"  {k:<6} disabled netns     {diff:+6.1f} ns against {name} "
+              f"(spread up to {noise:.1f} ns): "
+              f"{'pays nothing' if within else 'PAYS SOMETHING'}"
+              + (f"; both {off[1]:+.1f} ns over none: the kernel's static key"
+                 if ctl else ""))
+        lines.append(f"BENCH_RATIO kver={kver} frames={k} what=off-{name} "
+                     f"diff={diff:.1f} noise={noise:.1f} "
+                     f"holds={'yes' if within else 'NO'}")
+    print()
+
+    # Memory.
+    mem = {}
+    for tag, d in facts:
+        if tag in ("MEMSIZES", "MEMMOD"):
+            mem.update({k: v for k, v in d.items() if k != "kver"})
+    sz = size_of(ko) if ko else None
+    print("memory:")
+    if sz:
+        print(f"  mssclamp.ko (size): text {sz['text']} B, data {sz['data']} B, "
+              f"bss {sz['bss']} B")
+        mem.update({f"ko_{k}": v for k, v in sz.items()})
+    if "coresize" in mem:
+        print(f"  loaded (/sys/module/mssclamp/coresize): {mem['coresize']} B")
+    if "net" in mem:
+        net, neta = int(mem["net"]), int(mem["net_alloc"])
+        cfg_, cfga = int(mem["cfg"]), int(mem["cfg_alloc"])
+        st, ncpu = int(mem["stats"]), int(mem["possible_cpus"])
+        per_ns = neta + 2 * cfga + 2 * st * ncpu
+        mem["per_netns"] = per_ns
+        mem["per_netns_per_cpu"] = 2 * st
+        print(f"  per network namespace: struct mssclamp_net {net} B "
+              f"(kmalloc {neta}) + 2 x struct mssclamp_cfg {cfg_} B "
+              f"(kmalloc {cfga}) + 2 x per-cpu struct mssclamp_stats "
+              f"{st} B x {ncpu} possible CPU(s)")
+        print(f"    = {per_ns} B here; {neta + 2 * cfga} B + {2 * st} B per "
+              f"possible CPU in general (+ {2 * cfga} B for a replaced "
+              f"configuration until its RCU grace period ends)")
+        print("  a registered hook also costs the kernel one nf_hook_entries "
+              "slot (16 B + an 8 B ops pointer) per enabled family")
+    lines.append(f"BENCH_MEM kver={kver} " +
+                 " ".join(f"{k}={v}" for k, v in sorted(mem.items())))
+    print()
+    for line in lines:
+        print(line)
+    print()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ko", help="mssclamp.ko, for its section sizes")
+    ap.add_argument("raw", nargs="+")
+    a = ap.parse_args()
+    runs, facts, configs = parse(a.raw)
+    if not runs:
+        print("report: no measurements in " + " ".join(a.raw), file=sys.stderr)
+        return 1
+    for kver in sorted(runs):
+        report(kver, runs[kver], facts[kver], configs.get(kver, {}), a.ko)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
