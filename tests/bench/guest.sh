@@ -50,6 +50,9 @@
 #                  nop-other (default: all)
 #   BENCH_KINDS    "syn4 syn6 data4 data6"
 #   BENCH_OUT      where bench.raw goes (default: beside $TAP_FILE)
+#   BENCH_HOST=1   for working on the benchmark itself: run straight on a
+#                  host that cannot load modules (BENCH_IMPLS="none nft
+#                  iptables"; no hook lists, no memory figures)
 set -eu -o pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH LC_ALL=C
 
