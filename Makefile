@@ -30,7 +30,7 @@ endif
 MODDIR  := $(BUILD)/kmod/$(KVER)
 MODSRC  := Kbuild dkms.conf $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
 
-.PHONY: all module ctl clean deps run check check-unit check-fuzz check-kunit check-vm \
+.PHONY: all module ctl clean deps run check check-unit check-fuzz check-kunit check-vm check-long \
 	style help version
 
 all: module ctl
@@ -41,6 +41,7 @@ help:
 	@echo "make run                  build, load, apply the default config (or in a VM)"
 	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12"
 	@echo "make check-unit | check-fuzz | check-kunit | check-vm [KVER=...] [T=scenario]"
+	@echo "make check-long           every suite at its long size (about an hour)"
 	@echo "make style                checkpatch on the kernel sources"
 	@echo "make clean                back to the tree as cloned"
 
@@ -83,6 +84,14 @@ check-fuzz:
 
 check-vm:
 	KVER="$(REQ_KVER)" T="$(T)" bash tests/check.sh vm
+
+# The same suites at the sizes that take longer than a check should: 30
+# minutes of fuzzing, and the VM scenarios' long forms (MSSCLAMP_LONG=1:
+# 200 000-frame floods, 5 000 config changes, 100 module cycles).
+check-long:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS_LONG),1800) VM_APPEND="MSSCLAMP_LONG=1" \
+		SCENARIO_TIMEOUT=900 VM_TIMEOUT=3600 \
+		KVER="$(REQ_KVER)" T="$(T)" bash tests/check.sh all
 
 style:
 	bash scripts/style.sh

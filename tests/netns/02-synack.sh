@@ -6,7 +6,7 @@
 #
 #   mc-client               mc-router                 mc-server
 #   eth0 9000 ------- 9000 eth-c   eth-s 9000 ------- 9000 eth0
-#   (tx/rx csum off)                                  (tx/rx csum off)
+#   (tx/rx csum off)       (rx csum off)              (tx/rx csum off)
 #
 # Every link is 9000: the client's SYN carries MSS 8960 (IPv4) / 8940
 # (IPv6) and so does the server's SYN-ACK. The router clamps to mtu 1500,
@@ -17,8 +17,9 @@
 #     is still clamped, and the synack counters do not move;
 #   - syn off: the server receives the jumbo SYN, the SYN-ACK is still
 #     clamped, and the syn counters do not move.
-# Checksum offload is off at both ends, so the segments carry complete
-# checksums that tcpdump verifies and that the receiving stacks check: the
+# Checksum offload is off (transmit at both ends, receive everywhere), so
+# the segments carry complete checksums that tcpdump verifies and that the
+# receiving stacks check (nothing marks them verified on the way): the
 # rewritten SYN and SYN-ACK must arrive with a correct checksum.
 set -eu
 # shellcheck source=tests/netns/lib.sh
@@ -32,6 +33,8 @@ check "insmod mssclamp.ko" mod_load
 topo_up c=9000 rc=9000 rs=9000 s=9000
 c ethtool -K eth0 tx off rx off >/dev/null
 s ethtool -K eth0 tx off rx off >/dev/null
+r ethtool -K eth-c rx off >/dev/null
+r ethtool -K eth-s rx off >/dev/null
 serve "$NS_S" "$PORT" 0
 
 ctl_set "$NS_R" set ipv4 enable mtu 1500

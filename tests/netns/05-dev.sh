@@ -153,6 +153,7 @@ check_eq "wan: ipv6 counts the server's connection only" "$one" "$d6"
 
 # --- wan deleted, then re-created with the same name -----------------------------
 
+cap_stop srv	# its eth0 goes with wan
 ip -n "$NS_R" link del wan
 check_eq "wan deleted: show still lists wan (v4)" wan "$(cfg "$NS_R" ipv4 dev)"
 check_eq "wan deleted: show still lists wan (v6)" wan "$(cfg "$NS_R" ipv6 dev)"

@@ -20,7 +20,14 @@
 #      option of length 1 and one with two MSS options (malformed, both
 #      reach the server untouched, MSS 9000); the server answers each with
 #      a jumbo SYN-ACK (clamped_synack);
-#   4. "stats reset ipv4" zeroes ipv4 only; "stats reset" zeroes both.
+#   4. hand-made SYNs per family with RST set (not a SYN: no counter),
+#      with 1500 bytes of data (sent in two fragments over the 1280 link:
+#      the first is clamped, the second counts in fragments), and for IPv6
+#      one behind a Destination Options header (walked, clamped); receive
+#      checksum offload is off in the router and the server, so the
+#      server's answer proves the rewritten checksums right (control: with
+#      a wrong checksum, no answer);
+#   5. "stats reset ipv4" zeroes ipv4 only; "stats reset" zeroes both.
 set -eu
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -96,7 +103,41 @@ check_eq "IPv4: no_mss 1, malformed 2, their SYN-ACKs clamped" \
 check_eq "IPv6: no_mss 1, malformed 2, their SYN-ACKs clamped" \
 	"$(vec syn=3 synack=3 no_mss=1 malformed=2 clamped_synack=3)" "$d6"
 
-# --- 4. reset ---------------------------------------------------------------------
+# --- 4. RST, fragments, an extension header ------------------------------------------
+
+# With receive checksum offload off in the router and the server, the
+# server's stack verifies the checksum of what reaches it: an answer means
+# the rewritten segment (of a fragmented SYN too) checks out. The control:
+# the same SYNs with a wrong checksum get no answer (still counted and
+# clamped: the router does not check TCP checksums).
+r ethtool -K eth-c rx off >/dev/null
+s ethtool -K eth0 rx off >/dev/null
+stats2 "$NS_R"
+c4=$ST4 c6=$ST6
+mss="0204232800000000"	# MSS 9000
+cap_mark srv
+check "fragmented SYNs and one behind an extension header are answered" \
+	raw_syns "$NS_C" "$PORT" \
+	"$C4,$S4,$mss,rst" "$C6,$S6,$mss,rst" \
+	"$C4,$S4,$mss,data=1500" "$C6,$S6,$mss,data=1500" "$C6,$S6,$mss,dstopt"
+check "control: the same SYNs with a wrong checksum get no answer" \
+	raw_syns "$NS_C" "$PORT" \
+	"$C4,$S4,$mss,data=1500+badsum" "$C6,$S6,$mss,data=1500+badsum" \
+	"$C6,$S6,$mss,dstopt+badsum"
+cap_cut frag srv
+check_eq "the first fragment of the IPv4 SYN reaches the server clamped (1460)" \
+	1460 "$(syn_mss frag_srv v4)"
+check_eq "the first fragment and the SYN behind DSTOPT reach the server clamped (v6 1440)" \
+	1440 "$(syn_mss frag_srv v6)"
+stats2 "$NS_R"
+d4=$(delta "$c4" "$ST4")
+d6=$(delta "$c6" "$ST6")
+check_eq "IPv4: SYN+RST not counted; 2 fragmented SYNs clamped, 2 fragments skipped" \
+	"$(vec syn=2 synack=1 clamped_syn=2 clamped_synack=1 fragments=2)" "$d4"
+check_eq "IPv6: SYN+RST not counted; fragmented and DSTOPT SYNs clamped, 2 fragments skipped" \
+	"$(vec syn=4 synack=2 clamped_syn=4 clamped_synack=2 fragments=2)" "$d6"
+
+# --- 5. reset ---------------------------------------------------------------------
 
 c6=$(counters "$NS_R" ipv6)
 ctl_set "$NS_R" stats reset ipv4

@@ -73,15 +73,21 @@ check_eq "initial netns: ipv6 counts nothing" "$(vec)" "$(counters - ipv6)"
 
 # --- -n NS works like ip -n ------------------------------------------------------------
 
-for args in "-j show" "show" "-j stats" "stats" "show ipv4"; do
+for args in "-j show" "show ipv4" "-j stats"; do
 	# shellcheck disable=SC2086 # $args is words
 	check_eq "-n $R2 $args prints what ip netns exec $R2 prints" \
 		"$(ip netns exec "$R2" "$MSSCLAMPCTL" $args 2>&1)" \
 		"$("$MSSCLAMPCTL" -n "$R2" $args 2>&1)"
 done
-check_not "-n with an unknown namespace fails" "$MSSCLAMPCTL" -n mc-nosuchns show
-check_eq "-n with an unknown namespace: one line on stderr" 1 \
-	"$("$MSSCLAMPCTL" -n mc-nosuchns show 2>&1 >/dev/null | awk 'END { print NR }')"
+flat=$("$MSSCLAMPCTL" -n "$R2" -j show | json_flat)
+check_match "-n $R2 -j show: ipv4 mss 1360" '^ipv4\.mss=1360$' "$flat"
+check_match "-n $R2 -j show: ipv6 disabled" '^ipv6\.enabled=false$' "$flat"
+rc=0
+"$MSSCLAMPCTL" -n mc-nosuchns show >"$WORK/out" 2>"$WORK/err" || rc=$?
+echo "# -n mc-nosuchns show: exit status $rc, stderr: $(cat "$WORK/err")"
+check_not "-n with an unknown namespace fails" test "$rc" = 0
+check_eq "-n with an unknown namespace: one line on stderr, nothing on stdout" "1 0" \
+	"$(awk 'END { print NR }' "$WORK/err") $(awk 'END { print NR }' "$WORK/out")"
 
 # --- one router's changes leave the other alone -----------------------------------------
 

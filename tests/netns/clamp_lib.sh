@@ -16,17 +16,27 @@
 #   cap_stop NAME...           stop those captures and decode them
 #   cap_mark NAME... / cap_cut TAG NAME...
 #                              take what running captures saw in between
-#   syn_mss NAME [v4|v6]       MSS values of the SYNs in a capture
-#   synack_mss NAME [v4|v6]    the same for SYN-ACKs
+#   syn_mss NAME [v4|v6|SRC]   MSS values of the SYNs in a capture (of a
+#                              family, or sent from the address SRC)
+#   synack_mss NAME [v4|v6|SRC]  the same for SYN-ACKs
+#   syn_count / synack_count   how many there were
 #   syn_cksum / synack_cksum   what tcpdump says of their TCP checksums
-#   counter NS FAMILY KEY      one counter of "mssclampctl -j stats"
+#   counter NS FAMILY KEY      one counter of "mssclampctl -j stats" (named
+#                              so, not "stat", to leave stat(1) alone)
 #   counters NS FAMILY...      all of one family's counters on one line
 #   stats2 NS                  both families' lines into ST4 and ST6
 #   vec / kv / delta           build, read and subtract such lines
 #   cfg NS FAMILY KEY          one field of "mssclampctl -j show"
 #   serve NS PORT NBYTES [PORT...]  tcp.py servers in the background
 #   fetch NS ADDR PORT NBYTES SECONDS    tcp.py fetch (prints the bytes)
-#   raw_syns NS PORT SPEC...   hand-made SYNs (no MSS option, bad options)
+#   raw_syns NS PORT SPEC...   hand-made SYNs (no MSS option, bad options,
+#                              data in fragments, extension header, RST,
+#                              wrong checksum)
+#   blackhole_icmp NS          drop "too big" ICMP forwarded or sent by NS
+#   json_flat                  JSON on stdin as PATH=VALUE lines (awk)
+#   mod_unload_checked         rmmod at the end, as recorded cases
+#   sink_up                    the sink (SINKMAC, K4, K6) behind the router
+#   flood_build                tests/netns/flood.c into $FLOOD
 #   handshakes TAG PORT N ADDR...  connect_n from the client, captured at
 #                              the client (TAG_cli) and the server (TAG_srv)
 #   connect_n NS PORT N ADDR...  N connections to each ADDR, one after the
@@ -37,8 +47,9 @@
 CL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 PY=/usr/bin/python3
 # -S: no site module; python starts in half the time (TCG), and the
-# endpoints need nothing outside the standard library.
-PYS=("$PY" -S)
+# endpoints need nothing outside the standard library; -B: no __pycache__
+# next to tcp.py.
+PYS=("$PY" -S -B)
 TCP_PY=$CL_DIR/tcp.py
 
 WORK=$(mktemp -d /tmp/mssclamp.XXXXXX)
@@ -250,10 +261,11 @@ cfg() {
 # SYN and SYN-ACK only (also RSTs with SYN set, which the parsers skip): the
 # TCP flags byte is at offset 13 of the TCP header, at 40 + 13 behind an
 # IPv6 header without extension headers; IPv6 TCP behind extension headers
-# (and IPv4 fragments) is taken whole.
-CAP_FILTER='(ip and tcp and tcp[13] & 2 != 0) or (ip and tcp and ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 6 and ip6[53] & 2 != 0) or (ip6 and ip6[6] != 6 and ip6 protochain 6)'
+# (and IPv4 fragments) is taken whole. And the markers (see _cap_sync).
+CAP_MARK=2001:db8:ffff::9
+CAP_FILTER="(ip and tcp and tcp[13] & 2 != 0) or (ip and tcp and ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 6 and ip6[53] & 2 != 0) or (ip6 and ip6[6] != 6 and ip6 protochain 6) or (ip6 dst $CAP_MARK)"
 
-declare -A _cap_pid=() _cap_off=()
+declare -A _cap_pid=() _cap_off=() _cap_ns=()
 
 # The decoder of tcpdump's "-nn -v" text: one line "FAMILY KIND MSS CKSUM
 # SRC DST" per SYN (KIND syn) or SYN-ACK (KIND synack); FAMILY v4 or v6 (by
@@ -310,6 +322,7 @@ cap_start() {
 			>"$WORK/$name.txt" 2>"$WORK/$name.err" &
 		_cap_pid[$name]=$!
 		_cap_off[$name]=0
+		_cap_ns[$name]=$ns
 		names+=("$name")
 	done
 	for name in "${names[@]}"; do
@@ -325,11 +338,43 @@ cap_start() {
 	done
 }
 
-# cap_stop NAME...: give tcpdump a moment to print what it was handed, stop
-# it, wait for it, and decode the whole capture into $WORK/NAME.syns.
+# _cap_sync NAME...: make sure each running capture has printed every
+# packet that crossed its interface so far: send a marker (a UDP datagram
+# from the capture's namespace to CAP_MARK, off-link everywhere, so it
+# leaves by the default route: the captured eth0) and wait (10 s at most
+# for all) until tcpdump printed it. Packets are printed in the order they crossed.
+_cap_sync() {
+	local name n end
+	local -A marks=()
+	for name in "$@"; do
+		# A tcpdump that ended (its interface went away) has printed all.
+		[ -n "${_cap_pid[$name]:-}" ] || continue
+		kill -0 "${_cap_pid[$name]}" 2>/dev/null || continue
+		marks[$name]=$(grep -c "> $CAP_MARK\.9:" "$WORK/$name.txt" || true)
+		# shellcheck disable=SC2016 # expanded by the inner bash
+		ip netns exec "${_cap_ns[$name]}" bash -c \
+			'printf m >"/dev/udp/$1/9"' - "$CAP_MARK" 2>/dev/null || true
+	done
+	end=$((SECONDS + 10))
+	for name in "${!marks[@]}"; do
+		while :; do
+			n=$(grep -c "> $CAP_MARK\.9:" "$WORK/$name.txt" || true)
+			[ "$n" -le "${marks[$name]}" ] || break
+			if [ "$SECONDS" -ge "$end" ] ||
+				! kill -0 "${_cap_pid[$name]}" 2>/dev/null; then
+				echo "# capture $name: the marker did not show" >&2
+				break
+			fi
+			sleep 0.05
+		done
+	done
+}
+
+# cap_stop NAME...: once tcpdump printed all it saw (_cap_sync), stop it,
+# wait for it, and decode the whole capture into $WORK/NAME.syns.
 cap_stop() {
 	local name pid
-	sleep 0.4
+	_cap_sync "$@"
 	for name in "$@"; do
 		pid=${_cap_pid[$name]:-}
 		[ -z "$pid" ] || kill -INT "$pid" 2>/dev/null || true
@@ -337,7 +382,7 @@ cap_stop() {
 	for name in "$@"; do
 		pid=${_cap_pid[$name]:-}
 		[ -z "$pid" ] || wait "$pid" 2>/dev/null || true
-		unset "_cap_pid[$name]" "_cap_off[$name]"
+		unset "_cap_pid[$name]" "_cap_off[$name]" "_cap_ns[$name]"
 		awk "$_CAP_AWK" "$WORK/$name.txt" >"$WORK/$name.syns"
 	done
 }
@@ -350,14 +395,14 @@ cap_mark() {
 	done
 }
 
-# cap_cut TAG NAME...: after a moment for tcpdump to print what it was
-# handed, decode what each running capture NAME saw since its last mark or
-# cut into $WORK/TAG_NAME.syns (syn_mss TAG_NAME ... reads it); the
-# captures go on.
+# cap_cut TAG NAME...: once tcpdump printed all it saw (_cap_sync),
+# decode what each running capture NAME saw since its last mark or cut
+# into $WORK/TAG_NAME.syns (syn_mss TAG_NAME ... reads it); the captures
+# go on.
 cap_cut() {
 	local tag=$1 name
 	shift
-	sleep 0.4
+	_cap_sync "$@"
 	for name in "$@"; do
 		awk -v from="${_cap_off[$name]:-0}" -v nrfile="$WORK/$name.nr" \
 			"$_CAP_AWK" "$WORK/$name.txt" >"$WORK/${tag}_$name.syns"
@@ -414,17 +459,51 @@ synack_count() { _syns count synack "$@"; }
 syn_cksum() { _syns cksum syn "$@"; }
 synack_cksum() { _syns cksum synack "$@"; }
 
+# --- the sink and the flood generator ------------------------------------------
+
+# The "sink" of 20, 21 and 22: addresses behind the router with a permanent
+# neighbour entry whose MAC nobody owns (RFC 7042's documentation range).
+# The router forwards to the server's link, where the server's stack drops
+# such frames unseen: nothing answers, so only the test packets move the
+# counters, and a capture on the server's eth0 sees what was forwarded.
+SINKMAC=00:00:5e:00:53:99
+K4=198.51.100.99
+K6=2001:db8:2::99
+
+# sink_up: the sink's neighbour entries in the router, on eth-s.
+sink_up() {
+	ip -n "$NS_R" -batch - <<-EOF
+		neigh add $K4 lladdr $SINKMAC dev eth-s nud permanent
+		neigh add $K6 lladdr $SINKMAC dev eth-s nud permanent
+	EOF
+}
+
+# flood_build: build tests/netns/flood.c into $FLOOD, once per boot of the
+# VM (the compiler costs seconds under TCG), keyed by the source's content;
+# a recorded case.
+FLOOD=/tmp/mssclamp-flood.$(cksum <"$CL_DIR/flood.c" | cut -d' ' -f1)
+flood_build() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	[ -x "$FLOOD" ] || sh -c 'cc -O0 -Wall -Wextra -Werror -o "$1.$$" "$2" &&
+		mv "$1.$$" "$1"' - "$FLOOD" "$CL_DIR/flood.c" || true
+	check "flood.c builds" [ -x "$FLOOD" ]
+}
+
 # --- traffic -----------------------------------------------------------------
 
-# serve NS PORT NBYTES [PORT...]: tcp.py serve in the background, one
-# process per PORT (started together: python starts slowly under TCG),
-# all listening when this returns. They end with the scenario.
+# serve NS PORT NBYTES [PORT...]: tcp.py's server on each PORT, in one
+# background process (one thread per port: python starts slowly under
+# TCG), all listening when this returns. It ends with the scenario.
 serve() {
 	local ns=$1 bytes=$3 port
 	set -- "$2" "${@:4}"
-	for port in "$@"; do
-		ip netns exec "$ns" "${PYS[@]}" "$TCP_PY" serve "$port" "$bytes" &
-	done
+	ip netns exec "$ns" "${PYS[@]}" -c '
+import sys, threading
+sys.path.insert(0, sys.argv[1])
+import tcp
+for port in sys.argv[3:]:
+    threading.Thread(target=tcp.serve, args=(int(port), int(sys.argv[2]))).start()
+' "$CL_DIR" "$bytes" "$@" &
 	for port in "$@"; do
 		wait_listen "$ns" "$port" 20
 	done
@@ -459,7 +538,7 @@ sys.exit(1 if bad else 0)
 
 # raw_syns NS PORT SPEC...: send hand-made SYNs from NS to PORT and wait
 # (3 s each at most) for each one's SYN-ACK; prints how many were answered,
-# status 0 if all were. SPEC is "SRC,DST,OPTIONS[,EXTRA]": the source and
+# status 0 if all were that should be (see badsum and rst). SPEC is "SRC,DST,OPTIONS[,EXTRA]": the source and
 # destination addresses (IPv4 or IPv6; SRC must be the address the kernel
 # picks as source), the TCP options in hex, padded with EOL to a multiple
 # of 4 ("" for a SYN without options, "020405b4" for MSS 1460), and EXTRA,
@@ -469,6 +548,8 @@ sys.exit(1 if bad else 0)
 #   dstopt   an IPv6 Destination Options header (8 bytes of PadN) before
 #            the TCP header
 #   rst      RST set too: such a "SYN" gets no answer and is not waited for
+#   badsum   a wrong TCP checksum: the SYN must get no answer (1.5 s), which
+#            shows the receiver checks checksums
 # A raw socket rather than scapy, whose import takes ~15 s under TCG. NS's
 # kernel answers the SYN-ACK with a RST, which no SYN counter sees.
 raw_syns() {
@@ -488,6 +569,7 @@ def csum(b):
 port = int(sys.argv[1])
 specs = sys.argv[2:]
 answered = waited = 0
+wrong = False
 for i, spec in enumerate(specs):
     src, dst, opt, *rest = spec.split(",")
     extra = rest[0].split("+") if rest and rest[0] else []
@@ -510,7 +592,8 @@ for i, spec in enumerate(specs):
         pseudo = addrs + struct.pack("!IxxxB", len(seg), 6)
     else:
         pseudo = addrs + struct.pack("!xBH", 6, len(seg))
-    seg = seg[:16] + struct.pack("!H", csum(pseudo + seg)) + seg[18:]
+    bad = "badsum" in extra
+    seg = seg[:16] + struct.pack("!H", csum(pseudo + seg) ^ (0x5555 if bad else 0)) + seg[18:]
     s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_TCP)
     if "dstopt" in extra:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_DSTOPTS,
@@ -519,12 +602,13 @@ for i, spec in enumerate(specs):
     if flags & 0x04:
         s.close()
         continue
-    waited += 1
-    deadline = time.monotonic() + 3
+    waited += not bad
+    deadline = time.monotonic() + (1.5 if bad else 3)
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
-            print(f"raw_syns: no SYN-ACK for {spec}", file=sys.stderr)
+            if not bad:
+                print(f"raw_syns: no SYN-ACK for {spec}", file=sys.stderr)
             break
         if not select.select([s], [], [], left)[0]:
             continue
@@ -533,11 +617,15 @@ for i, spec in enumerate(specs):
             pkt = pkt[(pkt[0] & 15) * 4:]
         if len(pkt) >= 20 and struct.unpack("!HH", pkt[:4]) == (port, sport) \
                 and pkt[13] & 0x16 == 0x12:
-            answered += 1
+            if bad:
+                print(f"raw_syns: a SYN-ACK for {spec}", file=sys.stderr)
+                wrong = True
+            else:
+                answered += 1
             break
     s.close()
 print(answered)
-sys.exit(0 if answered == waited else 1)
+sys.exit(0 if answered == waited and not wrong else 1)
 ' "$@"
 }
 
