@@ -557,17 +557,11 @@ raw_syns() {
 	shift
 	ip netns exec "$ns" "${PYS[@]}" -c '
 import os, select, socket, struct, sys, time
+sys.path.insert(0, sys.argv[1])
+from wire import csum16 as csum
 
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-port = int(sys.argv[1])
-specs = sys.argv[2:]
+port = int(sys.argv[2])
+specs = sys.argv[3:]
 answered = waited = 0
 wrong = False
 for i, spec in enumerate(specs):
@@ -626,7 +620,7 @@ for i, spec in enumerate(specs):
     s.close()
 print(answered)
 sys.exit(0 if answered == waited and not wrong else 1)
-' "$@"
+' "$CL_DIR" "$@"
 }
 
 # handshakes TAG PORT N ADDR...: N connections from the client to PORT of
