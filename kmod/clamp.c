@@ -7,6 +7,9 @@
  * every other option but NOP must carry a length of at least 2 that stays
  * inside the header, an MSS option must be 4 bytes long and may appear once.
  *
+ * The SYN layouts of Linux, Windows and macOS are recognised whole, with a
+ * few word compares, before the general walk: most SYNs are one of them.
+ *
  * With @fix_csum the TCP checksum field is updated incrementally
  * (RFC 1624, eqn. 3). Callers leave it off when the checksum is computed
  * later (CHECKSUM_PARTIAL), where the field holds only the pseudo-header sum.
@@ -40,6 +43,59 @@ static u16 csum_update16(u16 check, u16 from, u16 to)
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return (u16)~sum;
+}
+
+static u32 get_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/*
+ * The SYN option layouts of the common stacks, as 32-bit words from the
+ * first option byte; a zero bit in the mask is a value (MSS, window scale
+ * shift, timestamps), not checked.
+ */
+#define OPTW_MSS		0x02040000	/* MSS, length 4, value */
+#define OPTW_MSS_MASK		0xffff0000
+#define OPTW_NOP_WS		0x01030300	/* NOP, window scale, shift */
+#define OPTW_NOP_WS_MASK	0xffffff00
+#define OPTW_SACKP_TS		0x0402080a	/* SACK-perm, timestamps (10) */
+#define OPTW_NOP_NOP_SACKP	0x01010402	/* NOP, NOP, SACK-perm */
+#define OPTW_NOP_NOP_TS		0x0101080a	/* NOP, NOP, timestamps (10) */
+#define OPTW_SACKP_EOL_EOL	0x04020000	/* SACK-perm, EOL, EOL */
+
+/*
+ * Recognise the whole option list of a Linux, Windows or macOS SYN with a
+ * few word compares. Each of these layouts is well formed and holds one
+ * MSS option, first, so the answer is the one find_mss() gives: the offset
+ * of the MSS value. 0 for any other list, which find_mss() then walks.
+ */
+static int find_mss_known_layout(const u8 *th, unsigned int hlen)
+{
+	const u8 *opt = th + MSSCLAMP_TCPHDR_LEN;
+
+	switch (hlen) {
+	case 40:	/* Linux: MSS, SACK-perm, timestamps, NOP, WS */
+		if ((get_be32(opt) & OPTW_MSS_MASK) == OPTW_MSS &&
+		    get_be32(opt + 4) == OPTW_SACKP_TS &&
+		    (get_be32(opt + 16) & OPTW_NOP_WS_MASK) == OPTW_NOP_WS)
+			return MSSCLAMP_TCPHDR_LEN + 2;
+		break;
+	case 32:	/* Windows: MSS, NOP, WS, NOP, NOP, SACK-perm */
+		if ((get_be32(opt) & OPTW_MSS_MASK) == OPTW_MSS &&
+		    (get_be32(opt + 4) & OPTW_NOP_WS_MASK) == OPTW_NOP_WS &&
+		    get_be32(opt + 8) == OPTW_NOP_NOP_SACKP)
+			return MSSCLAMP_TCPHDR_LEN + 2;
+		break;
+	case 44:	/* macOS: MSS, NOP, WS, NOP, NOP, TS, SACK-perm, EOL, EOL */
+		if ((get_be32(opt) & OPTW_MSS_MASK) == OPTW_MSS &&
+		    (get_be32(opt + 4) & OPTW_NOP_WS_MASK) == OPTW_NOP_WS &&
+		    get_be32(opt + 8) == OPTW_NOP_NOP_TS &&
+		    get_be32(opt + 20) == OPTW_SACKP_EOL_EOL)
+			return MSSCLAMP_TCPHDR_LEN + 2;
+		break;
+	}
+	return 0;
 }
 
 /*
@@ -101,7 +157,9 @@ enum mssclamp_verdict mssclamp_scan(const u8 *th, size_t len,
 	if (hlen < MSSCLAMP_TCPHDR_LEN || hlen > len)
 		return MSSCLAMP_MALFORMED;
 
-	off = find_mss(th, hlen);
+	off = find_mss_known_layout(th, hlen);
+	if (!off)
+		off = find_mss(th, hlen);
 	if (off < 0)
 		return MSSCLAMP_MALFORMED;
 	if (off == 0)

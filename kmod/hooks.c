@@ -5,6 +5,15 @@
  * The fast path: every packet of the family crossing the hook point comes
  * here, so the common case (not TCP, or TCP without SYN) returns after
  * reading a few header bytes, before the configuration is even looked at.
+ * The hooks read the protocol, the fragment offset and the TCP flags byte
+ * from the linear part themselves; everything else (SYNs, IPv6 extension
+ * headers, a flags byte outside the linear part) is out of line, so the
+ * hooks need no stack frame for ordinary segments.
+ *
+ * A SYN whose TCP header is linear and not shared is rewritten in place in
+ * one pass; otherwise the header is checked in a copy and the skb made
+ * writable only when the MSS must be lowered.
+ *
  * Nothing is allocated, locked or counted with atomics; counters are
  * per-cpu. The verdict is always NF_ACCEPT: the clamp never drops.
  */
@@ -56,32 +65,112 @@ static u16 mssclamp_pmtu_ceiling(const struct sk_buff *skb,
 	return min_t(u32, cfg->mss, mtu - cfg->hdrs);
 }
 
-/*
- * A TCP segment whose header starts at @thoff. Clamp it if it is a SYN or
- * SYN-ACK the configuration asks for.
- */
-static unsigned int mssclamp_tcp(struct mssclamp_af *af, struct sk_buff *skb,
-				 const struct nf_hook_state *state,
-				 unsigned int thoff)
+static bool mssclamp_is_syn(u8 flags)
 {
-	struct mssclamp_stats __percpu *stats = af->stats;
-	const struct mssclamp_cfg *cfg;
+	return (flags & (TCPHDR_SYN | TCPHDR_RST)) == TCPHDR_SYN;
+}
+
+/* Count what came of one SYN or SYN-ACK. */
+static void mssclamp_count(struct mssclamp_stats __percpu *stats,
+			   enum mssclamp_verdict v, bool synack)
+{
+	switch (v) {
+	case MSSCLAMP_CLAMPED:
+		if (synack)
+			this_cpu_inc(stats->clamped_synack);
+		else
+			this_cpu_inc(stats->clamped_syn);
+		break;
+	case MSSCLAMP_UNCHANGED:
+		this_cpu_inc(stats->unchanged);
+		break;
+	case MSSCLAMP_NO_MSS:
+		this_cpu_inc(stats->no_mss);
+		break;
+	default:
+		this_cpu_inc(stats->malformed);
+		break;
+	}
+}
+
+/*
+ * The TCP header at @thoff, and its length in @hlen, when all of it is in
+ * the linear part and may be written there as it is: when
+ * skb_ensure_writable() would have nothing to do. NULL otherwise.
+ */
+static u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
+				    unsigned int *hlen)
+{
+	unsigned int end;
+
+	if (skb_headlen(skb) < thoff + MSSCLAMP_TCPHDR_LEN)
+		return NULL;
+	*hlen = mssclamp_data_offset(skb->data + thoff);
+	end = thoff + *hlen;
+	if (*hlen < MSSCLAMP_TCPHDR_LEN || skb_headlen(skb) < end)
+		return NULL;
+	if (skb_cloned(skb) && !skb_clone_writable(skb, end))
+		return NULL;
+	return skb->data + thoff;
+}
+
+/*
+ * The TCP header is not all in the linear part, or is shared with a clone:
+ * check it in a copy, and unshare the skb only when there is an MSS to
+ * lower (a SYN within the ceiling is never copied).
+ */
+static noinline void mssclamp_clamp_copy(struct mssclamp_stats __percpu *stats,
+					 struct sk_buff *skb,
+					 unsigned int thoff, u16 ceiling,
+					 bool synack)
+{
+	enum mssclamp_verdict v = MSSCLAMP_MALFORMED;
 	struct mssclamp_result res;
 	u8 buf[MSSCLAMP_TCPHDR_MAX];
-	enum mssclamp_verdict v;
 	unsigned int hlen;
 	const u8 *th;
-	bool synack;
-	u16 ceiling;
-	u8 flags;
 
-	if (likely(skb_headlen(skb) > thoff + TCP_FLAGS_OFFSET))
-		flags = skb->data[thoff + TCP_FLAGS_OFFSET];
-	else if (skb_copy_bits(skb, thoff + TCP_FLAGS_OFFSET, &flags, 1))
-		return NF_ACCEPT;	/* too short to be a SYN */
-	if ((flags & (TCPHDR_SYN | TCPHDR_RST)) != TCPHDR_SYN)
-		return NF_ACCEPT;
-	synack = flags & TCPHDR_ACK;
+	th = skb_header_pointer(skb, thoff, MSSCLAMP_TCPHDR_LEN, buf);
+	if (!th)
+		goto out;
+	hlen = mssclamp_data_offset(th);
+	if (hlen < MSSCLAMP_TCPHDR_LEN || hlen > skb->len - thoff)
+		goto out;
+	th = skb_header_pointer(skb, thoff, hlen, buf);
+	if (!th)
+		goto out;
+	v = mssclamp_scan(th, hlen, ceiling, &res);
+	if (v != MSSCLAMP_CLAMPED)
+		goto out;
+
+	/* Unshare and pull only as far as the end of the TCP header. */
+	if (skb_ensure_writable(skb, thoff + hlen)) {
+		this_cpu_inc(stats->errors);
+		return;
+	}
+	v = mssclamp_rewrite(skb->data + thoff, hlen, ceiling,
+			     skb->ip_summed != CHECKSUM_PARTIAL, &res);
+out:
+	mssclamp_count(stats, v, synack);
+}
+
+/*
+ * A SYN or SYN-ACK without RST, its TCP header at @thoff, its flags
+ * @flags: clamp it if the configuration asks for it. Out of line, so that
+ * the hooks pay for none of this on other segments.
+ */
+static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
+					  struct sk_buff *skb,
+					  const struct nf_hook_state *state,
+					  unsigned int thoff, u8 flags)
+{
+	struct mssclamp_stats __percpu *stats = af->stats;
+	bool synack = flags & TCPHDR_ACK;
+	const struct mssclamp_cfg *cfg;
+	struct mssclamp_result res;
+	unsigned int hlen;
+	u16 ceiling;
+	u8 *th;
 
 	cfg = rcu_dereference(af->cfg);
 	if (synack ? !cfg->synack : !cfg->syn)
@@ -93,48 +182,57 @@ static unsigned int mssclamp_tcp(struct mssclamp_af *af, struct sk_buff *skb,
 		this_cpu_inc(stats->synack);
 	else
 		this_cpu_inc(stats->syn);
-
-	th = skb_header_pointer(skb, thoff, MSSCLAMP_TCPHDR_LEN, buf);
-	if (!th)
-		goto malformed;
-	hlen = mssclamp_data_offset(th);
-	if (hlen < MSSCLAMP_TCPHDR_LEN || hlen > skb->len - thoff)
-		goto malformed;
-	th = skb_header_pointer(skb, thoff, hlen, buf);
-	if (!th)
-		goto malformed;
-
 	ceiling = cfg->pmtu ? mssclamp_pmtu_ceiling(skb, cfg) : cfg->mss;
-	v = mssclamp_scan(th, hlen, ceiling, &res);
-	switch (v) {
-	case MSSCLAMP_CLAMPED:
-		break;
-	case MSSCLAMP_UNCHANGED:
-		this_cpu_inc(stats->unchanged);
-		return NF_ACCEPT;
-	case MSSCLAMP_NO_MSS:
-		this_cpu_inc(stats->no_mss);
-		return NF_ACCEPT;
-	default:
-		goto malformed;
-	}
 
-	/* Unshare and pull only as far as the end of the TCP header. */
-	if (skb_ensure_writable(skb, thoff + hlen)) {
-		this_cpu_inc(stats->errors);
-		return NF_ACCEPT;
-	}
-	mssclamp_rewrite(skb->data + thoff, hlen, ceiling,
-			 skb->ip_summed != CHECKSUM_PARTIAL, &res);
-	if (synack)
-		this_cpu_inc(stats->clamped_synack);
+	/*
+	 * The common case: one pass over the options, writing in place,
+	 * without a copy of the header.
+	 */
+	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
+	if (likely(th))
+		mssclamp_count(stats,
+			       mssclamp_rewrite(th, hlen, ceiling,
+						skb->ip_summed != CHECKSUM_PARTIAL,
+						&res),
+			       synack);
 	else
-		this_cpu_inc(stats->clamped_syn);
+		mssclamp_clamp_copy(stats, skb, thoff, ceiling, synack);
 	return NF_ACCEPT;
+}
 
-malformed:
-	this_cpu_inc(stats->malformed);
-	return NF_ACCEPT;
+/* The flags byte is not in the linear part: a rare shape of skb. */
+static noinline unsigned int mssclamp_tcp_nonlinear(struct mssclamp_af *af,
+						    struct sk_buff *skb,
+						    const struct nf_hook_state *state,
+						    unsigned int thoff)
+{
+	u8 flags;
+
+	if (skb_copy_bits(skb, thoff + TCP_FLAGS_OFFSET, &flags, 1))
+		return NF_ACCEPT;	/* too short to be a SYN */
+	if (!mssclamp_is_syn(flags))
+		return NF_ACCEPT;
+	return mssclamp_syn(af, skb, state, thoff, flags);
+}
+
+/*
+ * A TCP segment whose header starts at @thoff. Every segment but a SYN or
+ * SYN-ACK leaves after one byte is read, without a stack frame: the rest
+ * is out of line.
+ */
+static __always_inline unsigned int mssclamp_tcp(struct mssclamp_af *af,
+						 struct sk_buff *skb,
+						 const struct nf_hook_state *state,
+						 unsigned int thoff)
+{
+	u8 flags;
+
+	if (unlikely(skb_headlen(skb) <= thoff + TCP_FLAGS_OFFSET))
+		return mssclamp_tcp_nonlinear(af, skb, state, thoff);
+	flags = skb->data[thoff + TCP_FLAGS_OFFSET];
+	if (likely(!mssclamp_is_syn(flags)))
+		return NF_ACCEPT;
+	return mssclamp_syn(af, skb, state, thoff, flags);
 }
 
 unsigned int mssclamp_hook_v4(void *priv, struct sk_buff *skb,
@@ -153,16 +251,17 @@ unsigned int mssclamp_hook_v4(void *priv, struct sk_buff *skb,
 			    skb_network_offset(skb) + ip_hdrlen(skb));
 }
 
-unsigned int mssclamp_hook_v6(void *priv, struct sk_buff *skb,
-			      const struct nf_hook_state *state)
+/*
+ * Extension headers before the transport header: walked out of line, so
+ * that the IPv6 hook needs no stack frame when the next header is TCP.
+ */
+static noinline unsigned int mssclamp_v6_exthdr(struct mssclamp_af *af,
+						struct sk_buff *skb,
+						const struct nf_hook_state *state,
+						int thoff, u8 nexthdr)
 {
-	struct mssclamp_af *af = priv;
-	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-	int thoff = skb_network_offset(skb) + sizeof(struct ipv6hdr);
 	__be16 frag_off = 0;
 
-	if (likely(nexthdr == IPPROTO_TCP))
-		return mssclamp_tcp(af, skb, state, thoff);
 	if (!ipv6_ext_hdr(nexthdr))
 		return NF_ACCEPT;
 
@@ -184,4 +283,16 @@ unsigned int mssclamp_hook_v6(void *priv, struct sk_buff *skb,
 	if (nexthdr != IPPROTO_TCP)
 		return NF_ACCEPT;
 	return mssclamp_tcp(af, skb, state, thoff);
+}
+
+unsigned int mssclamp_hook_v6(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct mssclamp_af *af = priv;
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	int thoff = skb_network_offset(skb) + sizeof(struct ipv6hdr);
+
+	if (likely(nexthdr == IPPROTO_TCP))
+		return mssclamp_tcp(af, skb, state, thoff);
+	return mssclamp_v6_exthdr(af, skb, state, thoff, nexthdr);
 }

@@ -7,12 +7,14 @@
  * or its options split between the linear part and page fragments at
  * points that cut the flags byte, the checksum field, the MSS option and
  * the MSS value; a header spread over several fragments; the rest in a
- * frag_list skb; a fragment page shared with another skb; a clone; no
- * headroom; no tailroom. Every shape runs in both families and in each
+ * frag_list skb; a fragment page shared with another skb; a clone; a
+ * clone that owns its headers (TCP's transmit clones); no headroom; no
+ * tailroom. Every shape runs in both families and in each
  * checksum state (NONE, UNNECESSARY, COMPLETE, PARTIAL), and the test
  * checks the packet's bytes against what they must be (computed here from
  * scratch), the checksum, skb->csum, the clone's and the other skb's view,
- * and the counters.
+ * and the counters. A SYN whose TCP header is linear and may be written
+ * there must be rewritten in place: the skb keeps its head.
  *
  * Allocation failure: with fault injection (CONFIG_FAILSLAB), the test sets
  * current->fail_nth so that the Nth allocation the hook makes fails, for
@@ -64,6 +66,9 @@ struct shape {
 	u8 frags[MAX_SPLITS];
 	bool frag_list;		/* the rest in a frag_list skb, not pages */
 	bool clone;		/* a clone shares the data; it must not change */
+	bool own_headers;	/* a clone of a payload-only skb, the headers
+				 * pushed into its own headroom: writable
+				 */
 	bool share_page;	/* another skb holds the fragment page too */
 	bool no_headroom;
 	bool no_tailroom;
@@ -79,7 +84,9 @@ static const struct shape shapes[] = {
 	{ "linear, no headroom", .lin = ALL_LINEAR, .no_headroom = true },
 	{ "linear, no tailroom", .lin = ALL_LINEAR, .no_tailroom = true },
 	{ "TCP header all in a fragment", .lin = 0 },
+	{ "split before the data offset byte", .lin = 12 },
 	{ "split before the flags byte", .lin = 13 },
+	{ "split after the flags byte", .lin = 14 },
 	{ "split inside the checksum field", .lin = 17 },
 	{ "split after the fixed header", .lin = 20 },
 	{ "split inside the MSS option, after its kind", .lin = 21 },
@@ -110,6 +117,10 @@ static const struct shape shapes[] = {
 	  .no_tailroom = true },
 	{ "cloned, header in a frag_list skb", .lin = 0, .frag_list = true,
 	  .clone = true },
+	{ "clone that owns its headers", .lin = ALL_LINEAR,
+	  .own_headers = true },
+	{ "clone that owns its headers, MSS below the ceiling",
+	  .lin = ALL_LINEAR, .own_headers = true, .mss = 1400 },
 	{ "IPv6: split inside a hop-by-hop header", .v6_only = true,
 	  .lin = -4 },
 	{ "IPv6: hop-by-hop header all in a fragment", .v6_only = true,
@@ -141,6 +152,7 @@ struct pkt {
 	unsigned int len;	/* the whole packet */
 	unsigned int thoff;	/* the TCP header */
 	unsigned int mss_at;	/* the MSS value, from the packet's start */
+	unsigned int thend;	/* the end of the TCP header */
 	bool v6;
 };
 
@@ -259,6 +271,7 @@ static void pkt_build(struct pkt *p, const struct run *r)
 	p->mss_at = nh + sizeof(*th) + mss_opt + 2;
 	put_unaligned_be16(r->s->mss ?: SYN_MSS, p->b + p->mss_at);
 	p->len = nh + sizeof(*th) + optlen;
+	p->thend = p->len;
 	memset(p->b + p->len, 'd', PAYLOAD_LEN);
 	p->len += PAYLOAD_LEN;
 
@@ -339,15 +352,37 @@ static void add_frag_list(struct kunit *test, struct built *b,
 	b->skb->truesize += fskb->truesize;
 }
 
-/* Lay @p out as shape @r->s says, in checksum state @r->csum. */
-static void build(struct kunit *test, struct built *b, const struct run *r,
-		  const struct pkt *p)
+/*
+ * As TCP transmits: the payload in an skb whose header is released, the
+ * headers pushed into the headroom of a clone of it. The clone's headers
+ * are its own to write; the payload-only skb is b->other.
+ */
+static struct sk_buff *build_own_headers(struct kunit *test, struct built *b,
+					 const struct pkt *p)
 {
-	const struct shape *s = r->s;
+	unsigned int hdrs = p->thend;
+	struct sk_buff *skb;
+
+	b->other = alloc_skb(HEADROOM + p->len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b->other);
+	skb_reserve(b->other, HEADROOM + hdrs);
+	skb_put_data(b->other, p->b + hdrs, p->len - hdrs);
+	__skb_header_release(b->other);
+	skb = skb_clone(b->other, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	memcpy(skb_push(skb, hdrs), p->b, hdrs);
+	KUNIT_ASSERT_TRUE(test, skb_cloned(skb));
+	KUNIT_ASSERT_TRUE(test, skb_clone_writable(skb, hdrs));
+	return skb;
+}
+
+/* The linear part as long as the shape says, the rest after it. */
+static struct sk_buff *build_split(struct kunit *test, struct built *b,
+				   const struct shape *s, const struct pkt *p)
+{
 	unsigned int lin = s->lin == ALL_LINEAR ? p->len : p->thoff + s->lin;
 	struct sk_buff *skb;
 
-	memset(b, 0, sizeof(*b));
 	skb = alloc_skb(HEADROOM + lin, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	b->skb = skb;
@@ -355,7 +390,6 @@ static void build(struct kunit *test, struct built *b, const struct run *r,
 		skb_reserve(skb, skb_tailroom(skb) - lin);
 	else if (!s->no_headroom)
 		skb_reserve(skb, HEADROOM);
-	b->headroom = skb_headroom(skb);
 	skb_put_data(skb, p->b, lin);
 	if (s->no_tailroom)
 		KUNIT_ASSERT_EQ(test, skb_tailroom(skb), 0);
@@ -367,6 +401,23 @@ static void build(struct kunit *test, struct built *b, const struct run *r,
 		else
 			add_frags(test, b, s, p, lin, p->len - lin);
 	}
+	return skb;
+}
+
+/* Lay @p out as shape @r->s says, in checksum state @r->csum. */
+static void build(struct kunit *test, struct built *b, const struct run *r,
+		  const struct pkt *p)
+{
+	const struct shape *s = r->s;
+	struct sk_buff *skb;
+
+	memset(b, 0, sizeof(*b));
+	if (s->own_headers)
+		skb = build_own_headers(test, b, p);
+	else
+		skb = build_split(test, b, s, p);
+	b->skb = skb;
+	b->headroom = skb_headroom(skb);
 	skb_reset_network_header(skb);
 	skb_set_transport_header(skb, p->thoff);
 	skb->protocol = htons(r->v6 ? ETH_P_IPV6 : ETH_P_IP);
@@ -541,6 +592,17 @@ static void pkt_for_state(struct pkt *p, const struct run *r)
 		pkt_set_check(p, ~pkt_tcp_magic(p, 0));
 }
 
+/*
+ * The TCP header is in the linear part and not shared: the hook must
+ * rewrite it where it is.
+ */
+static bool in_place(const struct shape *s, const struct pkt *p)
+{
+	if (s->clone || s->frag_list)
+		return false;
+	return s->lin == ALL_LINEAR || (int)p->thoff + s->lin >= (int)p->thend;
+}
+
 /* One shape, one family, one checksum state; @fail_nth 0 for no fault. */
 static enum outcome run_one(struct kunit *test, const struct run *r,
 			    unsigned int fail_nth, bool *injected)
@@ -550,6 +612,7 @@ static enum outcome run_one(struct kunit *test, const struct run *r,
 	struct test_af t;
 	enum outcome got;
 	unsigned int verdict;
+	unsigned char *head;
 	u16 ceiling;
 	bool clamp;
 	u8 mss_now[2];
@@ -559,6 +622,7 @@ static enum outcome run_one(struct kunit *test, const struct run *r,
 	pkt_for_state(&orig, r);
 	clamp = get_unaligned_be16(orig.b + orig.mss_at) > ceiling;
 	build(test, &b, r, &orig);
+	head = b.skb->head;
 
 #ifdef CONFIG_FAULT_INJECTION
 	current->fail_nth = fail_nth;
@@ -608,6 +672,9 @@ static enum outcome run_one(struct kunit *test, const struct run *r,
 		KUNIT_EXPECT_PTR_EQ_MSG(test, b.clone->head, b.skb->head,
 					"%s: copied though nothing was written",
 					r->what);
+	if (in_place(r->s, &orig))
+		KUNIT_EXPECT_PTR_EQ_MSG(test, b.skb->head, head,
+					"%s: not rewritten in place", r->what);
 	if (b.other) {
 		struct pkt tail = orig;
 		unsigned int off = orig.len - b.other->len;
@@ -679,7 +746,7 @@ static void mssclamp_shape_enomem_test(struct kunit *test)
 	if (!s->clone && !s->frag_list && s->lin == ALL_LINEAR &&
 	    !s->no_tailroom)
 		KUNIT_EXPECT_EQ_MSG(test, errors, 0,
-				    "%s: the hook allocated for a private linear skb",
+				    "%s: the hook allocated for a writable linear skb",
 				    s->name);
 #else
 	kunit_skip(test, "needs CONFIG_FAILSLAB");

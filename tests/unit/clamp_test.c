@@ -307,6 +307,81 @@ static const struct tcase cases[] = {
 	  OPT(MSS(9000)), EXP(MSS(1460)), .byte12 = 0x0f,
 	  CLAMP(1460, 9000, 22) },
 
+	/*
+	 * The layouts recognised whole (Linux 40 bytes, Windows 32, macOS
+	 * 44), and near misses of each: every one must get the answer of
+	 * the general walk.
+	 */
+	{ "Linux layout, MSS-looking bytes inside the timestamps",
+	  OPT(MSS(8960), SACKP, 8, 10, 2, 4, 0xff, 0xff, 2, 4, 0, 1, NOP,
+	      WS(7)),
+	  EXP(MSS(1460), SACKP, 8, 10, 2, 4, 0xff, 0xff, 2, 4, 0, 1, NOP,
+	      WS(7)), CLAMP(1460, 8960, 22) },
+	{ "Linux layout, window scale 14, MSS below the ceiling",
+	  OPT(MSS(536), SACKP, TS, NOP, WS(14)), KEEP(1460, 536, 22) },
+	{ "Linux layout cut short by one byte",
+	  OPT(MSS(8960), SACKP, TS, NOP, WS(7)), LEN(39), BAD(1460) },
+	{ "Linux near miss: kind 34 where the MSS was",
+	  OPT(34, 4, 0x23, 0x00, SACKP, TS, NOP, WS(7)), NOMSS(1460) },
+	{ "Linux near miss: MSS length 3",
+	  OPT(2, 3, 0x23, 0x00, SACKP, TS, NOP, WS(7)), BAD(1460) },
+	{ "Linux near miss: SACK-perm length 3",
+	  OPT(MSS(8960), 4, 3, TS, NOP, WS(7)), BAD(1460) },
+	{ "Linux near miss: timestamps length 9, EOL after",
+	  OPT(MSS(8960), SACKP, 8, 9, 1, 2, 3, 4, 5, 6, 7, EOL, NOP, WS(7)),
+	  EXP(MSS(1460), SACKP, 8, 9, 1, 2, 3, 4, 5, 6, 7, EOL, NOP, WS(7)),
+	  CLAMP(1460, 8960, 22) },
+	{ "Linux near miss: timestamps length 11 takes the NOP",
+	  OPT(MSS(8960), SACKP, 8, 11, 1, 2, 3, 4, 5, 6, 7, 8, NOP, WS(7)),
+	  EXP(MSS(1460), SACKP, 8, 11, 1, 2, 3, 4, 5, 6, 7, 8, NOP, WS(7)),
+	  CLAMP(1460, 8960, 22) },
+	{ "Linux near miss: an MSS option where the window scale was",
+	  OPT(MSS(8960), SACKP, TS, NOP, 2, 4, 7), BAD(1460) },
+	{ "Linux near miss: window scale length 2",
+	  OPT(MSS(8960), SACKP, TS, NOP, 3, 2, 7), BAD(1460) },
+	{ "Linux near miss: 36 bytes, no window scale",
+	  OPT(MSS(8960), SACKP, TS), EXP(MSS(1460), SACKP, TS),
+	  CLAMP(1460, 8960, 22) },
+	{ "Windows layout, MSS below the ceiling",
+	  OPT(MSS(1220), NOP, WS(8), NOP, NOP, SACKP), KEEP(1396, 1220, 22) },
+	{ "Windows near miss: MSS length 5",
+	  OPT(2, 5, 0x23, 0x00, NOP, WS(8), NOP, NOP, SACKP), BAD(1396) },
+	{ "Windows near miss: EOL where the first NOP was",
+	  OPT(MSS(8960), EOL, WS(8), NOP, NOP, SACKP),
+	  EXP(MSS(1396), EOL, WS(8), NOP, NOP, SACKP), CLAMP(1396, 8960, 22) },
+	{ "Windows near miss: window scale length 4 takes a NOP",
+	  OPT(MSS(8960), NOP, 3, 4, 8, NOP, NOP, SACKP),
+	  EXP(MSS(1396), NOP, 3, 4, 8, NOP, NOP, SACKP),
+	  CLAMP(1396, 8960, 22) },
+	{ "Windows near miss: SACK-perm length 3",
+	  OPT(MSS(8960), NOP, WS(8), NOP, NOP, 4, 3), BAD(1396) },
+	{ "Windows near miss: an MSS kind of length 2 at the end",
+	  OPT(MSS(8960), NOP, WS(8), NOP, NOP, 2, 2), BAD(1396) },
+	{ "macOS layout, MSS equal to the ceiling",
+	  OPT(MSS(1440), NOP, WS(6), NOP, NOP, TS, SACKP, EOL, EOL),
+	  KEEP(1440, 1440, 22) },
+	{ "macOS near miss: MSS kind 3",
+	  OPT(3, 4, 0x23, 0x00, NOP, WS(6), NOP, NOP, TS, SACKP, EOL, EOL),
+	  NOMSS(1460) },
+	{ "macOS near miss: NOP NOP where EOL EOL was",
+	  OPT(MSS(8960), NOP, WS(6), NOP, NOP, TS, SACKP, NOP, NOP),
+	  EXP(MSS(1460), NOP, WS(6), NOP, NOP, TS, SACKP, NOP, NOP),
+	  CLAMP(1460, 8960, 22) },
+	{ "macOS near miss: an MSS option cut by the header end",
+	  OPT(MSS(8960), NOP, WS(6), NOP, NOP, TS, SACKP, 2, 4), BAD(1460) },
+	{ "macOS near miss: timestamps length 11",
+	  OPT(MSS(8960), NOP, WS(6), NOP, NOP, 8, 11, 1, 2, 3, 4, 5, 6, 7, 8,
+	      SACKP, EOL, EOL), BAD(1460) },
+	{ "macOS near miss: SACK-perm length 4",
+	  OPT(MSS(8960), NOP, WS(6), NOP, NOP, TS, 4, 4, EOL, EOL),
+	  EXP(MSS(1460), NOP, WS(6), NOP, NOP, TS, 4, 4, EOL, EOL),
+	  CLAMP(1460, 8960, 22) },
+	{ "macOS near miss: 48 bytes, NOPs after the EOLs",
+	  OPT(MSS(8960), NOP, WS(6), NOP, NOP, TS, SACKP, EOL, EOL, NOP, NOP,
+	      NOP, NOP),
+	  EXP(MSS(1460), NOP, WS(6), NOP, NOP, TS, SACKP, EOL, EOL, NOP, NOP,
+	      NOP, NOP), CLAMP(1460, 8960, 22) },
+
 	/* End of Option List. */
 	{ "EOL before MSS: MSS after EOL untouched",
 	  OPT(EOL, MSS(9000), NOP, NOP, NOP), NOMSS(1460) },
@@ -644,6 +719,31 @@ static size_t gen_valid_opts(uint8_t *o, size_t room)
 }
 
 /*
+ * One of the SYN layouts the rewriter recognises whole (Linux, Windows,
+ * macOS), with random values: 20, 12 or 24 option bytes.
+ */
+static size_t gen_known_layout(uint8_t *o)
+{
+	static const uint8_t layouts[3][24] = {
+		{ MSS(0), SACKP, TS, NOP, WS(0) },
+		{ MSS(0), NOP, WS(0), NOP, NOP, SACKP },
+		{ MSS(0), NOP, WS(0), NOP, NOP, TS, SACKP, EOL, EOL },
+	};
+	static const size_t lens[3] = { 20, 12, 24 };
+	unsigned int l = rndn(3), k;
+	uint16_t m = rnd_mss();
+
+	memcpy(o, layouts[l], lens[l]);
+	o[2] = (uint8_t)(m >> 8);
+	o[3] = (uint8_t)m;
+	o[l ? 7 : 19] = (uint8_t)rndn(15);	/* window scale shift */
+	if (l != 1)				/* timestamp values */
+		for (k = l ? 12 : 8; k < (l ? 20u : 16u); k++)
+			o[k] = (uint8_t)rnd();
+	return lens[l];
+}
+
+/*
  * The reference: the contract restated, written apart from clamp.c.
  * Returns the verdict class without the ceiling: -1 malformed, 0 no MSS,
  * else the offset of the MSS value.
@@ -699,7 +799,8 @@ static const char *const pnames[P_COUNT] = {
 struct pstate {
 	struct why w[P_COUNT];
 	unsigned long verdicts[4];
-	unsigned long odd_clamped, csum_checked, gens[3];
+	unsigned long odd_clamped, csum_checked, gens[4];
+	unsigned long layouts, layout_misses;
 };
 
 static const char *mkctx(char *out, size_t outsz, unsigned long it,
@@ -735,7 +836,7 @@ static void run_property(unsigned long iters, uint64_t seed)
 		struct pseudo ph;
 		enum mssclamp_verdict v, v2, vs;
 		int scan_wrote;
-		unsigned int gen = rndn(3), m;
+		unsigned int gen = rndn(4), m;
 		size_t len, i, plen;
 		uint16_t ceiling, mss = 0;
 		int fix = (int)rndn(2), at, want, csum_valid = 0;
@@ -750,13 +851,32 @@ static void run_property(unsigned long iters, uint64_t seed)
 				seg[12] = (uint8_t)(((5 + rndn(11)) << 4) |
 						    (seg[12] & 0x0f));
 		} else {
-			size_t olen = gen_valid_opts(seg + HDR, 40);
+			size_t olen = gen == 3 ? gen_known_layout(seg + HDR) :
+				      gen_valid_opts(seg + HDR, 40);
 
 			base_header(seg, (unsigned int)(HDR + olen) / 4);
 			for (i = 0; i < HDR; i++)
 				if (i != 12 && rndn(2))
 					seg[i] = (uint8_t)rnd();
 			len = HDR + olen;
+			if (gen == 3 && rndn(2)) {
+				/*
+				 * A near miss: one byte of the options, or
+				 * the data offset, off by a little or a lot.
+				 */
+				size_t pos = HDR + rndn((unsigned int)olen);
+
+				if (rndn(4)) {
+					seg[pos] = (uint8_t)(rndn(2) ?
+						   seg[pos] + 1 - 2 * rndn(2) :
+						   rnd_optbyte());
+				} else {
+					seg[12] = (uint8_t)((5 + rndn(11)) << 4);
+				}
+				ps->layout_misses++;
+			} else if (gen == 3) {
+				ps->layouts++;
+			}
 			if (gen == 2) {
 				/* Mutate 1-3 bytes of the options or doff. */
 				for (m = 1 + rndn(3); m; m--) {
@@ -931,17 +1051,19 @@ static void run_property(unsigned long iters, uint64_t seed)
 
 	/* The loop is only worth something if it reached every outcome. */
 	{
-		char why[300];
+		char why[400];
 		unsigned long floor = iters / 100;
-		int ok = ps->odd_clamped >= floor / 10 && ps->csum_checked >= floor;
+		int ok = ps->odd_clamped >= floor / 10 && ps->csum_checked >= floor &&
+			 ps->layouts >= floor && ps->layout_misses >= floor;
 
 		for (k = 0; k < 4; k++)
 			if (ps->verdicts[k] < floor)
 				ok = 0;
 		snprintf(why, sizeof(why),
-			 "NO_MSS %lu, UNCHANGED %lu, CLAMPED %lu (odd offset %lu), MALFORMED %lu, checksum checks %lu",
+			 "NO_MSS %lu, UNCHANGED %lu, CLAMPED %lu (odd offset %lu), MALFORMED %lu, checksum checks %lu, known layouts %lu, near misses %lu",
 			 ps->verdicts[0], ps->verdicts[1], ps->verdicts[2],
-			 ps->odd_clamped, ps->verdicts[3], ps->csum_checked);
+			 ps->odd_clamped, ps->verdicts[3], ps->csum_checked,
+			 ps->layouts, ps->layout_misses);
 		printf("# property coverage: %s\n", why);
 		result(ok, "property: generators reach every verdict, odd offsets and checksums",
 		       why);
