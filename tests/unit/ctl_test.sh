@@ -577,10 +577,12 @@ for w in show set stats "stats reset" save apply version help \
 	fi
 done
 
-# The systemd unit, with mssclampctl where this tree has it.
+# The systemd unit, with @SBINDIR@ a directory holding the mssclampctl
+# under test (systemd-analyze checks that the command is executable).
 if command -v systemd-analyze >/dev/null; then
-	mkdir -p "$tmp/unit"
-	sed "s|@SBINDIR@|$top/userspace|g" "$top/packaging/mssclamp.service.in" \
+	mkdir -p "$tmp/unit" "$tmp/sbin"
+	ln -sf "$ctl" "$tmp/sbin/mssclampctl"
+	sed "s|@SBINDIR@|$tmp/sbin|g" "$top/packaging/mssclamp.service.in" \
 		>"$tmp/unit/mssclamp.service"
 	if systemd-analyze verify --man=no "$tmp/unit/mssclamp.service" \
 		>"$tmp/verify.out" 2>&1 && [ ! -s "$tmp/verify.out" ]; then
