@@ -15,7 +15,8 @@ qemu-system-x86 busybox-static kmod cpio xz-utils zstd iproute2 nftables
 iptables tcpdump ethtool python3 python3-scapy python3-yaml socat valgrind
 iputils-ping shellcheck
 linux-source-6.1 flex bison bc libelf-dev libssl-dev
-linux-image-amd64 linux-headers-amd64 systemd"
+linux-image-amd64 linux-headers-amd64 systemd
+curl bash-completion groff-base man-db openssl"
 
 missing() {
 	for p in "$@"; do

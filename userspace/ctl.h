@@ -4,7 +4,7 @@
  *
  * Exit status: 0 success, 1 the kernel or the system refused (module not
  * loaded, extack error, no such namespace, write error), 2 bad command line
- * (nothing was sent to the kernel).
+ * or a bad line in the file given to apply (nothing was changed).
  */
 #ifndef MSSCLAMPCTL_CTL_H
 #define MSSCLAMPCTL_CTL_H
@@ -58,6 +58,8 @@ int finish_output(void);
 int show_main(int argc, char *argv[]);
 int set_main(int argc, char *argv[]);
 int stats_main(int argc, char *argv[]);
+int save_main(int argc, char *argv[]);
+int apply_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 
 #endif /* MSSCLAMPCTL_CTL_H */

@@ -14,7 +14,13 @@
  *   FAKEGENL_ERRNO=N        refuse SET_CONFIG and RESET_STATS with -N ...
  *   FAKEGENL_EXTACK=TEXT    ... and this extack message ...
  *   FAKEGENL_EXTACK_ATTR=T  ... and NLMSGERR_ATTR_OFFS at attribute T
+ *   FAKEGENL_ERRNO_FAMILY=F ... but only SET_CONFIG for family F (4 or 6)
  *   FAKEGENL_DEVS=A,B       the IPv4 scope list in GET_CONFIG replies
+ *   FAKEGENL_STATE=FILE     keep the configuration in FILE from one run to
+ *                           the next: GET_CONFIG answers from it, an
+ *                           accepted SET_CONFIG updates it (what it names
+ *                           replaces what was there, checking nothing). A
+ *                           missing FILE starts from the defaults below.
  *   FAKEGENL_INTR=1         mark the first dump NLM_F_DUMP_INTR
  *   FAKEGENL_BAD=1          leave MSSCLAMP_A_MTU out of GET_CONFIG replies
  *
@@ -142,25 +148,139 @@ static void ack(const struct nlmsghdr *req, int error, const char *msg,
 	dgram_done(nlh->nlmsg_len);
 }
 
+/* The configuration GET_CONFIG reports, [0] IPv4 and [1] IPv6. */
+static struct fake_config {
+	uint8_t enabled, pmtu, hook, syn, synack;
+	uint32_t mtu, overhead;
+	char devs[512];			/* "A,B", "" for any */
+} fcfg[2];
+static int fcfg_loaded;
+
+static void state_load(void)
+{
+	const char *path = getenv("FAKEGENL_STATE");
+	const char *devs = getenv("FAKEGENL_DEVS");
+	char line[1024];
+	FILE *f;
+
+	if (fcfg_loaded)
+		return;
+	fcfg_loaded = 1;
+	fcfg[0] = (struct fake_config){ 1, 0, MSSCLAMP_HOOK_FORWARD, 1, 1,
+					1500, 0, "" };
+	fcfg[1] = (struct fake_config){ 0, 0, MSSCLAMP_HOOK_POSTROUTING, 1, 0,
+					1500, 44, "" };
+	snprintf(fcfg[0].devs, sizeof(fcfg[0].devs), "%s", devs ? devs : "");
+	f = path ? fopen(path, "r") : NULL;
+	if (!f)
+		return;
+	/* "F enabled mtu overhead pmtu hook syn synack DEVS|-" per family */
+	while (fgets(line, sizeof(line), f)) {
+		struct fake_config c;
+		unsigned int fam, en, pm, hk, sy, sa;
+		char d[512];
+
+		if (sscanf(line, "%u %u %u %u %u %u %u %u %511s", &fam, &en,
+			   &c.mtu, &c.overhead, &pm, &hk, &sy, &sa, d) != 9 ||
+		    (fam != 4 && fam != 6))
+			continue;
+		c.enabled = en;
+		c.pmtu = pm;
+		c.hook = hk;
+		c.syn = sy;
+		c.synack = sa;
+		snprintf(c.devs, sizeof(c.devs), "%s", strcmp(d, "-") ? d : "");
+		fcfg[fam == 6] = c;
+	}
+	fclose(f);
+}
+
+static void state_save(void)
+{
+	const char *path = getenv("FAKEGENL_STATE");
+	FILE *f;
+	int i;
+
+	if (!path || !(f = fopen(path, "w")))
+		return;
+	for (i = 0; i < 2; i++)
+		fprintf(f, "%u %u %u %u %u %u %u %u %s\n", i ? 6 : 4,
+			fcfg[i].enabled, fcfg[i].mtu, fcfg[i].overhead,
+			fcfg[i].pmtu, fcfg[i].hook, fcfg[i].syn, fcfg[i].synack,
+			fcfg[i].devs[0] ? fcfg[i].devs : "-");
+	fclose(f);
+}
+
+/* An accepted SET_CONFIG: what it names replaces what was there. */
+static void state_set(const struct nlmsghdr *req, uint8_t family)
+{
+	struct fake_config *c;
+	const struct nlattr *a, *d;
+	size_t n;
+
+	if (family != MSSCLAMP_FAMILY_IPV4 && family != MSSCLAMP_FAMILY_IPV6)
+		return;
+	state_load();
+	c = &fcfg[family == MSSCLAMP_FAMILY_IPV6];
+	mnl_attr_for_each(a, req, GENL_HDRLEN) {
+		switch (mnl_attr_get_type(a)) {
+		case MSSCLAMP_A_ENABLED:
+			c->enabled = mnl_attr_get_u8(a);
+			break;
+		case MSSCLAMP_A_MTU:
+			c->mtu = mnl_attr_get_u32(a);
+			break;
+		case MSSCLAMP_A_OVERHEAD:
+			c->overhead = mnl_attr_get_u32(a);
+			break;
+		case MSSCLAMP_A_PMTU:
+			c->pmtu = mnl_attr_get_u8(a);
+			break;
+		case MSSCLAMP_A_HOOK:
+			c->hook = mnl_attr_get_u8(a);
+			break;
+		case MSSCLAMP_A_SYN:
+			c->syn = mnl_attr_get_u8(a);
+			break;
+		case MSSCLAMP_A_SYNACK:
+			c->synack = mnl_attr_get_u8(a);
+			break;
+		case MSSCLAMP_A_DEVS:
+			n = 0;
+			c->devs[0] = '\0';
+			mnl_attr_for_each_nested(d, a)
+				if (n < sizeof(c->devs))
+					n += snprintf(c->devs + n,
+						      sizeof(c->devs) - n,
+						      "%s%s", n ? "," : "",
+						      mnl_attr_get_str(d));
+			break;
+		}
+	}
+	state_save();
+}
+
 static void put_config(struct nlmsghdr *nlh, uint8_t family)
 {
 	int v4 = family == MSSCLAMP_FAMILY_IPV4;
-	uint32_t overhead = v4 ? 0 : 44;
-	const char *devs = v4 ? getenv("FAKEGENL_DEVS") : NULL;
+	const struct fake_config *c;
+	const char *devs;
 	struct nlattr *nest;
 
+	state_load();
+	c = &fcfg[!v4];
+	devs = c->devs;
 	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, family);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_ENABLED, v4);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_ENABLED, c->enabled);
 	if (!env_int("FAKEGENL_BAD"))
-		mnl_attr_put_u32(nlh, MSSCLAMP_A_MTU, 1500);
-	mnl_attr_put_u32(nlh, MSSCLAMP_A_OVERHEAD, overhead);
+		mnl_attr_put_u32(nlh, MSSCLAMP_A_MTU, c->mtu);
+	mnl_attr_put_u32(nlh, MSSCLAMP_A_OVERHEAD, c->overhead);
 	mnl_attr_put_u32(nlh, MSSCLAMP_A_MSS,
-			 1500 - (v4 ? 20 : 40) - 20 - overhead);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_PMTU, 0);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_HOOK, v4 ? MSSCLAMP_HOOK_FORWARD :
-			MSSCLAMP_HOOK_POSTROUTING);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_SYN, 1);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_SYNACK, v4);
+			 c->mtu - (v4 ? 20 : 40) - 20 - c->overhead);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_PMTU, c->pmtu);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_HOOK, c->hook);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_SYN, c->syn);
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_SYNACK, c->synack);
 	nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_DEVS);
 	while (devs && *devs) {
 		size_t len = strcspn(devs, ",");
@@ -301,6 +421,7 @@ static void answer(const struct nlmsghdr *req)
 	const struct nlattr *a, *family = NULL;
 	const char *extack = getenv("FAKEGENL_EXTACK");
 	int error = env_int("FAKEGENL_ERRNO");
+	int only = env_int("FAKEGENL_ERRNO_FAMILY");
 
 	if (req->nlmsg_type == GENL_ID_CTRL) {
 		struct nlmsghdr *nlh;
@@ -338,10 +459,14 @@ static void answer(const struct nlmsghdr *req)
 		answer_get(req, genl->cmd, family);
 		return;
 	case MSSCLAMP_CMD_SET_CONFIG:
+		if (only && (!family || mnl_attr_get_u8(family) != only))
+			error = 0;
 		if (!family && !error) {
 			ack(req, EINVAL, "missing family", 0);
 			return;
 		}
+		if (!error)
+			state_set(req, mnl_attr_get_u8(family));
 		__attribute__((fallthrough));
 	default:
 		if (error)

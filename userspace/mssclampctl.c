@@ -37,6 +37,10 @@ static const struct subcommand {
 	  "change the configuration of one family" },
 	{ "stats", stats_main, "[ipv4|ipv6]\n  stats reset [ipv4|ipv6]",
 	  "show the counters, or zero them (both families if none is named)" },
+	{ "save", save_main, "",
+	  "print the configuration as lines that apply reads back" },
+	{ "apply", apply_main, "FILE|-",
+	  "set what FILE (- for standard input) says, if all of it is valid" },
 	{ "version", version_main, "", "show the versions of tool and module" },
 	{ "help", help_main, "", "show this help" },
 };
@@ -148,7 +152,7 @@ static void usage(FILE *f)
 		" (ip netns)\n"
 		"  -h, --help        show this help\n\n"
 		"Exit status: 0 done, 1 refused by the kernel or the system,"
-		" 2 bad command line.\n");
+		" 2 bad command line\nor file (nothing changed).\n");
 }
 
 static int help_main(int argc, char *argv[])

@@ -146,7 +146,7 @@ sent() {
 }
 
 notloaded="mssclampctl: the mssclamp module is not loaded (modprobe mssclamp)"
-commands="show, set, stats, version or help"
+commands="show, set, stats, save, apply, version or help"
 settings="enable, disable, mtu, overhead, pmtu, hook, syn, synack or dev"
 nothing="enable, disable, mtu N, overhead N, pmtu on|off, hook forward|postrouting, syn on|off, synack on|off or dev IF[,IF...]|any"
 noname="names cannot contain '/', ':' or whitespace"
@@ -256,7 +256,7 @@ check "write error" 1 "" \
 	sh -c '"$1" version >/dev/full' sh "$ctl"
 
 check "help" 0 "$("$ctl" --help)" "" real help
-for c in show set stats "stats reset" version; do
+for c in show set stats "stats reset" save apply version; do
 	if grep -q "^  $c " "$tmp/out" || grep -q "^  $c\$" "$tmp/out"; then
 		tap_ok "ctl: help lists $c"
 	else
@@ -368,5 +368,275 @@ check "family absent" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 -j show
 check "malformed reply" 1 "" \
 	"mssclampctl: show: unexpected reply from the kernel: Bad message" \
 	fake FAKEGENL_BAD=1 show
+
+# --- save and apply ------------------------------------------------------
+# FAKEGENL_STATE keeps the stand-in's configuration in a file, so that one
+# run sees what an earlier one set; "fakes" uses it, "state" resets it.
+
+state=$tmp/state
+fakes() { fake FAKEGENL_STATE="$state" "$@"; }
+# fakein TEXT ARGS...: fakes ARGS with TEXT (printf %b) on standard input.
+fakein() {
+	local text=$1
+	shift
+	printf '%b' "$text" | fakes "$@"
+}
+reset_state() { rm -f "$state"; }
+# unchanged NAME: the stand-in's configuration is still the default one.
+unchanged() {
+	if [ ! -e "$state" ] || cmp -s "$state" "$tmp/state.default"; then
+		tap_ok "ctl: $1 changes nothing"
+	else
+		fail "ctl: $1 changes nothing"
+		sed 's/^/# state: /' "$state"
+	fi
+}
+printf '%s\n' "4 1 1500 0 0 0 1 1 -" "6 0 1500 44 0 1 1 0 -" >"$tmp/state.default"
+
+hdr="# mssclamp configuration, written by mssclampctl save ($version).
+# One line per family: the arguments of \"mssclampctl set\".
+# Read back with: mssclampctl apply FILE"
+saved4="ipv4 enable mtu 1500 overhead 0 pmtu off hook forward syn on synack on dev any"
+saved6="ipv6 disable mtu 1500 overhead 44 pmtu off hook postrouting syn on synack off dev any"
+full4="SET_CONFIG ack family=4 enabled=1 mtu=1500 overhead=0 pmtu=0 hook=0 syn=1 synack=1 dev=[]"
+full6="SET_CONFIG ack family=6 enabled=0 mtu=1500 overhead=44 pmtu=0 hook=1 syn=1 synack=0 dev=[]"
+
+reset_state
+check "save" 0 "$hdr
+$saved4
+$saved6" "" fakes save
+sent "one config dump for save" "GET_CONFIG dump"
+cp "$tmp/out" "$tmp/saved.conf"
+check "save writes dev lists" 0 "$hdr
+ipv4 enable mtu 1500 overhead 0 pmtu off hook forward syn on synack on dev eth0,wan0
+$saved6" "" fake FAKEGENL_DEVS=eth0,wan0 save
+check "save refuses a name apply would read otherwise" 1 "" \
+	"mssclampctl: save: ipv4: interface name 'a b' cannot be written so that apply reads it back" \
+	fake "FAKEGENL_DEVS=eth0,a b" save
+check "save without the module" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 save
+usage "save with an argument" \
+	"save: unexpected argument 'x' (save takes none; redirect its output to a file)" save x
+usage "-j save" "save: the file has no JSON form (for JSON, use -j show)" -j save
+usage "apply without a file" \
+	"apply: missing file (expected a file name, or - for standard input)" apply
+usage "apply with two files" \
+	"apply: unexpected argument 'b' (expected one file)" apply a b
+check "apply of a missing file" 1 "" \
+	"mssclampctl: apply: cannot open '$tmp/none': No such file or directory" \
+	fakes apply "$tmp/none"
+sent "nothing for a missing file" ""
+check "apply of a directory" 1 "" \
+	"mssclampctl: apply: cannot read '$tmp': Is a directory" fakes apply "$tmp"
+sent "nothing for a directory" ""
+
+# The round trip: change things, apply the saved file, save again.
+check "set before the round trip" 0 "" "" fakes set ipv4 mtu 9000 dev wan0
+check "set ipv6 before the round trip" 0 "" "" \
+	fakes set ipv6 enable overhead 80 pmtu on hook forward synack on
+check "apply the saved file" 0 "" "" fakes apply "$tmp/saved.conf"
+sent "both families, in full" "GET_CONFIG dump
+$full4
+$full6"
+check "save after apply is the saved file" 0 "$(cat "$tmp/saved.conf")" "" fakes save
+check "apply the saved file again" 0 "" "" fakes apply "$tmp/saved.conf"
+sent "nothing the second time" "GET_CONFIG dump"
+unchanged "the round trip"
+check "set ipv6 only" 0 "" "" fakes set ipv6 mtu 1400
+check "apply after one family changed" 0 "" "" fakes apply "$tmp/saved.conf"
+sent "only the family that differs" "GET_CONFIG dump
+$full6"
+
+reset_state
+check "apply from standard input, comments and blanks" 0 "" "" \
+	fakein '# the edge\n\n   # indented comment\n\tipv6  enable\tmtu 1500 overhead 80 \r\n\nipv4 mtu 1492\n' apply -
+sent "what the lines ask" "GET_CONFIG dump
+SET_CONFIG ack family=4 enabled=1 mtu=1492 overhead=0 pmtu=0 hook=0 syn=1 synack=1 dev=[]
+SET_CONFIG ack family=6 enabled=1 mtu=1500 overhead=80 pmtu=0 hook=1 syn=1 synack=0 dev=[]"
+check "show after apply" 0 \
+	"ipv4: enabled   mtu 1492   overhead 0    mss 1452   pmtu off  hook forward      syn on   synack on   dev any
+ipv6: enabled   mtu 1500   overhead 80   mss 1360   pmtu off  hook postrouting  syn on   synack off  dev any" \
+	"" fakes show
+reset_state
+check "a later line wins" 0 "" "" \
+	fakein 'ipv4 mtu 1400 dev eth0\nipv4 mtu 1500 dev any\n' apply -
+sent "nothing when the lines cancel out" "GET_CONFIG dump"
+check "apply of dev lists" 0 "" "" fakein 'ipv4 dev eth0,wan0\n' apply -
+sent "the dev list" "GET_CONFIG dump
+SET_CONFIG ack family=4 enabled=1 mtu=1500 overhead=0 pmtu=0 hook=0 syn=1 synack=1 dev=[eth0,wan0]"
+reset_state
+check "apply of an empty file" 0 "" "" fakes apply /dev/null
+sent "nothing for an empty file" "GET_CONFIG dump"
+check "apply of comments only" 0 "" "" \
+	fakein "# nothing\n\n#$(printf ' word%.0s' {1..40})\n  # \0 after a NUL\n" apply -
+unchanged "a file of comments"
+
+# Bad files: the line is named, nothing is sent, nothing changes.
+# bad NAME MESSAGE TEXT: apply TEXT from stdin; exit 2, MESSAGE, no SET.
+bad() {
+	reset_state
+	check "apply: $1" 2 "" "mssclampctl: apply: $2" fakein "$3" apply - || return
+	if grep -q SET_CONFIG "$tmp/log" 2>/dev/null; then
+		fail "ctl: apply: $1 sends no change"
+		sed 's/^/# sent: /' "$tmp/log"
+	else
+		tap_ok "ctl: apply: $1 sends no change"
+	fi
+	unchanged "apply: $1"
+}
+bad "unknown setting on line 3" \
+	"line 3: unknown setting 'foo' (expected $settings)" \
+	'ipv4 enable mtu 1500\n# comment\nipv6 foo\n'
+bad "bad number on line 2" \
+	"line 2: 'mtu' needs a number from 1280 to 65535, got '15OO'" \
+	'ipv4 mtu 1400\nipv6 mtu 15OO\n'
+bad "unknown family" "line 1: unknown family 'ipv5' (expected ipv4 or ipv6)" \
+	'ipv5 enable\n'
+bad "a family alone" "line 2: nothing to change for ipv6 (expected $nothing)" \
+	'ipv4 enable\nipv6\n'
+bad "a line starting with set" \
+	"line 1: starts with 'set' (a line holds what follows \"mssclampctl set\": ipv4|ipv6 SETTING...)" \
+	'set ipv4 enable\n'
+bad "a comment after settings" \
+	"line 1: '#uplink': a comment must have a line of its own" \
+	'ipv4 mtu 1492 #uplink\n'
+bad "a bad dev list" \
+	"line 1: 'dev eth0,' has an empty name (expected IF[,IF...] or any)" \
+	'ipv4 dev eth0,\n'
+bad "ipv4 mtu below 576" "line 2: mtu 575 out of range: IPv4 accepts 576 to 65535" \
+	'ipv6 enable\nipv4 mtu 575\n'
+bad "ipv6 mtu below 1280" "line 1: mtu 1279 out of range: IPv6 accepts 1280 to 65535" \
+	'ipv6 mtu 1279\n'
+bad "mtu above 65535" "line 1: mtu 65536 out of range: IPv4 accepts 576 to 65535" \
+	'ipv4 mtu 65536\n'
+bad "ipv4 overhead below the floor" \
+	"line 1: overhead 925 too large for mtu 1500: mtu - 40 - overhead must be at least the IPv4 MSS floor 536 (overhead 924 at most)" \
+	'ipv4 overhead 925\n'
+bad "ipv6 overhead of the current config below the floor" \
+	"line 1: overhead 44 too large for mtu 1280: mtu - 60 - overhead must be at least the IPv6 MSS floor 1220 (overhead 0 at most)" \
+	'ipv6 mtu 1280\nipv6 overhead 0\n'
+bad "too many words" "line 1: more than 32 words" \
+	"ipv4$(printf ' syn on%.0s' {1..16})\n"
+bad "a NUL byte" "line 2: contains a NUL byte" 'ipv4 enable\nipv6\0 enable\n'
+
+reset_state
+check "apply of a good file without the module" 1 "" "$notloaded" \
+	fake FAKEGENL_ABSENT=1 apply "$tmp/saved.conf"
+check "apply checks the file before it looks for the module" 2 "" \
+	"mssclampctl: apply: line 1: unknown family 'ipv5' (expected ipv4 or ipv6)" \
+	fakein 'ipv5 enable\n' FAKEGENL_ABSENT=1 apply -
+check "apply refused by the kernel" 1 "" \
+	"mssclampctl: apply: Operation not permitted (needs CAP_NET_ADMIN in the namespace)" \
+	fakein 'ipv4 mtu 1400\nipv6 mtu 1400\n' FAKEGENL_ERRNO=1 apply -
+sent "one change, refused" "GET_CONFIG dump
+SET_CONFIG ack family=4 enabled=1 mtu=1400 overhead=0 pmtu=0 hook=0 syn=1 synack=1 dev=[]"
+unchanged "a refused apply"
+check "the second family refused: the first is put back" 1 "" \
+	"mssclampctl: ipv6 is busy
+mssclampctl: apply: ipv4 put back as it was; nothing was changed" \
+	fakein 'ipv4 mtu 1400\nipv6 enable\n' FAKEGENL_ERRNO=16 \
+	FAKEGENL_ERRNO_FAMILY=6 "FAKEGENL_EXTACK=ipv6 is busy" apply -
+sent "the change, the refusal and the way back" "GET_CONFIG dump
+SET_CONFIG ack family=4 enabled=1 mtu=1400 overhead=0 pmtu=0 hook=0 syn=1 synack=1 dev=[]
+SET_CONFIG ack family=6 enabled=1 mtu=1500 overhead=44 pmtu=0 hook=1 syn=1 synack=0 dev=[]
+$full4"
+unchanged "an apply refused half-way"
+
+# The shipped default configuration reads as the product says.
+reset_state
+check "apply of packaging/mssclamp.conf" 0 "" "" \
+	fakes apply "$top/packaging/mssclamp.conf"
+check "packaging/mssclamp.conf: IPv4 at 1460, IPv6 at 1396" 0 \
+	"ipv4: enabled   mtu 1500   overhead 0    mss 1460   pmtu off  hook forward      syn on   synack on   dev any
+ipv6: enabled   mtu 1500   overhead 44   mss 1396   pmtu off  hook postrouting  syn on   synack off  dev any" \
+	"" fakes show
+
+# --- what make install ships beside the tool ------------------------------
+
+# The man page: renders without a groff warning, names every command and
+# every counter.
+man8=$top/userspace/mssclampctl.8
+if command -v groff >/dev/null; then
+	if sed "s/@VERSION@/$version/" "$man8" |
+		groff -man -Tutf8 -ww -z 2>"$tmp/groff.err" && [ ! -s "$tmp/groff.err" ]; then
+		tap_ok "ctl: the man page renders without warnings"
+	else
+		fail "ctl: the man page renders without warnings"
+		sed 's/^/# /' "$tmp/groff.err"
+	fi
+else
+	tap_ok "ctl: the man page renders without warnings # SKIP no groff"
+fi
+for w in show set stats "stats reset" save apply version help \
+	syn synack clamped_syn clamped_synack unchanged no_mss malformed \
+	fragments errors; do
+	if grep -q -e "^\.B[RI]* \"*$w\b" -e "^\.T[PH].*\b$w\b" -e "^\.BR $w " \
+		"$man8"; then
+		tap_ok "ctl: the man page explains '$w'"
+	else
+		fail "ctl: the man page explains '$w'"
+	fi
+done
+
+# The systemd unit, with @SBINDIR@ a directory holding the mssclampctl
+# under test (systemd-analyze checks that the command is executable).
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$tmp/unit" "$tmp/sbin"
+	ln -sf "$ctl" "$tmp/sbin/mssclampctl"
+	sed "s|@SBINDIR@|$tmp/sbin|g" "$top/packaging/mssclamp.service.in" \
+		>"$tmp/unit/mssclamp.service"
+	if systemd-analyze verify --man=no "$tmp/unit/mssclamp.service" \
+		>"$tmp/verify.out" 2>&1 && [ ! -s "$tmp/verify.out" ]; then
+		tap_ok "ctl: systemd-analyze verify mssclamp.service"
+	else
+		fail "ctl: systemd-analyze verify mssclamp.service"
+		sed 's/^/# /' "$tmp/verify.out"
+	fi
+else
+	tap_ok "ctl: systemd-analyze verify mssclamp.service # SKIP no systemd-analyze"
+fi
+
+# Bash completion (with the bash-completion package's helpers).
+bc=/usr/share/bash-completion/bash_completion
+if [ -f "$bc" ]; then
+	# complete WORDS...: what completing the last word offers.
+	complete_words() {
+		bash -c '
+			. "$1" && . "$2" || exit 1
+			shift 2
+			COMP_WORDS=("$@")
+			COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMP_LINE="$*"
+			COMP_POINT=${#COMP_LINE}
+			_mssclampctl
+			printf "%s\n" "${COMPREPLY[@]}"
+		' - "$bc" "$top/userspace/mssclampctl.bash-completion" "$@" 2>&1 |
+			sort | tr '\n' ' '
+	}
+	# comp NAME EXPECTED WORDS...
+	comp() {
+		local got
+		got=$(complete_words "${@:3}")
+		if [ "$got" = "$2 " ]; then
+			tap_ok "ctl: completion: $1"
+		else
+			fail "ctl: completion: $1"
+			echo "#   expected: $2"
+			echo "#   got:      $got"
+		fi
+	}
+	comp "commands" "apply help save set show stats version" mssclampctl ""
+	comp "options" "--help --json --netns -h -j -n" mssclampctl -
+	comp "commands after -j" "save set show stats" mssclampctl -j s
+	comp "families of set" "ipv4 ipv6" mssclampctl set ""
+	comp "settings not given yet" "dev hook overhead pmtu syn synack" \
+		mssclampctl set ipv4 enable mtu 1500 ""
+	comp "hook values" "forward postrouting" mssclampctl set ipv6 hook ""
+	comp "on/off" "off on" mssclampctl set ipv6 synack ""
+	comp "stats reset" "ipv4 ipv6" mssclampctl stats reset ""
+	comp "apply takes a file" "$top/packaging/mssclamp.conf" \
+		mssclampctl apply "$top/packaging/mssclamp.co"
+else
+	tap_ok "ctl: completion # SKIP no bash-completion"
+fi
 
 exit $status

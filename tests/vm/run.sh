@@ -11,7 +11,8 @@
 # "01-cliff.sh") or a path to a scenario file anywhere under /; without it,
 # every tests/netns/[0-9][0-9]-*.sh runs, in order.
 #
-# Steps: build mssclamp.ko and mssclampctl; pack (or reuse) the initramfs
+# Steps: build mssclamp.ko and mssclampctl, and what the scenarios ask for
+# with a "# vm-host-prepare: COMMAND" line; pack (or reuse) the initramfs
 # under build/vm/KVER/; boot the kernel under TCG with the host's / shared
 # read-only over 9p; the guest (tests/vm/init, then tests/vm/guest.sh) runs
 # the scenarios and writes results to build/vm/KVER/out/; this script turns
@@ -20,8 +21,11 @@
 #
 # Environment:
 #   TAP_FILE          where results go (tests/check.sh sets it)
-#   VM_TIMEOUT        seconds for the whole VM run (default 1200)
-#   SCENARIO_TIMEOUT  seconds for each scenario inside the VM (default 300)
+#   VM_TIMEOUT        seconds for the whole VM run (default 1200, plus what
+#                     scenarios with a "# vm-timeout: N" header line need
+#                     beyond SCENARIO_TIMEOUT)
+#   SCENARIO_TIMEOUT  seconds for each scenario inside the VM (default 300;
+#                     a scenario may ask for more with "# vm-timeout: N")
 #   VM_APPEND         extra kernel command-line arguments
 #   MSSCLAMP_KO, MSSCLAMPCTL
 #                     test these files instead of building them (e.g. a
@@ -46,6 +50,7 @@ sel=${2:-}
 
 : "${TAP_FILE:=$top/build/results/vm-$kver.tap}"
 mkdir -p "$(dirname "$TAP_FILE")"
+vm_timeout_given=${VM_TIMEOUT:-}
 VM_TIMEOUT=${VM_TIMEOUT:-1200}
 SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-300}
 
@@ -140,6 +145,46 @@ else
 fi
 cmdline_safe "module path" "$ko"
 cmdline_safe "mssclampctl path" "$ctl"
+
+# A scenario may need something made on the host before the VM boots (what
+# the guest cannot make, or only slowly under TCG), asked for by a line
+#   # vm-host-prepare: COMMAND
+# in the scenario's header, e.g. "make deb". Each distinct COMMAND runs once
+# per run, in the repository, and must be idempotent: runs on several
+# kernels go side by side (tests/check.sh) and ask for the same commands,
+# so they take turns on one lock, and the second finds the work done. A
+# failure is a failing case and nothing boots.
+host_prepare() {
+	local cmd=$1 who=$2
+	say "preparing on the host for $who: $cmd"
+	(
+		exec 8>"$top/build/vm/host-prepare.lock"
+		flock -w "$VM_TIMEOUT" 8 || exit 1
+		cd "$top" && bash -c "$cmd"
+	) || abort "'$cmd' (asked for by $who) succeeds on the host"
+}
+declare -A prepared=()
+IFS=, read -r -a sel_files <<<"$scenarios"
+for s in "${sel_files[@]}"; do
+	case $s in
+	/*) f=$s ;;
+	*) f=$top/tests/netns/$s ;;
+	esac
+	while IFS= read -r cmd; do
+		if [ -n "$cmd" ] && [ -z "${prepared[$cmd]:-}" ]; then
+			prepared[$cmd]=1
+			host_prepare "$cmd" "${s##*/}"
+		fi
+	done < <(awk '!/^#/ && !/^$/ { exit } sub(/^# vm-host-prepare: */, "")' "$f")
+	# A scenario that needs longer than SCENARIO_TIMEOUT says so in its
+	# header ("# vm-timeout: N", read by guest.sh): the VM gets the
+	# difference on top, unless VM_TIMEOUT was given.
+	n=$(awk '!/^#/ && !/^$/ { exit } sub(/^# vm-timeout: /, "") { print; exit }' "$f")
+	if [ -z "$vm_timeout_given" ] && [[ $n =~ ^[0-9]+$ ]] &&
+		[ "$n" -gt "$SCENARIO_TIMEOUT" ]; then
+		VM_TIMEOUT=$((VM_TIMEOUT + n - SCENARIO_TIMEOUT))
+	fi
+done
 
 # --- initramfs -------------------------------------------------------------
 
