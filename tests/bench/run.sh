@@ -198,7 +198,9 @@ extract_kernel
 
 # --- boot -----------------------------------------------------------------------
 
-rm -rf "$out"
+# The previous run's results go now, not when this one ends: a report read
+# while the VM runs must not pass for this run's.
+rm -rf "$out" "$bdir/report$tag.txt"
 mkdir -p "$out"
 cmdline_safe "results path" "$out"
 
