@@ -1,8 +1,8 @@
 #!/bin/sh
 # Install, from Debian's packages, everything that building, testing and the
 # test VM need. Idempotent: a second run only checks what is there.
-# The 6.12 kernel is the newest one the archive offers, chosen now; no ABI
-# number is written into the tree.
+# The 6.12 kernels (plain, PREEMPT_RT, cloud) are the newest ones the
+# archive offers, chosen now; no ABI number is written into the tree.
 set -eu
 
 [ "$(id -u)" = 0 ] || { echo "deps: must run as root (apt-get install)" >&2; exit 1; }
@@ -40,16 +40,26 @@ if [ -n "$need" ]; then
 	apt-get install -y -qq --no-install-recommends $need
 fi
 
-# The newest 6.12 kernel of the archive, and its headers.
-have612=$(ls -d /lib/modules/6.12.*+deb12-amd64/build 2>/dev/null | tail -n 1 || true)
-if [ -z "$have612" ]; then
+# The newest 6.12 kernel of the archive and its headers, in three flavours:
+# the plain one (-amd64), PREEMPT_RT (-rt-amd64) and the one for virtual
+# machines (-cloud-amd64). Each is the newest the archive offers when it is
+# first installed; none is replaced by a newer one later.
+# kernel612 SUFFIX: install linux-image-6.12.*+deb12-SUFFIX-unsigned and
+# linux-headers-6.12.*+deb12-SUFFIX unless some release of it is there.
+kernel612() {
+	for d in /lib/modules/6.12.*+deb12-"$1"/build; do
+		[ -e "$d" ] && return 0
+	done
 	apt_update
 	img=$(apt-cache search --names-only \
-		'^linux-image-6\.12\.[0-9.]+\+deb12-amd64-unsigned$' |
+		"^linux-image-6\\.12\\.[0-9.]+\\+deb12-$1-unsigned\$" |
 		awk '{print $1}' | sort -V | tail -n 1)
-	[ -n "$img" ] || { echo "deps: no linux-image-6.12 in the archive" >&2; exit 1; }
+	[ -n "$img" ] || { echo "deps: no linux-image-6.12 ($1) in the archive" >&2; exit 1; }
 	rel=${img#linux-image-}
 	rel=${rel%-unsigned}
 	apt-get install -y -qq --no-install-recommends "$img" "linux-headers-$rel"
-fi
+}
+kernel612 amd64
+kernel612 rt-amd64
+kernel612 cloud-amd64
 echo "deps: all installed"

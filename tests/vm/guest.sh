@@ -3,11 +3,13 @@
 #
 # PID 1 of the test VM, started by tests/vm/init after switch_root into the
 # overlay root. Runs the netns scenarios, checks the kernel log after each,
-# writes the results into the writable 9p share and powers the VM off.
+# writes the results into the writable share (9p or virtiofs) and powers the
+# VM off.
 #
 # Settings (kernel command line -> environment, set by tests/vm/run.sh):
 #   VM_REPO     the repository (the same path as on the host)
-#   VM_OUT      results directory (host path; the "out" 9p share lands there)
+#   VM_OUT      results directory (host path; the "out" share lands there)
+#   VM_FS       9p or virtiofs: how the "out" share is mounted
 #   VM_KO       mssclamp.ko to test
 #   VM_CTL      mssclampctl binary (may be absent)
 #   VM_T        scenarios, comma-separated: names under tests/netns/ or
@@ -176,11 +178,15 @@ main() {
 	hostname mssclamp-vm
 	ip link set lo up
 
-	if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 \
-		out "$VM_OUT"; then
+	if [ "${VM_FS:-9p}" = virtiofs ]; then
+		mount -t virtiofs out "$VM_OUT"
+	else
+		mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 \
+			out "$VM_OUT"
+	fi || {
 		say "FATAL: cannot mount the results share on $VM_OUT"
 		return
-	fi
+	}
 	: "${VM_TIMEOUT:=300}"
 	read -r KVER </proc/sys/kernel/osrelease
 	say "kernel $KVER, scenarios: $VM_T"

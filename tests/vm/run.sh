@@ -14,7 +14,7 @@
 # Steps: build mssclamp.ko and mssclampctl, and what the scenarios ask for
 # with a "# vm-host-prepare: COMMAND" line; pack (or reuse) the initramfs
 # under build/vm/KVER/; boot the kernel under TCG with the host's / shared
-# read-only over 9p; the guest (tests/vm/init, then tests/vm/guest.sh) runs
+# read-only over 9p (or virtiofs, see VM_FS); the guest (tests/vm/init, then tests/vm/guest.sh) runs
 # the scenarios and writes results to build/vm/KVER/out/; this script turns
 # them into "ok - KVER SCENARIO: CASE" lines on $TAP_FILE.
 # The serial console is kept in build/vm/KVER/serial.log.
@@ -27,6 +27,11 @@
 #   SCENARIO_TIMEOUT  seconds for each scenario inside the VM (default 300;
 #                     a scenario may ask for more with "# vm-timeout: N")
 #   VM_APPEND         extra kernel command-line arguments
+#   VM_FS             how the guest reaches the host's / and the results
+#                     directory: 9p or virtiofs (default: 9p when the
+#                     kernel's /boot/config-KVER has it, as Debian's plain
+#                     and rt flavours do; else virtiofs, for the cloud
+#                     flavour, which has no 9p)
 #   MSSCLAMP_KO, MSSCLAMPCTL
 #                     test these files instead of building them (e.g. a
 #                     module built by DKMS); they must be visible under /
@@ -186,6 +191,31 @@ for s in "${sel_files[@]}"; do
 	fi
 done
 
+# --- how the guest reaches the host's files --------------------------------
+
+# 9p: QEMU serves / (read-only) and the results directory itself.
+# virtiofs: Debian's cloud flavour has no 9p (NET_9P unset) but has
+# VIRTIO_FS=y; a virtiofsd per share serves it over a vhost-user socket,
+# which needs the guest's RAM in shared memory.
+vm_mem=512M
+config=/boot/config-$kver
+if [ -z "${VM_FS:-}" ]; then
+	if grep -Eq '^CONFIG_NET_9P_VIRTIO=[ym]$' "$config" 2>/dev/null &&
+		grep -Eq '^CONFIG_9P_FS=[ym]$' "$config"; then
+		VM_FS=9p
+	elif grep -Eq '^CONFIG_VIRTIO_FS=[ym]$' "$config" 2>/dev/null; then
+		VM_FS=virtiofs
+	else
+		abort "$config has 9p (NET_9P_VIRTIO, 9P_FS) or VIRTIO_FS"
+	fi
+fi
+vm_fs=$VM_FS
+case $vm_fs in
+9p) fs_mods="9p 9pnet_virtio virtio_pci" ;;
+virtiofs) fs_mods="virtiofs virtio_pci" ;;
+*) abort "VM_FS '$vm_fs' is 9p or virtiofs" ;;
+esac
+
 # --- initramfs -------------------------------------------------------------
 
 # The initramfs holds a static busybox, tests/vm/init and the modules needed
@@ -200,12 +230,13 @@ build_initramfs() {
 		readelf -l "$bb" | grep -q 'program interpreter'; then
 		abort "$bb is statically linked (install busybox-static)"
 	fi
-	mods=$(modprobe -a -S "$kver" --show-depends 9p 9pnet_virtio virtio_pci overlay |
+	# shellcheck disable=SC2086 # $fs_mods is a list of module names
+	mods=$(modprobe -a -S "$kver" --show-depends $fs_mods overlay |
 		awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
-		abort "modprobe finds the 9p, virtio and overlay modules of $kver"
+		abort "modprobe finds the $fs_mods and overlay modules of $kver"
 	# shellcheck disable=SC2086 # $mods is a list of paths without spaces
 	stamp=$({
-		echo "recipe $initramfs_recipe"
+		echo "recipe $initramfs_recipe $vm_fs"
 		sha256sum "$top/tests/vm/init" "$bb" $mods
 	} | sha256sum | cut -d' ' -f1)
 	if [ -f "$img" ] && [ "$(cat "$img.stamp" 2>/dev/null)" = "$stamp" ]; then
@@ -285,6 +316,73 @@ rm -rf "$out"
 mkdir -p "$out"
 cmdline_safe "results path" "$out"
 
+# fs_args: the QEMU options that share / (tag root) and $out (tag out).
+fs_args=()
+vfs_pids=()
+stop_virtiofsd() {
+	local p
+	for p in "${vfs_pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${vfs_pids[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	vfs_pids=()
+	rm -rf "$vmdir/virtiofs"
+}
+# start_virtiofsd TAG DIR [ro]: serve DIR on $vmdir/virtiofs/TAG.sock.
+# Bookworm's virtiofsd (the C one of QEMU 7.2) has no read-only export:
+# with "ro" it runs in a mount namespace of its own where DIR is
+# bind-mounted read-only (a non-recursive bind: for / that is the root
+# filesystem without /proc, /sys, /dev, which the guest mounts itself), so
+# a write from the guest fails with EROFS on the host; the guest mounts it
+# read-only as well.
+start_virtiofsd() {
+	local tag=$1 dir=$2 ro=${3:-} sock=$vmdir/virtiofs/$1.sock
+	local log=$vmdir/virtiofs/$1.log i
+	local -a cmd=(/usr/lib/qemu/virtiofsd "--socket-path=$sock"
+		-o cache=always -o sandbox=namespace)
+	if [ -n "$ro" ]; then
+		mkdir -p "$vmdir/virtiofs/$tag.ro"
+		# shellcheck disable=SC2016 # the inner sh expands them
+		cmd=(unshare --mount --propagation private sh -ec
+			'mount --bind "$1" "$2"; mount -o remount,bind,ro "$2"
+			 d=$2; shift 2; exec "$@" -o source="$d"'
+			sh "$dir" "$vmdir/virtiofs/$tag.ro" "${cmd[@]}")
+	else
+		cmd+=(-o "source=$dir")
+	fi
+	"${cmd[@]}" >"$log" 2>&1 &
+	vfs_pids+=($!)
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$sock" ] && break
+		kill -0 "${vfs_pids[-1]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -S "$sock" ] || abort "virtiofsd serves $dir (see $log: $(tail -n 1 "$log"))"
+	fs_args+=(-chardev "socket,id=vfs$tag,path=$sock"
+		-device "vhost-user-fs-pci,chardev=vfs$tag,tag=$tag")
+}
+case $vm_fs in
+9p)
+	fs_args=(-fsdev "local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap"
+		-device "virtio-9p-pci,fsdev=fsroot,mount_tag=root"
+		-fsdev "local,id=fsout,path=$out,security_model=none,multidevs=remap"
+		-device "virtio-9p-pci,fsdev=fsout,mount_tag=out")
+	;;
+virtiofs)
+	[ -x /usr/lib/qemu/virtiofsd ] ||
+		abort "/usr/lib/qemu/virtiofsd is installed (qemu-system-x86)"
+	trap stop_virtiofsd EXIT
+	rm -rf "$vmdir/virtiofs"
+	mkdir -p "$vmdir/virtiofs"
+	start_virtiofsd root / ro
+	start_virtiofsd out "$out"
+	fs_args+=(-object "memory-backend-memfd,id=mem,size=$vm_mem,share=on"
+		-numa "node,memdev=mem")
+	;;
+esac
+
 # Emulated time on a busy host: the vCPU can stall for seconds while the
 # host runs other work. no_timer_check: the boot-time check that the
 # IO-APIC timer ticks can miss its window and panic ("IO-APIC + timer
@@ -295,25 +393,23 @@ cmdline_safe "results path" "$out"
 append="console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=0 no_timer_check"
 append+=" watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
 append+=" VM_REPO=$top VM_OUT=$out VM_KO=$ko VM_CTL=$ctl"
-append+=" VM_T=$scenarios VM_TIMEOUT=$SCENARIO_TIMEOUT"
+append+=" VM_T=$scenarios VM_TIMEOUT=$SCENARIO_TIMEOUT VM_FS=$vm_fs"
 append+=${VM_APPEND:+ $VM_APPEND}
 
-say "booting $kernel (scenarios: $scenarios)"
+say "booting $kernel over $vm_fs (scenarios: $scenarios)"
 start=$(date +%s)
 set +e
 timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -machine q35 -m 512M -smp 1 \
+	-accel tcg,thread=multi -cpu max -machine q35 -m "$vm_mem" -smp 1 \
 	-no-user-config -nodefaults -no-reboot -display none \
 	-serial stdio -monitor none \
 	-kernel "$kernel" -initrd "$initramfs" -append "$append" \
-	-fsdev local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap \
-	-device virtio-9p-pci,fsdev=fsroot,mount_tag=root \
-	-fsdev "local,id=fsout,path=$out,security_model=none,multidevs=remap" \
-	-device virtio-9p-pci,fsdev=fsout,mount_tag=out \
+	"${fs_args[@]}" \
 	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$serial"
 rc=${PIPESTATUS[0]}
 set -e
 say "VM ran $(($(date +%s) - start)) s, serial log: $serial"
+[ "$vm_fs" != virtiofs ] || stop_virtiofsd
 
 # --- results ---------------------------------------------------------------
 
