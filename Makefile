@@ -39,7 +39,7 @@ help:
 	@echo "make [KDIR=...|KVER=...]  build mssclamp.ko and mssclampctl"
 	@echo "make deps                 install build/test dependencies (root)"
 	@echo "make run                  build, load, apply the default config (or in a VM)"
-	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12"
+	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12 (plain, rt, cloud)"
 	@echo "make check-unit | check-fuzz | check-kunit | check-vm [KVER=...] [T=scenario]"
 	@echo "make check-long           every suite at its long size (about an hour)"
 	@echo "make style                checkpatch on the kernel sources"

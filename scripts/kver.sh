@@ -12,18 +12,20 @@
 # 6.12.N+deb12-amd64), so installing an rt or cloud kernel changes no
 # default. The flavour is the word between the ABI and the architecture;
 # a release whose next-to-last "-" field is not all letters is plain.
+# KVER_ROOT, when set, is a directory that stands for / (for the tests).
 set -eu
+root=${KVER_ROOT:-}
 want=${2:-plain}
 case $want in
 plain | rt | cloud) ;;
 *) echo "kver: unknown flavour '$want' (plain, rt, cloud)" >&2; exit 2 ;;
 esac
 best=
-for d in /lib/modules/"${1:+$1.}"*/build; do
+for d in "$root"/lib/modules/"${1:+$1.}"*/build; do
 	[ -e "$d" ] || continue
 	r=${d%/build}
-	r=${r#/lib/modules/}
-	[ -e "/boot/vmlinuz-$r" ] || continue
+	r=${r#"$root"/lib/modules/}
+	[ -e "$root/boot/vmlinuz-$r" ] || continue
 	f=plain
 	case $r in
 	*-*-*)

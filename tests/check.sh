@@ -65,6 +65,8 @@ vm_kernels() {
 	else
 		scripts/kver.sh 6.1 || echo missing-6.1
 		scripts/kver.sh 6.12 || echo missing-6.12
+		scripts/kver.sh 6.12 rt || echo missing-6.12-rt
+		scripts/kver.sh 6.12 cloud || echo missing-6.12-cloud
 	fi
 }
 
@@ -77,15 +79,25 @@ all | kunit)
 	suite kunit bash tests/kunit/run.sh ;;&
 all | vm)
 	# One VM per kernel; they run side by side when there are cores for
-	# it (each guest is one TCG thread). MSSCLAMP_VM_PARALLEL=0 turns it off.
+	# it (each guest is one TCG thread), as many at a time as there are
+	# cores: more would only slow each down, and their scenarios measure
+	# time. A run starts when the oldest one still going has ended.
+	# MSSCLAMP_VM_PARALLEL=0 turns it off.
 	kernels=$(vm_kernels)
 	if [ "${MSSCLAMP_VM_PARALLEL:-$(($(nproc) >= 2))}" = 1 ]; then
 		# The runs share userspace/: build it once before they start.
 		make -s --no-print-directory ctl >/dev/null
+		slots=$(nproc)
+		running=()
 		for k in $kernels; do
+			if [ "${#running[@]}" -ge "$slots" ]; then
+				suite_wait "vm-${running[0]}"
+				running=("${running[@]:1}")
+			fi
 			suite_bg "vm-$k" bash tests/vm/run.sh "$k" "${T:-}"
+			running+=("$k")
 		done
-		for k in $kernels; do
+		for k in "${running[@]}"; do
 			suite_wait "vm-$k"
 		done
 	else

@@ -1,10 +1,10 @@
 #!/bin/bash
 # Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
 # -Werror), check the same sources build clean with clang, run the test, then
-# tests/unit/ctl_test.sh if it exists. Every case lands in $TAP_FILE as
-# "ok - unit: ..." / "not ok - unit: ..."; a failed build or a crash (e.g. a
-# sanitizer report) is recorded as a "not ok" line too. Exit status is
-# non-zero on any failure.
+# tests/unit/ctl_test.sh if it exists, spec_test.py and kver_test.sh. Every
+# case lands in $TAP_FILE as "ok - unit: ..." / "not ok - unit: ..."; a
+# failed build or a crash (e.g. a sanitizer report) is recorded as a
+# "not ok" line too. Exit status is non-zero on any failure.
 #
 #   bash tests/unit/run.sh            (tests/check.sh unit sets TAP_FILE)
 set -u
@@ -96,6 +96,17 @@ if [ "$rc" != 0 ]; then
 	status=1
 	if [ "$(nfail)" = "$before" ]; then
 		tap_fail "unit: spec_test.py exited $rc without a failed case"
+	fi
+fi
+
+# 6. scripts/kver.sh: which kernel each flavour asks for.
+before=$(nfail)
+bash tests/unit/kver_test.sh
+rc=$?
+if [ "$rc" != 0 ]; then
+	status=1
+	if [ "$(nfail)" = "$before" ]; then
+		tap_fail "unit: kver_test.sh exited $rc without a failed case"
 	fi
 fi
 

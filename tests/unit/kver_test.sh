@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/kver.sh picks the kernel to build and test against: on a fake
+# tree (KVER_ROOT) with Debian's three 6.12 flavours, the rt and cloud ones
+# newer than the plain one, it must give the plain one unless asked for a
+# flavour, skip a release without an image, and keep 6.1 apart from 6.12.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+: "${TAP_FILE:?}"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/boot"
+# kernel REL [noimage]: headers for REL, and its image unless "noimage".
+kernel() {
+	mkdir -p "$root/lib/modules/$1/build"
+	[ "${2:-}" = noimage ] || : >"$root/boot/vmlinuz-$1"
+}
+kernel 6.1.0-57-amd64
+kernel 6.1.0-58-amd64 noimage
+kernel 6.1.0-57-rt-amd64 noimage
+kernel 6.12.117+deb12-amd64
+kernel 6.12.119+deb12-rt-amd64
+kernel 6.12.118+deb12-cloud-amd64
+kernel 6.12.120+deb12-amd64 noimage
+
+# expect NAME WANTED-OUTPUT WANTED-STATUS ARGS...
+expect() {
+	local name=$1 want=$2 wrc=$3 got rc
+	shift 3
+	got=$(KVER_ROOT=$root sh "$top/scripts/kver.sh" "$@" 2>/dev/null)
+	rc=$?
+	if [ "$got" = "$want" ] && [ "$rc" = "$wrc" ]; then
+		tap_ok "unit: kver.sh $name"
+	else
+		tap_fail "unit: kver.sh $name (got '$got', exit $rc; wanted '$want', exit $wrc)"
+	fi
+}
+expect "with no argument: the newest plain kernel, not a newer rt or cloud one" \
+	6.12.117+deb12-amd64 0
+expect "6.12: the plain flavour" 6.12.117+deb12-amd64 0 6.12
+expect "6.12 plain: the same" 6.12.117+deb12-amd64 0 6.12 plain
+expect "6.12 rt: PREEMPT_RT" 6.12.119+deb12-rt-amd64 0 6.12 rt
+expect "6.12 cloud: the cloud flavour" 6.12.118+deb12-cloud-amd64 0 6.12 cloud
+expect "6.1: not 6.12, and not a release without an image" 6.1.0-57-amd64 0 6.1
+expect "6.1 rt: none with an image, exit 1" "" 1 6.1 rt
+expect "an unknown flavour: exit 2" "" 2 6.12 debug
+msg=$(KVER_ROOT=$root sh "$top/scripts/kver.sh" 6.1 rt 2>&1 >/dev/null)
+tap_check "unit: kver.sh 6.1 rt says what is missing ('$msg')" \
+	test "$msg" = "kver: no 6.1 rt kernel with headers and image installed (run: make deps)"
