@@ -14,9 +14,10 @@
 # Steps: build mssclamp.ko and mssclampctl, and what the scenarios ask for
 # with a "# vm-host-prepare: COMMAND" line; pack (or reuse) the initramfs
 # under build/vm/KVER/; boot the kernel under TCG with the host's / shared
-# read-only over 9p (or virtiofs, see VM_FS); the guest (tests/vm/init, then tests/vm/guest.sh) runs
-# the scenarios and writes results to build/vm/KVER/out/; this script turns
-# them into "ok - KVER SCENARIO: CASE" lines on $TAP_FILE.
+# read-only over 9p (or virtiofs, see VM_FS); the guest (tests/vm/init,
+# then tests/vm/guest.sh) runs the scenarios and writes results to
+# build/vm/KVER/out/; this script turns them into
+# "ok - KVER SCENARIO: CASE" lines on $TAP_FILE.
 # The serial console is kept in build/vm/KVER/serial.log.
 #
 # Environment:
@@ -26,12 +27,12 @@
 #                     beyond SCENARIO_TIMEOUT)
 #   SCENARIO_TIMEOUT  seconds for each scenario inside the VM (default 300;
 #                     a scenario may ask for more with "# vm-timeout: N")
-#   VM_APPEND         extra kernel command-line arguments
 #   VM_FS             how the guest reaches the host's / and the results
 #                     directory: 9p or virtiofs (default: 9p when the
 #                     kernel's /boot/config-KVER has it, as Debian's plain
 #                     and rt flavours do; else virtiofs, for the cloud
 #                     flavour, which has no 9p)
+#   VM_APPEND         extra kernel command-line arguments
 #   MSSCLAMP_KO, MSSCLAMPCTL
 #                     test these files instead of building them (e.g. a
 #                     module built by DKMS); they must be visible under /
@@ -197,7 +198,6 @@ done
 # virtiofs: Debian's cloud flavour has no 9p (NET_9P unset) but has
 # VIRTIO_FS=y; a virtiofsd per share serves it over a vhost-user socket,
 # which needs the guest's RAM in shared memory.
-vm_mem=512M
 config=/boot/config-$kver
 if [ -z "${VM_FS:-}" ]; then
 	if grep -Eq '^CONFIG_NET_9P_VIRTIO=[ym]$' "$config" 2>/dev/null &&
@@ -378,7 +378,8 @@ virtiofs)
 	mkdir -p "$vmdir/virtiofs"
 	start_virtiofsd root / ro
 	start_virtiofsd out "$out"
-	fs_args+=(-object "memory-backend-memfd,id=mem,size=$vm_mem,share=on"
+	# The same size as -m.
+	fs_args+=(-object "memory-backend-memfd,id=mem,size=${VM_MEM:-512M},share=on"
 		-numa "node,memdev=mem")
 	;;
 esac
@@ -392,15 +393,16 @@ esac
 # self-tests at boot with the host's load average above 8).
 append="console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=0 no_timer_check"
 append+=" watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
+append+=" VM_FS=$vm_fs"
 append+=" VM_REPO=$top VM_OUT=$out VM_KO=$ko VM_CTL=$ctl"
-append+=" VM_T=$scenarios VM_TIMEOUT=$SCENARIO_TIMEOUT VM_FS=$vm_fs"
+append+=" VM_T=$scenarios VM_TIMEOUT=$SCENARIO_TIMEOUT"
 append+=${VM_APPEND:+ $VM_APPEND}
 
 say "booting $kernel over $vm_fs (scenarios: $scenarios)"
 start=$(date +%s)
 set +e
 timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -machine q35 -m "$vm_mem" -smp 1 \
+	-accel tcg,thread=multi -cpu max -machine q35 -m 512M -smp 1 \
 	-no-user-config -nodefaults -no-reboot -display none \
 	-serial stdio -monitor none \
 	-kernel "$kernel" -initrd "$initramfs" -append "$append" \
