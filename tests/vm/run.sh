@@ -198,12 +198,15 @@ done
 # virtiofs: Debian's cloud flavour has no 9p (NET_9P unset) but has
 # VIRTIO_FS=y; a virtiofsd per share serves it over a vhost-user socket,
 # which needs the guest's RAM in shared memory.
+# A kernel without /boot/config-KVER (one built elsewhere) gets 9p.
 config=/boot/config-$kver
 if [ -z "${VM_FS:-}" ]; then
-	if grep -Eq '^CONFIG_NET_9P_VIRTIO=[ym]$' "$config" 2>/dev/null &&
+	if [ ! -f "$config" ]; then
+		VM_FS=9p
+	elif grep -Eq '^CONFIG_NET_9P_VIRTIO=[ym]$' "$config" &&
 		grep -Eq '^CONFIG_9P_FS=[ym]$' "$config"; then
 		VM_FS=9p
-	elif grep -Eq '^CONFIG_VIRTIO_FS=[ym]$' "$config" 2>/dev/null; then
+	elif grep -Eq '^CONFIG_VIRTIO_FS=[ym]$' "$config"; then
 		VM_FS=virtiofs
 	else
 		abort "$config has 9p (NET_9P_VIRTIO, 9P_FS) or VIRTIO_FS"
