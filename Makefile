@@ -87,9 +87,12 @@ check-vm:
 
 # The same suites at the sizes that take longer than a check should: 30
 # minutes of fuzzing, and the VM scenarios' long forms (MSSCLAMP_LONG=1:
-# 200 000-frame floods, 5 000 config changes, 100 module cycles).
+# 200 000-frame floods, 5 000 config changes, 100 module cycles), every
+# scenario on every kernel (MSSCLAMP_VM_ALL=1: the deployment scenarios on
+# the rt and cloud flavours too).
 check-long:
 	FUZZ_SECONDS=$(or $(FUZZ_SECONDS_LONG),1800) VM_APPEND="MSSCLAMP_LONG=1" \
+		MSSCLAMP_VM_ALL=1 \
 		SCENARIO_TIMEOUT=900 VM_TIMEOUT=3600 \
 		KVER="$(REQ_KVER)" T="$(T)" bash tests/check.sh all
 
