@@ -27,11 +27,12 @@
 #              backend, TCPMSS through nft_compat)
 #   legacy     the same rules with iptables-legacy (x_tables)
 #   mssclamp   mssclampctl set ipv4|ipv6 enable mtu 1500
-#   nft-pmtu   nft "... tcp option maxseg size set rt mtu": the route out
+#   nft-pmtu   nft "... tcp option maxseg size set rt mtu" (the route out
+#              and, through nf_route(), the route back: get_tcpmss())
 #   iptables-pmtu  iptables/ip6tables ... -j TCPMSS --clamp-mss-to-pmtu
 #              (Debian's iptables-nft writes it as the nft rule above)
-#   legacy-pmtu    the same with iptables-legacy: xt_TCPMSS itself, which
-#              also looks up the route back to the source (nf_route())
+#   legacy-pmtu    the same with iptables-legacy: xt_TCPMSS itself
+#              (tcpmss_reverse_mtu(): nf_route() too)
 #   mssclamp-pmtu  mssclampctl set ipv4|ipv6 enable mtu 1500 pmtu on
 #   off        mssclamp loaded and clamping in another namespace, enabled
 #              and disabled again in the router: no hook in the router

@@ -45,9 +45,9 @@ LABEL = {
 # The targets, per SYN and per other segment: (mssclamp's form, the other,
 # the largest ratio of their increments). Issue 6 set the fixed ceiling's;
 # issue 10 the pmtu ones (the route out and the route back), against nft's
-# "rt mtu" (route out only) and iptables' TCPMSS --clamp-mss-to-pmtu, both
-# Debian's iptables (iptables-nft writes it as nft's "rt mtu") and
-# iptables-legacy (xt_TCPMSS with its lookup of the route back).
+# "rt mtu" and iptables' TCPMSS --clamp-mss-to-pmtu, both Debian's iptables
+# (iptables-nft writes it as nft's "rt mtu") and iptables-legacy
+# (xt_TCPMSS); all of them look the route back up with nf_route().
 SYN_TARGETS = [("mssclamp", o, 0.40) for o in ("nft", "iptables", "legacy")] + [
     ("mssclamp-pmtu", "nft-pmtu", 0.60),
     ("mssclamp-pmtu", "iptables-pmtu", 0.50),
