@@ -81,6 +81,12 @@ static noinline u32 mssclamp_route_mtu_v4(struct net *net, struct flowi4 *fl4)
 	return mtu;
 }
 
+/* The input device's VRF, 0 for none: no call for a device in none. */
+static int mssclamp_vrf(const struct net_device *in)
+{
+	return netif_is_l3_slave(in) ? l3mdev_master_ifindex_rcu(in) : 0;
+}
+
 /*
  * The MTU of the route from here back to the IPv4 packet's source, as
  * dst_mtu() of the route ip_route_output_key() would give (ipv4_mtu():
@@ -97,7 +103,7 @@ static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
 {
 	struct flowi4 fl4 = {
 		.flowi4_iif = LOOPBACK_IFINDEX,
-		.flowi4_l3mdev = l3mdev_master_ifindex_rcu(in),
+		.flowi4_l3mdev = mssclamp_vrf(in),
 		.daddr = ip_hdr(skb)->saddr,
 	};
 	const struct fib_nh_common *nhc;
@@ -130,7 +136,7 @@ static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
 
 /*
  * The same for IPv6, through ipv6_stub (IPv6 may be a module): a FIB lookup
- * (fib6_lookup(), no reference), the path of a multipath route
+ * (fib6_table_lookup() or, with routing rules, fib6_lookup(); no reference), the path of a multipath route
  * (fib6_select_path()), and ip6_mtu_from_fib6(), which finds a learned PMTU
  * in the route's exceptions (rt6_find_cached_rt()) and otherwise gives the
  * device's mtu6. A route's own mtu counts in dst_mtu() (ip6_mtu()) even
@@ -143,13 +149,26 @@ static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
 {
 	struct flowi6 fl6 = {
 		.flowi6_iif = LOOPBACK_IFINDEX,
-		.flowi6_l3mdev = l3mdev_master_ifindex_rcu(in),
+		.flowi6_l3mdev = mssclamp_vrf(in),
 		.daddr = ipv6_hdr(skb)->saddr,
 	};
 	struct fib6_result res = {};
 	u32 mtu, route;
+	int err;
 
-	if (ipv6_stub->fib6_lookup(net, 0, &fl6, &res, 0) || !res.f6i ||
+	/*
+	 * Without routing rules, fib6_lookup() tries the local table and
+	 * then the main one. A forwarded packet's source is not local: the
+	 * main table alone, one trie walk instead of two.
+	 */
+#ifdef CONFIG_IPV6_MULTIPLE_TABLES
+	if (net->ipv6.fib6_has_custom_rules)
+		err = ipv6_stub->fib6_lookup(net, 0, &fl6, &res, 0);
+	else
+#endif
+		err = ipv6_stub->fib6_table_lookup(net, net->ipv6.fib6_main_tbl,
+						   0, &fl6, &res, 0);
+	if (err || !res.f6i ||
 	    res.f6i == net->ipv6.fib6_null_entry ||
 	    res.fib6_type != RTN_UNICAST)
 		return MSSCLAMP_NO_MTU;
@@ -174,9 +193,9 @@ static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
  * the loopback's and says nothing of any path, so only the route out
  * counts for them.
  */
-static noinline u16 mssclamp_pmtu_ceiling(const struct sk_buff *skb,
-					  const struct mssclamp_cfg *cfg,
-					  const struct nf_hook_state *state)
+static u16 mssclamp_pmtu_ceiling(const struct sk_buff *skb,
+				 const struct mssclamp_cfg *cfg,
+				 const struct nf_hook_state *state)
 {
 	const struct dst_entry *dst = skb_dst(skb);
 	u32 mtu = dst ? dst_mtu(dst) : MSSCLAMP_NO_MTU;
