@@ -137,12 +137,13 @@ static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
 /*
  * The same for IPv6, through ipv6_stub (IPv6 may be a module): a FIB
  * lookup (fib6_table_lookup() or, with routing rules, fib6_lookup(); no
- * reference), the path of a multipath route (fib6_select_path()), and ip6_mtu_from_fib6(), which finds a learned PMTU
- * in the route's exceptions (rt6_find_cached_rt()) and otherwise gives the
- * device's mtu6. A route's own mtu counts in dst_mtu() (ip6_mtu()) even
- * when not locked, and ip6_mtu_from_fib6() reads it only when locked: it is
- * applied here. An exception without an MTU of its own (a redirect's, 0)
- * says nothing: then the route back lowers nothing.
+ * reference), the path of a multipath route (fib6_select_path()), and
+ * ip6_mtu_from_fib6(), which finds a learned PMTU in the route's
+ * exceptions (rt6_find_cached_rt()) and otherwise gives the device's mtu6.
+ * A route's own mtu counts in dst_mtu() (ip6_mtu()) even when not locked,
+ * and ip6_mtu_from_fib6() reads it only when locked: it is applied here.
+ * An exception without an MTU of its own (a redirect's, 0) says nothing:
+ * then the route back lowers nothing.
  */
 static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
 				const struct net_device *in)
