@@ -15,7 +15,8 @@
  * writable only when the MSS must be lowered.
  *
  * Nothing is allocated, locked or counted with atomics; counters are
- * per-cpu. The verdict is always NF_ACCEPT: the clamp never drops.
+ * per-cpu, one increment per packet (mssclamp_count()). The verdict is
+ * always NF_ACCEPT: the clamp never drops.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -220,26 +221,18 @@ static bool mssclamp_is_syn(u8 flags)
 	return (flags & (TCPHDR_SYN | TCPHDR_RST)) == TCPHDR_SYN;
 }
 
-/* Count what came of one SYN or SYN-ACK. */
-static void mssclamp_count(struct mssclamp_stats __percpu *stats,
-			   enum mssclamp_verdict v, bool synack)
+/* The counter slot of what came of one SYN or SYN-ACK. */
+static unsigned int mssclamp_slot(enum mssclamp_verdict v, bool synack)
 {
 	switch (v) {
 	case MSSCLAMP_CLAMPED:
-		if (synack)
-			this_cpu_inc(stats->clamped_synack);
-		else
-			this_cpu_inc(stats->clamped_syn);
-		break;
+		return MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, synack);
 	case MSSCLAMP_UNCHANGED:
-		this_cpu_inc(stats->unchanged);
-		break;
+		return MSSCLAMP_SLOT(MSSCLAMP_OUT_UNCHANGED, synack);
 	case MSSCLAMP_NO_MSS:
-		this_cpu_inc(stats->no_mss);
-		break;
+		return MSSCLAMP_SLOT(MSSCLAMP_OUT_NO_MSS, synack);
 	default:
-		this_cpu_inc(stats->malformed);
-		break;
+		return MSSCLAMP_SLOT(MSSCLAMP_OUT_MALFORMED, synack);
 	}
 }
 
@@ -269,7 +262,7 @@ static u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
  * check it in a copy, and unshare the skb only when there is an MSS to
  * lower (a SYN within the ceiling is never copied).
  */
-static noinline void mssclamp_clamp_copy(struct mssclamp_stats __percpu *stats,
+static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 					 struct sk_buff *skb,
 					 unsigned int thoff, u16 ceiling,
 					 bool synack)
@@ -295,13 +288,13 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_stats __percpu *stats,
 
 	/* Unshare and pull only as far as the end of the TCP header. */
 	if (skb_ensure_writable(skb, thoff + hlen)) {
-		this_cpu_inc(stats->errors);
+		mssclamp_count(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_ERRORS, synack));
 		return;
 	}
 	v = mssclamp_rewrite(skb->data + thoff, hlen, ceiling,
 			     skb->ip_summed != CHECKSUM_PARTIAL, &res);
 out:
-	mssclamp_count(stats, v, synack);
+	mssclamp_count(af, mssclamp_slot(v, synack));
 }
 
 /*
@@ -314,7 +307,6 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 					  const struct nf_hook_state *state,
 					  unsigned int thoff, u8 flags)
 {
-	struct mssclamp_stats __percpu *stats = af->stats;
 	bool synack = flags & TCPHDR_ACK;
 	const struct mssclamp_cfg *cfg;
 	struct mssclamp_result res;
@@ -323,15 +315,15 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	u8 *th;
 
 	cfg = rcu_dereference(af->cfg);
-	if (synack ? !cfg->synack : !cfg->syn)
+	/*
+	 * A hook outlives its family's disabling by a moment (the new
+	 * configuration is published before it is unregistered).
+	 */
+	if (!cfg->enabled || (synack ? !cfg->synack : !cfg->syn))
 		return NF_ACCEPT;
 	if (cfg->ndevs && !mssclamp_dev_listed(cfg, state))
 		return NF_ACCEPT;
 
-	if (synack)
-		this_cpu_inc(stats->synack);
-	else
-		this_cpu_inc(stats->syn);
 	ceiling = cfg->pmtu ? mssclamp_pmtu_ceiling(skb, cfg, state) : cfg->mss;
 
 	/*
@@ -340,14 +332,20 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	 */
 	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
 	if (likely(th))
-		mssclamp_count(stats,
-			       mssclamp_rewrite(th, hlen, ceiling,
-						skb->ip_summed != CHECKSUM_PARTIAL,
-						&res),
-			       synack);
+		mssclamp_count(af,
+			       mssclamp_slot(mssclamp_rewrite(th, hlen, ceiling,
+							      skb->ip_summed != CHECKSUM_PARTIAL,
+							      &res),
+					     synack));
 	else
-		mssclamp_clamp_copy(stats, skb, thoff, ceiling, synack);
+		mssclamp_clamp_copy(af, skb, thoff, ceiling, synack);
 	return NF_ACCEPT;
+}
+
+/* A TCP fragment after the first, skipped: counted out of line. */
+static noinline void mssclamp_fragment(struct mssclamp_af *af)
+{
+	mssclamp_count(af, MSSCLAMP_SLOT_FRAGMENTS);
 }
 
 /* The flags byte is not in the linear part: a rare shape of skb. */
@@ -394,7 +392,7 @@ unsigned int mssclamp_hook_v4(void *priv, struct sk_buff *skb,
 	if (iph->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
 	if (unlikely(iph->frag_off & htons(IP_OFFSET))) {
-		this_cpu_inc(af->stats->fragments);
+		mssclamp_fragment(af);
 		return NF_ACCEPT;
 	}
 	return mssclamp_tcp(af, skb, state,
@@ -427,7 +425,7 @@ static noinline unsigned int mssclamp_v6_exthdr(struct mssclamp_af *af,
 
 		if (!skb_copy_bits(skb, thoff, &proto, 1) &&
 		    proto == IPPROTO_TCP)
-			this_cpu_inc(af->stats->fragments);
+			mssclamp_fragment(af);
 		return NF_ACCEPT;
 	}
 	if (nexthdr != IPPROTO_TCP)
