@@ -24,6 +24,8 @@
 #     renamed to wan3 with "wan" as an alternative name, and the scope set
 #     again while it is so: not clamped, not counted; the altname dropped
 #     and the link named wan again: clamped.
+#
+# vm-timeout: 450
 set -eu
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
