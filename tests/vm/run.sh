@@ -7,7 +7,8 @@
 #   tests/vm/run.sh KVER [SCENARIO[,SCENARIO...]]
 #
 # KVER is a release under /lib/modules with an image in /boot (see
-# scripts/kver.sh). SCENARIO is a name under tests/netns/ ("01-cliff" or
+# scripts/kver.sh), or the release of the kernel VM_KERNEL and VM_MODULES
+# name (below). SCENARIO is a name under tests/netns/ ("01-cliff" or
 # "01-cliff.sh") or a path to a scenario file anywhere under /; without it,
 # every tests/netns/[0-9][0-9]-*.sh runs, in order.
 #
@@ -27,6 +28,16 @@
 #   SCENARIO_TIMEOUT  seconds for each scenario inside the VM (default 300;
 #                     a scenario may ask for more with "# vm-timeout: N")
 #   VM_APPEND         extra kernel command-line arguments
+#   VM_KERNEL         boot this kernel image (an ELF vmlinux with a PVH entry
+#                     point, or a bzImage) instead of /boot/vmlinuz-KVER,
+#                     e.g. the debug kernel (tests/vm/debug-kernel.sh)
+#   VM_MODULES        that kernel's modules directory, ending in
+#                     /lib/modules/KVER, with build -> its build tree
+#                     (default /lib/modules/KVER): the module is built
+#                     against VM_MODULES/build, the initramfs takes its
+#                     modules from there, and the guest sees it as
+#                     /lib/modules/KVER
+#   VM_SMP, VM_MEM    the guest's CPUs and memory (default 1 and 512M)
 #   MSSCLAMP_KO, MSSCLAMPCTL
 #                     test these files instead of building them (e.g. a
 #                     module built by DKMS); they must be visible under /
@@ -53,6 +64,14 @@ mkdir -p "$(dirname "$TAP_FILE")"
 vm_timeout_given=${VM_TIMEOUT:-}
 VM_TIMEOUT=${VM_TIMEOUT:-1200}
 SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-300}
+VM_SMP=${VM_SMP:-1}
+VM_MEM=${VM_MEM:-512M}
+# The kernel under test: Debian's under /boot and /lib/modules, or one
+# built elsewhere (VM_KERNEL, VM_MODULES). modroot is what modprobe -d and
+# make modules_install INSTALL_MOD_PATH= call the root of VM_MODULES.
+kimage=${VM_KERNEL:-/boot/vmlinuz-$kver}
+kmods=${VM_MODULES:-/lib/modules/$kver}
+modroot=${kmods%/lib/modules/"$kver"}
 
 vmdir=$top/build/vm/$kver
 out=$vmdir/out
@@ -74,7 +93,8 @@ cmdline_safe() {
 	esac
 }
 
-[ -f "/boot/vmlinuz-$kver" ] || abort "kernel image /boot/vmlinuz-$kver exists"
+[ -f "$kimage" ] || abort "kernel image $kimage exists"
+[ "$modroot" != "$kmods" ] || abort "VM_MODULES=$kmods ends in /lib/modules/$kver"
 # One run per kernel at a time: they share build/vm/KVER/ (several people
 # may work in one tree).
 mkdir -p "$vmdir"
@@ -83,7 +103,7 @@ if ! flock -n 9; then
 	say "waiting for another run on $kver to finish"
 	flock -w "$VM_TIMEOUT" 9 || abort "the other run on $kver finished in time"
 fi
-[ -f "/lib/modules/$kver/modules.dep" ] || abort "/lib/modules/$kver/modules.dep exists"
+[ -f "$kmods/modules.dep" ] || abort "$kmods/modules.dep exists"
 cmdline_safe "repository path" "$top"
 
 # --- which scenarios -------------------------------------------------------
@@ -130,7 +150,7 @@ if [ -n "${MSSCLAMP_KO:-}" ]; then
 	ko=$(realpath -e "$MSSCLAMP_KO") || abort "MSSCLAMP_KO=$MSSCLAMP_KO exists"
 else
 	say "building mssclamp.ko"
-	make -C "$top" --no-print-directory module KVER="$kver" ||
+	make -C "$top" --no-print-directory module KVER="$kver" KDIR="$kmods/build" ||
 		abort "mssclamp.ko builds for $kver"
 	ko=$top/build/kmod/$kver/mssclamp.ko
 	[ -f "$ko" ] || abort "mssclamp.ko builds for $kver ($ko missing)"
@@ -190,7 +210,7 @@ done
 
 # The initramfs holds a static busybox, tests/vm/init and the modules needed
 # to mount the root: rebuilt only when one of those (or this recipe) changes.
-initramfs_recipe=1
+initramfs_recipe=2
 
 build_initramfs() {
 	local img=$vmdir/initramfs.cpio stage=$vmdir/initramfs.d
@@ -200,7 +220,7 @@ build_initramfs() {
 		readelf -l "$bb" | grep -q 'program interpreter'; then
 		abort "$bb is statically linked (install busybox-static)"
 	fi
-	mods=$(modprobe -a -S "$kver" --show-depends 9p 9pnet_virtio virtio_pci overlay |
+	mods=$(modprobe -a -d "${modroot:-/}" -S "$kver" --show-depends 9p 9pnet_virtio virtio_pci overlay |
 		awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
 		abort "modprobe finds the 9p, virtio and overlay modules of $kver"
 	# shellcheck disable=SC2086 # $mods is a list of paths without spaces
@@ -217,6 +237,7 @@ build_initramfs() {
 	mkdir -p "$stage/bin" "$stage/modules"
 	cp "$bb" "$stage/bin/busybox"
 	install -m 0755 "$top/tests/vm/init" "$stage/init"
+	: >"$stage/modules/order"	# all of them may be built in
 	for m in $mods; do
 		b=${m##*/}
 		case $b in
@@ -277,7 +298,11 @@ extract_kernel() {
 }
 
 build_initramfs
-extract_kernel
+if [ -n "${VM_KERNEL:-}" ]; then
+	kernel=$kimage
+else
+	extract_kernel
+fi
 
 # --- boot ------------------------------------------------------------------
 
@@ -296,13 +321,17 @@ append="console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=0 no_timer_check"
 append+=" watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
 append+=" VM_REPO=$top VM_OUT=$out VM_KO=$ko VM_CTL=$ctl"
 append+=" VM_T=$scenarios VM_TIMEOUT=$SCENARIO_TIMEOUT"
+if [ -n "${VM_MODULES:-}" ]; then
+	cmdline_safe "modules directory" "$kmods"
+	append+=" VM_MODDIR=$kmods"
+fi
 append+=${VM_APPEND:+ $VM_APPEND}
 
 say "booting $kernel (scenarios: $scenarios)"
 start=$(date +%s)
 set +e
 timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -machine q35 -m 512M -smp 1 \
+	-accel tcg,thread=multi -cpu max -machine q35 -m "$VM_MEM" -smp "$VM_SMP" \
 	-no-user-config -nodefaults -no-reboot -display none \
 	-serial stdio -monitor none \
 	-kernel "$kernel" -initrd "$initramfs" -append "$append" \
