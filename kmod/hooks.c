@@ -15,7 +15,8 @@
  * writable only when the MSS must be lowered.
  *
  * Nothing is allocated, locked or counted with atomics; counters are
- * per-cpu. The verdict is always NF_ACCEPT: the clamp never drops.
+ * per-cpu, one increment per packet (mssclamp_count()). The verdict is
+ * always NF_ACCEPT: the clamp never drops.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -25,7 +26,14 @@
 #include <linux/tcp.h>
 #include <net/dst.h>
 #include <net/ip.h>
+#include <net/ip6_fib.h>
+#include <net/ip_fib.h>
 #include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/l3mdev.h>
+#include <net/lwtunnel.h>
+#include <net/nexthop.h>
+#include <net/route.h>
 #include <net/tcp.h>
 
 #include "clamp.h"
@@ -50,16 +58,159 @@ static bool mssclamp_dev_listed(const struct mssclamp_cfg *cfg,
 	return false;
 }
 
-/* The ceiling lowered to what the packet's route allows, not below floor. */
-static u16 mssclamp_pmtu_ceiling(const struct sk_buff *skb,
-				 const struct mssclamp_cfg *cfg)
+/* No MTU from a route: it lowers nothing. */
+#define MSSCLAMP_NO_MTU		U32_MAX
+
+/*
+ * The exact answer for the shapes the FIB result alone cannot give: a
+ * nexthop with exceptions (a learned PMTU lives there, in a hash whose key
+ * is private to net/ipv4/route.c), several paths (fib_select_multipath()
+ * hashes the flow) or several default routes (fib_select_default()). The
+ * route lookup builds or finds a dst and takes a reference, as
+ * ip_route_output_key() does for anyone: dearer, and only on those shapes.
+ */
+static noinline u32 mssclamp_route_mtu_v4(struct net *net, struct flowi4 *fl4)
 {
-	const struct dst_entry *dst = skb_dst(skb);
+	struct rtable *rt = ip_route_output_key(net, fl4);
+	u32 mtu = MSSCLAMP_NO_MTU;
+
+	if (IS_ERR(rt))
+		return mtu;
+	if (rt->rt_type == RTN_UNICAST)
+		mtu = dst_mtu(&rt->dst);
+	ip_rt_put(rt);
+	return mtu;
+}
+
+/* The input device's VRF, 0 for none: no call for a device in none. */
+static int mssclamp_vrf(const struct net_device *in)
+{
+	return netif_is_l3_slave(in) ? l3mdev_master_ifindex_rcu(in) : 0;
+}
+
+/*
+ * The MTU of the route from here back to the IPv4 packet's source, as
+ * dst_mtu() of the route ip_route_output_key() would give (ipv4_mtu():
+ * learned PMTU, else the route's mtu, else the device's, less any
+ * lightweight tunnel's headroom), from a FIB lookup under the hook's RCU
+ * read side that takes no reference (fib_lookup() sets FIB_LOOKUP_NOREF).
+ * The lookup is an output one (iif loopback, as ip_route_output_key_hash()
+ * sets it) in the input device's VRF (its l3mdev master, as
+ * __fib_validate_source() looks the source up): it sees the routing rules
+ * and the tables the kernel's own route to that address would.
+ */
+static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
+				const struct net_device *in)
+{
+	struct flowi4 fl4 = {
+		.flowi4_iif = LOOPBACK_IFINDEX,
+		.flowi4_l3mdev = mssclamp_vrf(in),
+		.daddr = ip_hdr(skb)->saddr,
+	};
+	const struct fib_nh_common *nhc;
+	const struct fib_info *fi;
+	struct fib_result res;
 	u32 mtu;
 
-	if (!dst)
+	if (fib_lookup(net, &fl4, &res, 0) || res.type != RTN_UNICAST)
+		return MSSCLAMP_NO_MTU;
+	fi = res.fi;
+	nhc = res.nhc;
+	if (unlikely(rcu_access_pointer(nhc->nhc_exceptions) ||
+		     fib_info_num_path(fi) > 1 ||
+		     (!res.prefixlen && res.table->tb_num_default > 1)))
+		return mssclamp_route_mtu_v4(net, &fl4);
+
+	/* ip_dst_mtu_maybe_forward(dst, false) on what rt_set_nexthop() sets. */
+	mtu = fi->fib_mtu;
+	if (!mtu) {
+		mtu = READ_ONCE(nhc->nhc_dev->mtu);
+		if (unlikely(fi->fib_metrics->metrics[RTAX_LOCK - 1] &
+			     (1 << RTAX_MTU)) &&
+		    nhc->nhc_gw_family && nhc->nhc_scope == RT_SCOPE_LINK &&
+		    mtu > 576)
+			mtu = 576;
+	}
+	mtu = min_t(u32, mtu, IP_MAX_MTU);
+	return mtu - lwtunnel_headroom(nhc->nhc_lwtstate, mtu);
+}
+
+/*
+ * The same for IPv6, through ipv6_stub (IPv6 may be a module): a FIB
+ * lookup (fib6_table_lookup() or, with routing rules, fib6_lookup(); no
+ * reference), the path of a multipath route (fib6_select_path()), and
+ * ip6_mtu_from_fib6(), which finds a learned PMTU in the route's
+ * exceptions (rt6_find_cached_rt()) and otherwise gives the device's mtu6.
+ * A route's own mtu counts in dst_mtu() (ip6_mtu()) even when not locked,
+ * and ip6_mtu_from_fib6() reads it only when locked: it is applied here.
+ * An exception without an MTU of its own (a redirect's, 0) says nothing:
+ * then the route back lowers nothing.
+ */
+static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
+				const struct net_device *in)
+{
+	struct flowi6 fl6 = {
+		.flowi6_iif = LOOPBACK_IFINDEX,
+		.flowi6_l3mdev = mssclamp_vrf(in),
+		.daddr = ipv6_hdr(skb)->saddr,
+	};
+	struct fib6_result res = {};
+	u32 mtu, route;
+	int err;
+
+	/*
+	 * Without routing rules, fib6_lookup() tries the local table and
+	 * then the main one. A forwarded packet's source is not local: the
+	 * main table alone, one trie walk instead of two.
+	 */
+#ifdef CONFIG_IPV6_MULTIPLE_TABLES
+	if (net->ipv6.fib6_has_custom_rules)
+		err = ipv6_stub->fib6_lookup(net, 0, &fl6, &res, 0);
+	else
+#endif
+		err = ipv6_stub->fib6_table_lookup(net, net->ipv6.fib6_main_tbl,
+						   0, &fl6, &res, 0);
+	if (err || !res.f6i ||
+	    res.f6i == net->ipv6.fib6_null_entry ||
+	    res.fib6_type != RTN_UNICAST)
+		return MSSCLAMP_NO_MTU;
+	ipv6_stub->fib6_select_path(net, &res, &fl6, 0, false, NULL, 0);
+	if (!res.nh)
+		return MSSCLAMP_NO_MTU;
+	mtu = ipv6_stub->ip6_mtu_from_fib6(&res, &fl6.daddr, &fl6.saddr);
+	if (mtu < IPV6_MIN_MTU)
+		return MSSCLAMP_NO_MTU;
+	route = res.f6i->fib6_pmtu;
+	if (route) {
+		route -= lwtunnel_headroom(res.nh->fib_nh_lws, route);
+		mtu = min(mtu, route);
+	}
+	return mtu;
+}
+
+/*
+ * The ceiling lowered to what the route the packet leaves by and the route
+ * back towards its source allow, not below the floor. The router's own
+ * packets (no input device) have a local source: the route back to it is
+ * the loopback's and says nothing of any path, so only the route out
+ * counts for them.
+ */
+static u16 mssclamp_pmtu_ceiling(const struct sk_buff *skb,
+				 const struct mssclamp_cfg *cfg,
+				 const struct nf_hook_state *state)
+{
+	const struct dst_entry *dst = skb_dst(skb);
+	u32 mtu = dst ? dst_mtu(dst) : MSSCLAMP_NO_MTU;
+
+	if (state->in) {
+		u32 back = state->pf == NFPROTO_IPV4 ?
+			   mssclamp_back_mtu_v4(state->net, skb, state->in) :
+			   mssclamp_back_mtu_v6(state->net, skb, state->in);
+
+		mtu = min(mtu, back);
+	}
+	if (mtu == MSSCLAMP_NO_MTU)
 		return cfg->mss;
-	mtu = dst_mtu(dst);
 	if (mtu < cfg->hdrs + cfg->floor)
 		return cfg->floor;
 	return min_t(u32, cfg->mss, mtu - cfg->hdrs);
@@ -70,26 +221,18 @@ static bool mssclamp_is_syn(u8 flags)
 	return (flags & (TCPHDR_SYN | TCPHDR_RST)) == TCPHDR_SYN;
 }
 
-/* Count what came of one SYN or SYN-ACK. */
-static void mssclamp_count(struct mssclamp_stats __percpu *stats,
-			   enum mssclamp_verdict v, bool synack)
+/* The counter slot of what came of one SYN or SYN-ACK. */
+static unsigned int mssclamp_slot(enum mssclamp_verdict v, bool synack)
 {
 	switch (v) {
 	case MSSCLAMP_CLAMPED:
-		if (synack)
-			this_cpu_inc(stats->clamped_synack);
-		else
-			this_cpu_inc(stats->clamped_syn);
-		break;
+		return MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, synack);
 	case MSSCLAMP_UNCHANGED:
-		this_cpu_inc(stats->unchanged);
-		break;
+		return MSSCLAMP_SLOT(MSSCLAMP_OUT_UNCHANGED, synack);
 	case MSSCLAMP_NO_MSS:
-		this_cpu_inc(stats->no_mss);
-		break;
+		return MSSCLAMP_SLOT(MSSCLAMP_OUT_NO_MSS, synack);
 	default:
-		this_cpu_inc(stats->malformed);
-		break;
+		return MSSCLAMP_SLOT(MSSCLAMP_OUT_MALFORMED, synack);
 	}
 }
 
@@ -119,7 +262,7 @@ static u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
  * check it in a copy, and unshare the skb only when there is an MSS to
  * lower (a SYN within the ceiling is never copied).
  */
-static noinline void mssclamp_clamp_copy(struct mssclamp_stats __percpu *stats,
+static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 					 struct sk_buff *skb,
 					 unsigned int thoff, u16 ceiling,
 					 bool synack)
@@ -145,13 +288,13 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_stats __percpu *stats,
 
 	/* Unshare and pull only as far as the end of the TCP header. */
 	if (skb_ensure_writable(skb, thoff + hlen)) {
-		this_cpu_inc(stats->errors);
+		mssclamp_count(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_ERRORS, synack));
 		return;
 	}
 	v = mssclamp_rewrite(skb->data + thoff, hlen, ceiling,
 			     skb->ip_summed != CHECKSUM_PARTIAL, &res);
 out:
-	mssclamp_count(stats, v, synack);
+	mssclamp_count(af, mssclamp_slot(v, synack));
 }
 
 /*
@@ -164,7 +307,6 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 					  const struct nf_hook_state *state,
 					  unsigned int thoff, u8 flags)
 {
-	struct mssclamp_stats __percpu *stats = af->stats;
 	bool synack = flags & TCPHDR_ACK;
 	const struct mssclamp_cfg *cfg;
 	struct mssclamp_result res;
@@ -173,16 +315,16 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	u8 *th;
 
 	cfg = rcu_dereference(af->cfg);
-	if (synack ? !cfg->synack : !cfg->syn)
+	/*
+	 * A hook outlives its family's disabling by a moment (the new
+	 * configuration is published before it is unregistered).
+	 */
+	if (!cfg->enabled || (synack ? !cfg->synack : !cfg->syn))
 		return NF_ACCEPT;
 	if (cfg->ndevs && !mssclamp_dev_listed(cfg, state))
 		return NF_ACCEPT;
 
-	if (synack)
-		this_cpu_inc(stats->synack);
-	else
-		this_cpu_inc(stats->syn);
-	ceiling = cfg->pmtu ? mssclamp_pmtu_ceiling(skb, cfg) : cfg->mss;
+	ceiling = cfg->pmtu ? mssclamp_pmtu_ceiling(skb, cfg, state) : cfg->mss;
 
 	/*
 	 * The common case: one pass over the options, writing in place,
@@ -190,14 +332,20 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	 */
 	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
 	if (likely(th))
-		mssclamp_count(stats,
-			       mssclamp_rewrite(th, hlen, ceiling,
-						skb->ip_summed != CHECKSUM_PARTIAL,
-						&res),
-			       synack);
+		mssclamp_count(af,
+			       mssclamp_slot(mssclamp_rewrite(th, hlen, ceiling,
+							      skb->ip_summed != CHECKSUM_PARTIAL,
+							      &res),
+					     synack));
 	else
-		mssclamp_clamp_copy(stats, skb, thoff, ceiling, synack);
+		mssclamp_clamp_copy(af, skb, thoff, ceiling, synack);
 	return NF_ACCEPT;
+}
+
+/* A TCP fragment after the first, skipped: counted out of line. */
+static noinline void mssclamp_fragment(struct mssclamp_af *af)
+{
+	mssclamp_count(af, MSSCLAMP_SLOT_FRAGMENTS);
 }
 
 /* The flags byte is not in the linear part: a rare shape of skb. */
@@ -244,7 +392,7 @@ unsigned int mssclamp_hook_v4(void *priv, struct sk_buff *skb,
 	if (iph->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
 	if (unlikely(iph->frag_off & htons(IP_OFFSET))) {
-		this_cpu_inc(af->stats->fragments);
+		mssclamp_fragment(af);
 		return NF_ACCEPT;
 	}
 	return mssclamp_tcp(af, skb, state,
@@ -277,7 +425,7 @@ static noinline unsigned int mssclamp_v6_exthdr(struct mssclamp_af *af,
 
 		if (!skb_copy_bits(skb, thoff, &proto, 1) &&
 		    proto == IPPROTO_TCP)
-			this_cpu_inc(af->stats->fragments);
+			mssclamp_fragment(af);
 		return NF_ACCEPT;
 	}
 	if (nexthdr != IPPROTO_TCP)

@@ -14,7 +14,6 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
-#include "compat.h"
 #include "mssclamp.h"
 
 static const struct nla_policy mssclamp_dev_policy[MSSCLAMP_DEV_A_MAX + 1] = {
@@ -75,23 +74,23 @@ static int mssclamp_req_check(const struct genl_info *info)
 }
 
 /* The family a request names; NULL, with extack set, if it names none. */
-static struct mssclamp_af *mssclamp_req_af(struct net *net,
-					   struct nlattr **attrs,
-					   bool required,
-					   struct netlink_ext_ack *extack)
+static struct mssclamp_af *mssclamp_req_af(struct genl_info *info,
+					   bool required)
 {
-	struct nlattr *a = attrs[MSSCLAMP_A_FAMILY];
+	struct nlattr *a = info->attrs[MSSCLAMP_A_FAMILY];
 	struct mssclamp_af *af;
 
 	if (!a) {
-		if (required)
-			NL_SET_ERR_MSG(extack,
+		/* Marks the attribute missing, for tools that read it. */
+		if (required && GENL_REQ_ATTR_CHECK(info, MSSCLAMP_A_FAMILY))
+			NL_SET_ERR_MSG(info->extack,
 				       "family missing: 4 (ipv4) or 6 (ipv6)");
 		return NULL;
 	}
-	af = mssclamp_af_get(mssclamp_pernet(net), nla_get_u8(a));
+	af = mssclamp_af_get(mssclamp_pernet(genl_info_net(info)),
+			     nla_get_u8(a));
 	if (!af)
-		NL_SET_ERR_MSG_ATTR(extack, a,
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
 				    "unknown family: 4 (ipv4) or 6 (ipv6)");
 	return af;
 }
@@ -122,12 +121,15 @@ static int mssclamp_put_cfg(struct sk_buff *skb, const struct mssclamp_af *af,
 	return 0;
 }
 
-static int mssclamp_put_stats(struct sk_buff *skb, const struct mssclamp_af *af)
+static int mssclamp_put_stats(struct sk_buff *skb, struct mssclamp_net *mn,
+			      struct mssclamp_af *af)
 {
 	struct mssclamp_stats s;
 	struct nlattr *nest;
 
+	mutex_lock(&mn->lock);
 	mssclamp_stats_fold(af, &s);
+	mutex_unlock(&mn->lock);
 	if (nla_put_u8(skb, MSSCLAMP_A_FAMILY, af->family))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, MSSCLAMP_A_STATS);
@@ -150,7 +152,7 @@ static int mssclamp_put_stats(struct sk_buff *skb, const struct mssclamp_af *af)
 
 /* One message for one family: its configuration or its counters. */
 static int mssclamp_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
-			 u8 cmd, struct mssclamp_af *af,
+			 u8 cmd, struct mssclamp_net *mn, struct mssclamp_af *af,
 			 struct netlink_callback *cb)
 {
 	void *hdr;
@@ -166,7 +168,7 @@ static int mssclamp_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		err = mssclamp_put_cfg(skb, af, rcu_dereference(af->cfg));
 		rcu_read_unlock();
 	} else {
-		err = mssclamp_put_stats(skb, af);
+		err = mssclamp_put_stats(skb, mn, af);
 	}
 	if (err) {
 		genlmsg_cancel(skb, hdr);
@@ -178,6 +180,7 @@ static int mssclamp_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 
 static int mssclamp_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct mssclamp_net *mn = mssclamp_pernet(genl_info_net(info));
 	struct mssclamp_af *af;
 	struct sk_buff *msg;
 	int err;
@@ -185,15 +188,14 @@ static int mssclamp_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = mssclamp_req_check(info);
 	if (err)
 		return err;
-	af = mssclamp_req_af(genl_info_net(info), info->attrs, true,
-			     info->extack);
+	af = mssclamp_req_af(info, true);
 	if (!af)
 		return -EINVAL;
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	err = mssclamp_fill(msg, info->snd_portid, info->snd_seq, 0,
-			    info->genlhdr->cmd, af, NULL);
+			    info->genlhdr->cmd, mn, af, NULL);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -201,23 +203,32 @@ static int mssclamp_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* Dumps walk the two families; cb->args[0] is the next one to send. */
-static int mssclamp_get_dumpit(struct sk_buff *skb,
-			       struct netlink_callback *cb)
+/*
+ * Dumps walk the two families; cb->args[0] is the next one to send. A
+ * dump that straddles a change is flagged NLM_F_DUMP_INTR by
+ * genl_dump_check_consistent(), which compares cb->seq across parts.
+ */
+int mssclamp_dump_fill(struct sk_buff *skb, struct netlink_callback *cb,
+		       struct mssclamp_net *mn)
 {
-	struct mssclamp_net *mn = mssclamp_pernet(sock_net(skb->sk));
 	u8 cmd = ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd;
 	long i;
 
-	cb->seq = mn->gen;
+	cb->seq = READ_ONCE(mn->gen);
 	for (i = cb->args[0]; i < MSSCLAMP_AF_COUNT; i++) {
 		if (mssclamp_fill(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd,
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, mn,
 				  &mn->af[i], cb))
 			break;
 	}
 	cb->args[0] = i;
 	return skb->len;
+}
+
+static int mssclamp_get_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	return mssclamp_dump_fill(skb, cb, mssclamp_pernet(sock_net(skb->sk)));
 }
 
 static int mssclamp_set_devs(struct mssclamp_cfg *cfg, struct nlattr *nest,
@@ -239,12 +250,22 @@ static int mssclamp_set_devs(struct mssclamp_cfg *cfg, struct nlattr *nest,
 					    "dev: at most 16 interfaces may be listed");
 			return -EINVAL;
 		}
-		if (nla_len(a) <= 1) {
+		/*
+		 * The policy lets through a name with a NUL inside it
+		 * ("\0\0" is empty once copied): judge the copy.
+		 */
+		nla_strscpy(cfg->devs[cfg->ndevs], a, IFNAMSIZ);
+		if (!cfg->devs[cfg->ndevs][0]) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "dev: empty interface name");
 			return -EINVAL;
 		}
-		nla_strscpy(cfg->devs[cfg->ndevs++], a, IFNAMSIZ);
+		if (!dev_valid_name(cfg->devs[cfg->ndevs])) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "dev: not a valid interface name (no '/', ':' or spaces; not '.' or '..')");
+			return -EINVAL;
+		}
+		cfg->ndevs++;
 	}
 	return 0;
 }
@@ -262,14 +283,15 @@ static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
 	err = mssclamp_req_check(info);
 	if (err)
 		return err;
-	af = mssclamp_req_af(net, attrs, true, extack);
+	af = mssclamp_req_af(info, true);
 	if (!af)
 		return -EINVAL;
 
 	mutex_lock(&mn->lock);
+	/* An unprivileged user namespace may ask: charge its memcg. */
 	cfg = kmemdup(rcu_dereference_protected(af->cfg,
 						lockdep_is_held(&mn->lock)),
-		      sizeof(*cfg), GFP_KERNEL);
+		      sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!cfg) {
 		err = -ENOMEM;
 		goto out;
@@ -321,13 +343,15 @@ static int mssclamp_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	err = mssclamp_req_check(info);
 	if (err)
 		return err;
-	af = mssclamp_req_af(net, info->attrs, false, info->extack);
+	af = mssclamp_req_af(info, false);
 	if (info->attrs[MSSCLAMP_A_FAMILY] && !af)
 		return -EINVAL;
 
+	mutex_lock(&mn->lock);
 	for (i = 0; i < MSSCLAMP_AF_COUNT; i++)
 		if (!af || af == &mn->af[i])
 			mssclamp_stats_reset(&mn->af[i]);
+	mutex_unlock(&mn->lock);
 	return 0;
 }
 

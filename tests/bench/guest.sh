@@ -27,12 +27,20 @@
 #              backend, TCPMSS through nft_compat)
 #   legacy     the same rules with iptables-legacy (x_tables)
 #   mssclamp   mssclampctl set ipv4|ipv6 enable mtu 1500
+#   nft-pmtu   nft "... tcp option maxseg size set rt mtu" (the route out
+#              and, through nf_route(), the route back: get_tcpmss())
+#   iptables-pmtu  iptables/ip6tables ... -j TCPMSS --clamp-mss-to-pmtu
+#              (Debian's iptables-nft writes it as the nft rule above)
+#   legacy-pmtu    the same with iptables-legacy: xt_TCPMSS itself
+#              (tcpmss_reverse_mtu(): nf_route() too)
+#   mssclamp-pmtu  mssclampctl set ipv4|ipv6 enable mtu 1500 pmtu on
 #   off        mssclamp loaded and clamping in another namespace, enabled
 #              and disabled again in the router: no hook in the router
 #   nop-other  the empty hook in another namespace only: what any hook
 #              anywhere costs the others (the kernel's static keys), the
 #              control for "off"
-# N is 1460 for IPv4 and 1440 for IPv6 (MTU 1500) everywhere. Rounds go
+# N is 1460 for IPv4 and 1440 for IPv6 (MTU 1500) everywhere; every link is
+# 1500 too, so the pmtu forms reach the same values after their lookups. Rounds go
 # back and forth (A B C ... C B A ...), and every run is
 # checked: all frames forwarded, SYNs carrying the clamped MSS where a
 # clamp is configured and the original one elsewhere, the clamp's own
@@ -46,7 +54,8 @@
 #   BENCH_FRAMES   timed frames per measurement (15000)
 #   BENCH_WARMUP   untimed frames before each (1000)
 #   BENCH_ROUNDS   rounds, each implementation once per round (6)
-#   BENCH_IMPLS    which, from: none nop nft iptables legacy mssclamp off
+#   BENCH_IMPLS    which, from: none nop nft iptables legacy mssclamp
+#                  nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off
 #                  nop-other (default: all)
 #   BENCH_KINDS    "syn4 syn6 data4 data6"
 #   BENCH_OUT      where bench.raw goes (default: beside $TAP_FILE)
@@ -64,7 +73,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH LC_ALL=C
 FRAMES=${BENCH_FRAMES:-15000}
 WARMUP=${BENCH_WARMUP:-1000}
 ROUNDS=${BENCH_ROUNDS:-6}
-IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp off nop-other}
+IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
 IMPLS=${IMPLS//,/ }
 KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6}
 KINDS=${KINDS//,/ }
@@ -189,6 +198,35 @@ impl_up() {
 			}
 		EOF
 		;;
+	nft-pmtu)
+		r nft -f - <<-EOF
+			table ip mssbench {
+				chain forward {
+					type filter hook forward priority mangle; policy accept;
+					tcp flags & (syn | rst) == syn tcp option maxseg size set rt mtu
+				}
+			}
+			table ip6 mssbench {
+				chain forward {
+					type filter hook forward priority mangle; policy accept;
+					tcp flags & (syn | rst) == syn tcp option maxseg size set rt mtu
+				}
+			}
+		EOF
+		;;
+	iptables-pmtu | legacy-pmtu)
+		local ipt=iptables ip6t=ip6tables
+		[ "$1" = iptables-pmtu ] || ipt=iptables-legacy ip6t=ip6tables-legacy
+		r $ipt -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN \
+			-j TCPMSS --clamp-mss-to-pmtu
+		r $ip6t -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN \
+			-j TCPMSS --clamp-mss-to-pmtu
+		;;
+	mssclamp-pmtu)
+		insmod "$KO"
+		ctl -n $NS_R set ipv4 enable mtu 1500 pmtu on
+		ctl -n $NS_R set ipv6 enable mtu 1500 pmtu on
+		;;
 	iptables)
 		r iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN \
 			-j TCPMSS --set-mss $MSS4
@@ -227,14 +265,14 @@ impl_up() {
 impl_down() {
 	case $1 in
 	nop | nop-other) rmmod mssbench_nop ;;
-	nft | iptables) r nft flush ruleset ;;
-	legacy)
+	nft | iptables | nft-pmtu | iptables-pmtu) r nft flush ruleset ;;
+	legacy | legacy-pmtu)
 		# The legacy tables keep their hooks until their modules go.
 		r iptables-legacy -t mangle -F
 		r ip6tables-legacy -t mangle -F
 		rmmod iptable_mangle ip6table_mangle
 		;;
-	mssclamp | off) rmmod mssclamp ;;
+	mssclamp | mssclamp-pmtu | off) rmmod mssclamp ;;
 	esac
 }
 
@@ -242,9 +280,10 @@ impl_down() {
 impl_hooks() {
 	case $1 in
 	nop) echo "ipv4 forward mssbench_nop_hook,ipv6 forward mssbench_nop_hook" ;;
-	nft | iptables) echo "ipv4 forward nft_do_chain_ipv4,ipv6 forward nft_do_chain_ipv6" ;;
-	legacy) echo "ipv4 forward iptable_mangle_hook,ipv6 forward ip6table_mangle_hook" ;;
-	mssclamp) echo "ipv4 forward mssclamp_hook_v4,ipv6 forward mssclamp_hook_v6" ;;
+	nft | iptables | nft-pmtu | iptables-pmtu)
+		echo "ipv4 forward nft_do_chain_ipv4,ipv6 forward nft_do_chain_ipv6" ;;
+	legacy | legacy-pmtu) echo "ipv4 forward iptable_mangle_hook,ipv6 forward ip6table_mangle_hook" ;;
+	mssclamp | mssclamp-pmtu) echo "ipv4 forward mssclamp_hook_v4,ipv6 forward mssclamp_hook_v6" ;;
 	*) echo "" ;;
 	esac
 }
@@ -252,7 +291,7 @@ impl_hooks() {
 # The MSS the SYNs must carry after the router.
 impl_mss() {
 	case $1 in
-	nft | iptables | legacy | mssclamp) echo "$MSS4 $MSS6" ;;
+	nft | iptables | legacy | mssclamp | *-pmtu) echo "$MSS4 $MSS6" ;;
 	*) echo "8960 8940" ;;
 	esac
 }
@@ -286,7 +325,7 @@ impl_counters() {
 	case " $KINDS " in *" syn4 "*) want4=$syns ;; esac
 	case " $KINDS " in *" syn6 "*) want6=$syns ;; esac
 	case $impl in
-	mssclamp | off)
+	mssclamp | mssclamp-pmtu | off)
 		out=$(ctl -j -n $NS_R stats)
 		n4=$(json_get "$out" ipv4 clamped_syn)
 		n6=$(json_get "$out" ipv6 clamped_syn)
@@ -299,9 +338,9 @@ impl_counters() {
 		check "round $round $impl: clamped_syn ipv4 $n4 = $want4, ipv6 $n6 = $want6" \
 			[ "$n4:$n6:$s4:$s6" = "$want4:$want6:$want4:$want6" ]
 		;;
-	iptables | legacy)
+	iptables | legacy | iptables-pmtu | legacy-pmtu)
 		local ipt=iptables ip6t=ip6tables
-		[ "$impl" = iptables ] || ipt=iptables-legacy ip6t=ip6tables-legacy
+		case $impl in legacy*) ipt=iptables-legacy ip6t=ip6tables-legacy ;; esac
 		n4=$(r $ipt -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
 		n6=$(r $ip6t -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
 		raw "COUNTERS kver=$KVER round=$round impl=$impl ipv4_rule=$n4 ipv6_rule=$n6"
@@ -398,7 +437,7 @@ main() {
 	done
 	! mod_loaded mssclamp || rmmod mssclamp
 	mod_loaded mssbench_probe || insmod "$PROBE_KO" || [ -n "${BENCH_HOST:-}" ]
-	modprobe -a veth nf_tables nft_exthdr xt_TCPMSS iptable_mangle ip6table_mangle 2>/dev/null || true
+	modprobe -a veth nf_tables nft_exthdr nft_rt xt_TCPMSS iptable_mangle ip6table_mangle 2>/dev/null || true
 	topo_up
 	[ -n "${BENCH_HOST:-}" ] || memory
 

@@ -78,7 +78,7 @@ static int mssbench_sizes_get(char *buf, const struct kernel_param *kp)
 			 kmalloc_size_roundup(sizeof(struct mssclamp_net)),
 			 sizeof(struct mssclamp_cfg),
 			 kmalloc_size_roundup(sizeof(struct mssclamp_cfg)),
-			 sizeof(struct mssclamp_stats), num_possible_cpus(),
+			 sizeof(struct mssclamp_pcpu_stats), num_possible_cpus(),
 			 sizeof(struct nf_hook_ops));
 }
 

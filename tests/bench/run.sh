@@ -27,7 +27,8 @@
 # Environment:
 #   BENCH_FRAMES, BENCH_WARMUP, BENCH_ROUNDS, BENCH_IMPLS, BENCH_KINDS
 #                   see tests/bench/guest.sh (defaults 15000, 1000, 6,
-#                   "none nop nft iptables legacy mssclamp off nop-other",
+#                   "none nop nft iptables legacy mssclamp nft-pmtu
+#                   iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other",
 #                   "syn4 syn6 data4 data6")
 #   BENCH_SMOKE=1   a quick run that proves the machinery works: 200
 #                   frames, 1 round (figures meaningless)
@@ -55,7 +56,7 @@ fi
 BENCH_FRAMES=${BENCH_FRAMES:-15000}
 BENCH_WARMUP=${BENCH_WARMUP:-1000}
 BENCH_ROUNDS=${BENCH_ROUNDS:-6}
-BENCH_IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp off nop-other}
+BENCH_IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
 BENCH_KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-2400}
 

@@ -335,25 +335,17 @@ static void test_af_init(struct kunit *test, struct test_af *t, bool v6)
 	u8 family = v6 ? MSSCLAMP_FAMILY_IPV6 : MSSCLAMP_FAMILY_IPV4;
 
 	memset(t, 0, sizeof(*t));
-	t->af.family = family;
-	t->af.registered = -1;
-	t->af.stats = alloc_percpu(struct mssclamp_stats);
-	KUNIT_ASSERT_NOT_NULL(test, t->af.stats);
-	t->cfg = kunit_kzalloc(test, sizeof(*t->cfg), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, t->cfg);
+	KUNIT_ASSERT_EQ(test, 0, mssclamp_af_init(&t->af, family));
+	t->cfg = rcu_dereference_protected(t->af.cfg, true);
 	t->cfg->enabled = true;
-	t->cfg->mtu = 1500;
 	t->cfg->overhead = v6 ? 44 : 0;
-	t->cfg->syn = true;
-	t->cfg->synack = true;
 	KUNIT_ASSERT_EQ(test, 0, mssclamp_cfg_check(family, t->cfg, NULL,
 						    NULL));
-	RCU_INIT_POINTER(t->af.cfg, t->cfg);
 }
 
 static void test_af_fini(struct test_af *t)
 {
-	free_percpu(t->af.stats);
+	mssclamp_af_free(&t->af);
 }
 
 static unsigned int run_hook(struct test_af *t, struct sk_buff *skb,

@@ -19,7 +19,13 @@
 #   - wan deleted: the name stays in the configuration; wan re-created with
 #     the same name: clamped again;
 #   - wan renamed to wan2: no longer clamped, not counted; renamed back to
-#     wan: clamped again.
+#     wan: clamped again;
+#   - only primary names count (as with iptables -o, nft oifname): the link
+#     renamed to wan3 with "wan" as an alternative name, and the scope set
+#     again while it is so: not clamped, not counted; the altname dropped
+#     and the link named wan again: clamped.
+#
+# vm-timeout: 450
 set -eu
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -176,5 +182,25 @@ round back "$S4" "$S6"
 clamped back
 check_eq "renamed back to wan: ipv4 counts again" "$one" "$d4"
 check_eq "renamed back to wan: ipv6 counts again" "$one" "$d6"
+
+# --- an alternative name is not the name ----------------------------------------
+
+wan_rename wan wan3
+ip -n "$NS_R" link property add dev wan3 altname wan
+check_match "wan3 answers to wan too (altname)" "altname wan" \
+	"$(ip -n "$NS_R" link show dev wan)"
+# Resolved afresh while the altname exists: a set always resolves.
+ctl_set "$NS_R" set ipv4 dev wan
+ctl_set "$NS_R" set ipv6 dev wan
+round altname "$S4" "$S6"
+untouched altname srv "$S4" "$S6"
+check_eq "altname wan on wan3: no ipv4 counter moves" "$(vec)" "$d4"
+check_eq "altname wan on wan3: no ipv6 counter moves" "$(vec)" "$d6"
+ip -n "$NS_R" link property del dev wan3 altname wan
+wan_rename wan3 wan
+round primary "$S4" "$S6"
+clamped primary
+check_eq "named wan again: ipv4 counts again" "$one" "$d4"
+check_eq "named wan again: ipv6 counts again" "$one" "$d6"
 
 mod_unload_checked

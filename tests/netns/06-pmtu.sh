@@ -1,23 +1,31 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# 06-pmtu: "pmtu on" lowers the ceiling to what the MTU of the route the
-# packet leaves by allows; never above the fixed ceiling, never below the
-# floor.
+# 06-pmtu: "pmtu on" lowers the ceiling to what the MTUs of two routes
+# allow: the route the packet leaves by, and the route back towards its
+# source (as iptables' xt_TCPMSS --clamp-mss-to-pmtu and nft's "rt mtu" do:
+# tcpmss_reverse_mtu() and get_tcpmss() both look it up with nf_route());
+# never above the fixed ceiling, never below the floor.
 #
-#   mc-client               mc-router                 mc-server
-#   eth0 9000 ------- 9000 eth-c   eth-s 9000 ------- 9000 eth0
-#                    route to 198.51.100.0/24 and 2001:db8:2::/64
-#                    via eth-s with "mtu 1400" (then 552 / 1280)
+#   mc-client          mc-router             mc-transit          mc-server
+#   eth0 9000 --- 9000 eth-c  eth-s 9000 --- 9000 eth-r  eth-s 9000 --- 9000 eth0
+#                 (the LAN)    (the uplink)
 #
 # Every link is 9000 (SYN and SYN-ACK carry 8960 / 8940); the router
-# clamps to mtu 1500 (1460 / 1440) and its routes towards the server say
-# mtu 1400:
-#   - pmtu off (control): the server receives 1460 / 1440, the route's MTU
-#     changes nothing;
-#   - pmtu on: the server receives 1400 - 40 = 1360 / 1400 - 60 = 1340; the
-#     SYN-ACK, leaving by the 9000-byte route to the client, reaches the
-#     client with the fixed ceiling 1460 / 1440 (not raised);
+# clamps to mtu 1500 (1460 / 1440). The uplink is made narrow in turn:
+#   - a route mtu 1492 on the router's route to the server (PPPoE's 1492):
+#     the SYN from the LAN leaves by it: the server receives 1452 / 1432;
+#     the SYN-ACK comes in by it towards the 9000-byte LAN: its route out
+#     allows 8960, its route back (to the server) 1452 / 1432: the client
+#     receives 1452 / 1432. Controls: pmtu off gives 1460 / 1440 both
+#     ways, which is also what the route out alone gives the SYN-ACK
+#     (8960 is above the fixed ceiling); nft's "rt mtu" (mssclamp
+#     disabled) agrees with pmtu on: 1452 / 1432 both ways;
+#   - the router's uplink device itself at mtu 1492: the same values;
+#   - a learned path MTU: the transit's link to the server at 1400, the
+#     router pings the server with DF and learns 1400 from the transit's
+#     ICMP (a nexthop exception, an IPv6 cached route): SYN and SYN-ACK
+#     both get 1360 / 1340, with pmtu off 1460 / 1440;
 #   - floor: a route mtu of 552 gives 536 (552 - 40 = 512 is below the IPv4
 #     floor); for IPv6, overhead 20 and a route mtu of 1280 give 1220
 #     (1280 - 60 - 20 = 1200 is below the IPv6 floor).
@@ -30,43 +38,100 @@ set -eu
 PORT=8080
 
 check "insmod mssclamp.ko" mod_load
-topo_up c=9000 rc=9000 rs=9000 s=9000
+topo_up transit=1 c=9000 rc=9000 rs=9000 tr=9000 ts=9000 s=9000
 serve "$NS_S" "$PORT" 0
 
-# route_mtu V4MTU V6MTU: the router's routes to the server's prefix.
+# route_mtu [V4MTU V6MTU]: the router's routes to the server's prefix, with
+# those mtu attributes (none without arguments).
 route_mtu() {
-	ip -n "$NS_R" route replace 198.51.100.0/24 dev eth-s mtu "$1"
-	ip -n "$NS_R" -6 route replace 2001:db8:2::/64 dev eth-s metric 256 mtu "$2"
+	ip -n "$NS_R" route replace 198.51.100.0/24 via "$TR4" ${1:+mtu "$1"}
+	ip -n "$NS_R" -6 route replace 2001:db8:2::/64 via "$TR6" metric 1024 ${2:+mtu "$2"}
+}
+
+# both TAG V4 V6 WHAT: the server's SYNs and the client's SYN-ACKs in the
+# capture TAG carry V4 / V6.
+both() {
+	check_eq "$1: the SYN leaving by the uplink reaches the server with $2 (v4)" \
+		"$2" "$(syn_mss "$1_srv" v4)"
+	check_eq "$1: the SYN leaving by the uplink reaches the server with $3 (v6)" \
+		"$3" "$(syn_mss "$1_srv" v6)"
+	check_eq "$1: the SYN-ACK coming in by the uplink reaches the LAN with $4 (v4)" \
+		"$4" "$(synack_mss "$1_cli" v4)"
+	check_eq "$1: the SYN-ACK coming in by the uplink reaches the LAN with $5 (v6)" \
+		"$5" "$(synack_mss "$1_cli" v6)"
 }
 
 ctl_set "$NS_R" set ipv4 enable mtu 1500
 ctl_set "$NS_R" set ipv6 enable mtu 1500
-route_mtu 1400 1400
-check_match "the router's route to the server has mtu 1400 (v4)" 'mtu 1400' \
-	"$(ip -n "$NS_R" route get "$S4")"
-check_match "the router's route to the server has mtu 1400 (v6)" 'mtu 1400' \
-	"$(ip -n "$NS_R" route get "$S6")"
 
-# --- pmtu off: the control -----------------------------------------------------
+# --- a route mtu on the uplink route: the route out of the SYN, the route
+# --- back of the SYN-ACK --------------------------------------------------------
+
+route_mtu 1492 1492
+check_match "the router's route to the server has mtu 1492 (v4)" 'mtu 1492' \
+	"$(ip -n "$NS_R" route get "$S4")"
+check_match "the router's route to the server has mtu 1492 (v6)" 'mtu 1492' \
+	"$(ip -n "$NS_R" -6 route get "$S6")"
 
 check_eq "show: pmtu off by default" "false false" \
 	"$(cfg "$NS_R" ipv4 pmtu) $(cfg "$NS_R" ipv6 pmtu)"
 handshakes off "$PORT" 1 "$S4" "$S6"
-check_eq "pmtu off: the server receives the fixed ceiling (v4 1460)" 1460 "$(syn_mss off_srv v4)"
-check_eq "pmtu off: the server receives the fixed ceiling (v6 1440)" 1440 "$(syn_mss off_srv v6)"
+both off 1460 1440 1460 1440
 
-# --- pmtu on -------------------------------------------------------------------
+# The kernel's own answer: nft's "rt mtu" (mssclamp disabled), which takes
+# the route out and the route back too.
+ctl_set "$NS_R" set ipv4 disable
+ctl_set "$NS_R" set ipv6 disable
+check "nft: tcp option maxseg size set rt mtu in the router" \
+	ip netns exec "$NS_R" nft -f - <<-'EOF'
+	table inet rtmtu {
+		chain forward {
+			type filter hook forward priority mangle; policy accept;
+			tcp flags & (syn | rst) == syn tcp option maxseg size set rt mtu
+		}
+	}
+	EOF
+handshakes rtmtu "$PORT" 1 "$S4" "$S6"
+both rtmtu 1452 1432 1452 1432
+check "nft: the rule removed" ip netns exec "$NS_R" nft delete table inet rtmtu
+ctl_set "$NS_R" set ipv4 enable pmtu on
+ctl_set "$NS_R" set ipv6 enable pmtu on
+check_eq "show: pmtu on" "true true" "$(cfg "$NS_R" ipv4 pmtu) $(cfg "$NS_R" ipv6 pmtu)"
 
+handshakes on "$PORT" 1 "$S4" "$S6"
+both on 1452 1432 1452 1432
+
+# --- the uplink device itself at 1492 (PPPoE) ------------------------------------
+
+route_mtu
+check "the router's uplink device at mtu 1492" ip -n "$NS_R" link set eth-s mtu 1492
+check_match "the router's uplink device has mtu 1492" 'mtu 1492 ' \
+	"$(ip -n "$NS_R" link show eth-s)"
+handshakes dev "$PORT" 1 "$S4" "$S6"
+both dev 1452 1432 1452 1432
+check "the router's uplink device back at mtu 9000" ip -n "$NS_R" link set eth-s mtu 9000
+
+# --- a learned path MTU ------------------------------------------------------------
+
+check "the transit's link to the server at mtu 1400" ip -n "$NS_T" link set eth-s mtu 1400
+# The first ping with DF gets the transit's frag-needed / Packet Too Big;
+# the router keeps the learned MTU (its own traffic: no blackholing here).
+ip netns exec "$NS_R" ping -q -Mdo -s 2000 -c 2 -W 1 "$S4" >/dev/null 2>&1 || true
+ip netns exec "$NS_R" ping -q -6 -Mdo -s 2000 -c 2 -W 1 "$S6" >/dev/null 2>&1 || true
+check_match "the router learned mtu 1400 towards the server (v4)" 'mtu 1400' \
+	"$(ip -n "$NS_R" route get "$S4")"
+check_match "the router learned mtu 1400 towards the server (v6)" 'mtu 1400' \
+	"$(ip -n "$NS_R" -6 route get "$S6")"
+check_match "the route to the server has no mtu attribute (v4)" '^[^m]*$' \
+	"$(ip -n "$NS_R" route show 198.51.100.0/24)"
+handshakes learned "$PORT" 1 "$S4" "$S6"
+both learned 1360 1340 1360 1340
+ctl_set "$NS_R" set ipv4 pmtu off
+ctl_set "$NS_R" set ipv6 pmtu off
+handshakes learnedoff "$PORT" 1 "$S4" "$S6"
+both learnedoff 1460 1440 1460 1440
 ctl_set "$NS_R" set ipv4 pmtu on
 ctl_set "$NS_R" set ipv6 pmtu on
-check_eq "show: pmtu on" "true true" "$(cfg "$NS_R" ipv4 pmtu) $(cfg "$NS_R" ipv6 pmtu)"
-handshakes on "$PORT" 1 "$S4" "$S6"
-check_eq "pmtu on: the server receives 1400 - 40 (v4 1360)" 1360 "$(syn_mss on_srv v4)"
-check_eq "pmtu on: the server receives 1400 - 60 (v6 1340)" 1340 "$(syn_mss on_srv v6)"
-check_eq "pmtu on: the SYN-ACK by the 9000 route keeps the fixed ceiling (v4 1460)" \
-	1460 "$(synack_mss on_cli v4)"
-check_eq "pmtu on: the SYN-ACK by the 9000 route keeps the fixed ceiling (v6 1440)" \
-	1440 "$(synack_mss on_cli v6)"
 
 # --- the floor -----------------------------------------------------------------
 
@@ -77,5 +142,9 @@ check_eq "pmtu on, route mtu 552: the server receives the IPv4 floor 536" \
 	536 "$(syn_mss floor_srv v4)"
 check_eq "pmtu on, route mtu 1280, overhead 20: the server receives the IPv6 floor 1220" \
 	1220 "$(syn_mss floor_srv v6)"
+check_eq "pmtu on, route back mtu 552: the client receives the IPv4 floor 536" \
+	536 "$(synack_mss floor_cli v4)"
+check_eq "pmtu on, route back mtu 1280, overhead 20: the client receives the IPv6 floor 1220" \
+	1220 "$(synack_mss floor_cli v6)"
 
 mod_unload_checked

@@ -57,9 +57,7 @@ fi
 SEED=${MSSCLAMP_SEED:-$((RANDOM * 32768 + RANDOM))}
 echo "# flips $FLIPS, module cycles $CYCLES, moves $MOVES, side namespaces $SIDES, quiet cycles $LEAK, seed $SEED"
 
-SIDEMAC=00:00:5e:00:53:0a	# RFC 7042 documentation MAC
 NS_SP="mc-spare"
-NS_SIDE="mc-side"
 PORT=8080
 NBYTES=100000
 PPS=500
@@ -118,14 +116,6 @@ fetch_ok() {
 		"$WORK/fetch-$1"
 }
 
-# wire_cases FILE: one recorded case per line "ok NAME" / "fail NAME".
-wire_cases() {
-	local st name
-	while read -r st name; do
-		check_eq "$name" ok "$st"
-	done <"$1"
-}
-
 # --- A. under load -------------------------------------------------------------------
 
 ctl_set "$NS_R" set ipv4 enable mtu 1400 dev eth-c,eth-m
@@ -142,36 +132,6 @@ check "churn under load: $FLIPS changes, $CYCLES module cycles, $MOVES moves" \
 wire_cases "$WORK/churn"
 tS=$SECONDS
 
-# side_cycle: a router namespace with the clamp on, flooded, deleted.
-side_cycle() {
-	local st
-	ns_new "$NS_SIDE" router
-	ip -n "$NS_SIDE" -batch - <<-EOF
-		link set lo up
-		link add eth-a address $SIDEMAC type veth peer name eth-side netns $NS_C
-		link add eth-b type veth peer name eth-bp
-		link set eth-a up
-		link set eth-b up
-		link set eth-bp up
-		addr add $RT4/24 dev eth-a
-		addr add $RT6/64 dev eth-a nodad
-		route add 198.51.100.0/24 dev eth-b
-		route add 2001:db8:2::/64 dev eth-b
-		neigh add $K4 lladdr $SINKMAC dev eth-b nud permanent
-		neigh add $K6 lladdr $SINKMAC dev eth-b nud permanent
-	EOF
-	c ip link set eth-side up
-	ctl "$NS_SIDE" set ipv4 enable mtu 1280
-	ctl "$NS_SIDE" set ipv6 enable mtu 1280
-	ip netns exec "$NS_C" "$FLOOD" syn eth-side "$SIDEMAC" "$C4" "$K4" \
-		"$C6" "$K6" "$1" 2000 2 >"$WORK/side.out" &
-	sleep 1
-	st=$(counters "$NS_SIDE" ipv4 ipv6)
-	ip netns delete "$NS_SIDE"
-	wait $! || true
-	[ "$(kv "${st%%$'\n'*}" clamped_syn)" -gt 0 ] &&
-		[ "$(kv "${st#*$'\n'}" clamped_syn)" -gt 0 ]
-}
 for ((i = 1; i <= SIDES; i++)); do
 	check "side router $i: clamps a SYN flood and is deleted under it" \
 		side_cycle $((SEED + i))

@@ -489,6 +489,50 @@ flood_build() {
 	check "flood.c builds" [ -x "$FLOOD" ]
 }
 
+# wire_cases FILE: what wire.py wrote, one recorded case per line "ok NAME" / "fail NAME".
+wire_cases() {
+	local st name
+	while read -r st name; do
+		check_eq "$name" ok "$st"
+	done <"$1"
+}
+
+NS_SIDE="mc-side"
+SIDEMAC=00:00:5e:00:53:0a	# RFC 7042 documentation MAC
+
+# side_cycle SEED [PPS]: a router namespace $NS_SIDE with the clamp on in
+# both families, a SYN flood from the client through it (PPS, default
+# 2000), and the namespace deleted under the flood; succeeds when it had
+# clamped SYNs of both families before it went. Needs flood_build.
+side_cycle() {
+	local st
+	ns_new "$NS_SIDE" router
+	ip -n "$NS_SIDE" -batch - <<-EOF
+		link set lo up
+		link add eth-a address $SIDEMAC type veth peer name eth-side netns $NS_C
+		link add eth-b type veth peer name eth-bp
+		link set eth-a up
+		link set eth-b up
+		link set eth-bp up
+		addr add $RT4/24 dev eth-a
+		addr add $RT6/64 dev eth-a nodad
+		route add 198.51.100.0/24 dev eth-b
+		route add 2001:db8:2::/64 dev eth-b
+		neigh add $K4 lladdr $SINKMAC dev eth-b nud permanent
+		neigh add $K6 lladdr $SINKMAC dev eth-b nud permanent
+	EOF
+	c ip link set eth-side up
+	ctl "$NS_SIDE" set ipv4 enable mtu 1280
+	ctl "$NS_SIDE" set ipv6 enable mtu 1280
+	ip netns exec "$NS_C" "$FLOOD" syn eth-side "$SIDEMAC" "$C4" "$K4" \
+		"$C6" "$K6" "$1" "${2:-2000}" 2 >"$WORK/side.out" &
+	sleep 1
+	st=$(counters "$NS_SIDE" ipv4 ipv6)
+	ip netns delete "$NS_SIDE"
+	wait $! || true
+	[ "$(kv "${st%%$'\n'*}" clamped_syn)" -gt 0 ] &&
+		[ "$(kv "${st#*$'\n'}" clamped_syn)" -gt 0 ]
+}
 # --- traffic -----------------------------------------------------------------
 
 # serve NS PORT NBYTES [PORT...]: tcp.py's server on each PORT, in one

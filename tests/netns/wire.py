@@ -7,6 +7,9 @@
                                    moves under traffic (22-churn)
   wire.py leak RESULTS             module cycles in a quiet system, memory
                                    compared (22-churn)
+  wire.py teardown RESULTS         module cycles, enable/disable and hook
+                                   flips, counters read under a SYN flood
+                                   (23-teardown)
   wire.py fetchloop OUT STOP PORT NBYTES ADDR...
                                    real connections until STOP exists,
                                    each checked for NBYTES intact bytes
@@ -1209,6 +1212,113 @@ def churn(results_path):
     return 0
 
 
+# --- teardown: the clamp torn down under a SYN flood (23-teardown) -----------
+#
+# Environment: NS_R (the router, a SYN flood crossing it in both families
+# when this starts), MSSCLAMP_KO (loaded when this starts), CYCLES, FLIPS,
+# READS.
+#
+# 1. CYCLES times: enable both families (hook forward, then postrouting on
+#    the next cycle), wait until this load of the module has clamped a SYN
+#    of each family, then rmmod and insmod: the hooks leave while CPUs are
+#    inside them.
+# 2. FLIPS changes, in turn: enable/disable, hook forward/postrouting, a
+#    new mtu; each is accepted.
+# 3. READS reads of each family's counters, with a reset every tenth: in
+#    every one, syn + synack is the sum of the outcomes (clamped_syn,
+#    clamped_synack, unchanged, no_mss, malformed, errors), whatever the
+#    other CPUs are doing at that moment.
+
+OUTCOMES = ("clamped_syn", "clamped_synack", "unchanged", "no_mss",
+            "malformed", "errors")
+
+
+def teardown(results_path):
+    res = Results(results_path)
+    ns_r = env("NS_R")
+    mod = Module(env("MSSCLAMP_KO"))
+    cycles, flips, reads = int(env("CYCLES")), int(env("FLIPS")), \
+        int(env("READS"))
+    fams = ("ipv4", "ipv6")
+
+    def enable(g, hook, mtu=1400):
+        for f in fams:
+            g.set(f, enabled=1, mtu=mtu, hook=hook)
+
+    def clamped_both(g, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(g.stats(f)["clamped_syn"] for f in fams):
+                return True
+            time.sleep(0.02)
+        return False
+
+    t0 = time.monotonic()
+    done, quiet, refcnts = 0, [], []
+    for i in range(cycles):
+        g = in_ns(ns_r, Genl)
+        hook = ("forward", "postrouting")[i % 2]
+        enable(g, hook)
+        if not clamped_both(g):
+            quiet.append(i)
+        g.close()
+        refcnts.append(mod.refcnt())
+        mod.unload()
+        mod.load()
+        done += 1
+    t1 = time.monotonic()
+    print("# %d module cycles under the flood in %.1f s" % (done, t1 - t0),
+          flush=True)
+    res.case(done == cycles and not quiet,
+             "%d rmmod/insmod cycles, each after the hooks (forward, then "
+             "postrouting) clamped the flood" % cycles,
+             "no SYN clamped in cycles %s" % quiet[:10])
+    res.case(all(r == 0 for r in refcnts),
+             "refcnt 0 before each rmmod", "refcnts %s" % refcnts[:10])
+
+    g = in_ns(ns_r, Genl)
+    errors = []
+    for i in range(flips):
+        f = fams[i % 2]
+        k = (i // 2) % 4
+        try:
+            if k == 0:
+                g.set(f, enabled=0)
+            elif k == 1:
+                g.set(f, enabled=1, hook="postrouting")
+            elif k == 2:
+                g.set(f, hook="forward", mtu=1300 + i % 200)
+            else:
+                g.set(f, enabled=1, mtu=1400)
+        except NetlinkError as e:
+            errors.append("%d: %s" % (i, e))
+    print("# %d changes under the flood in %.1f s" % (
+        flips, time.monotonic() - t1), flush=True)
+    res.case(not errors, "%d enable/disable, hook and mtu changes under "
+             "the flood, each accepted" % flips, "; ".join(errors[:5]))
+    enable(g, "forward")
+    res.case(clamped_both(g), "the router clamps the flood after the "
+             "changes (both families)")
+
+    bad, moving = [], 0
+    for i in range(reads):
+        if i % 10 == 9:
+            g.reset()
+        for f in fams:
+            st = g.stats(f)
+            if st["syn"] + st["synack"] != sum(st[k] for k in OUTCOMES):
+                bad.append("%s %s" % (f, fmt_counts(st)))
+            moving += st["syn"] > 0
+    print("# %d reads of both families, %d with SYNs counted" % (
+        reads, moving), flush=True)
+    res.case(not bad and moving > 0, "%d reads under the flood: syn + "
+             "synack is always the sum of the outcomes" % (2 * reads),
+             "%d inconsistent, e.g. %s" % (len(bad), bad[:3]) if bad else
+             "no read saw a SYN counted")
+    g.close()
+    return 0
+
+
 # --- fetchloop: real connections, data checked -------------------------------
 
 
@@ -1522,6 +1632,8 @@ def main(argv):
         return churn(argv[2])
     if len(argv) == 3 and argv[1] == "leak":
         return leak(argv[2])
+    if len(argv) == 3 and argv[1] == "teardown":
+        return teardown(argv[2])
     if len(argv) >= 6 and argv[1] == "fetchloop":
         return fetchloop(argv[2], argv[3], argv[4], argv[5], argv[6:])
     print(__doc__, file=sys.stderr)

@@ -183,6 +183,8 @@ struct reply {
 	int have_msg;
 	uint32_t offs;
 	int have_offs;
+	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE */
+	int have_miss;
 };
 
 static int extack_cb(const struct nlattr *a, void *data)
@@ -201,6 +203,12 @@ static int extack_cb(const struct nlattr *a, void *data)
 		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
 			r->offs = mnl_attr_get_u32(a);
 			r->have_offs = 1;
+		}
+		break;
+	case NLMSGERR_ATTR_MISS_TYPE:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+			r->miss_type = mnl_attr_get_u32(a);
+			r->have_miss = 1;
 		}
 		break;
 	}
@@ -868,6 +876,63 @@ static void b_name_empty(struct conn *c, struct msg *m)
 	devs_end(m, n);
 }
 
+/* Two NULs: long enough for the policy, empty once copied. */
+static void b_name_two_nuls(struct conn *c, struct msg *m)
+{
+	struct nlattr *n;
+
+	(void)c;
+	set4(m);
+	n = devs_start(m);
+	put_attr(m, MSSCLAMP_DEV_A_NAME, "\0\0", 2);
+	devs_end(m, n);
+}
+
+/* A NUL first, then a name: empty once copied too. */
+static void b_name_nul_first(struct conn *c, struct msg *m)
+{
+	struct nlattr *n;
+
+	(void)c;
+	set4(m);
+	n = devs_start(m);
+	put_attr(m, MSSCLAMP_DEV_A_NAME, "\0wan", 5);
+	devs_end(m, n);
+}
+
+static void b_name_slash(struct conn *c, struct msg *m)
+{
+	struct nlattr *n;
+
+	(void)c;
+	set4(m);
+	n = devs_start(m);
+	put_name(m, "mcx/0");
+	devs_end(m, n);
+}
+
+static void b_name_dotdot(struct conn *c, struct msg *m)
+{
+	struct nlattr *n;
+
+	(void)c;
+	set4(m);
+	n = devs_start(m);
+	put_name(m, "..");
+	devs_end(m, n);
+}
+
+static void b_name_space(struct conn *c, struct msg *m)
+{
+	struct nlattr *n;
+
+	(void)c;
+	set4(m);
+	n = devs_start(m);
+	put_name(m, "mcx 0");
+	devs_end(m, n);
+}
+
 static void b_name_zero_len(struct conn *c, struct msg *m)
 {
 	struct nlattr *n;
@@ -1197,6 +1262,16 @@ static const struct hcase cases[] = {
 	  "at most 16" },
 	{ "devs", "an empty name (a NUL alone)", b_name_empty, EINVAL,
 	  MSG_REQUIRED, "empty interface name" },
+	{ "devs", "a name of two NULs", b_name_two_nuls, EINVAL,
+	  MSG_REQUIRED, "empty interface name" },
+	{ "devs", "a NUL, then a name", b_name_nul_first, EINVAL,
+	  MSG_REQUIRED, "empty interface name" },
+	{ "devs", "a name with a slash", b_name_slash, EINVAL,
+	  MSG_REQUIRED, "not a valid interface name" },
+	{ "devs", "the name ..", b_name_dotdot, EINVAL,
+	  MSG_REQUIRED, "not a valid interface name" },
+	{ "devs", "a name with a space", b_name_space, EINVAL,
+	  MSG_REQUIRED, "not a valid interface name" },
 	{ "devs", "a name attribute of length 0", b_name_zero_len, EINVAL,
 	  MSG_REQUIRED, NULL },
 	{ "devs", "a 16-character name", b_name16, EINVAL, MSG_REQUIRED, NULL },
@@ -1397,6 +1472,12 @@ static void run_case(struct conn *ctl, const struct hcase *hc,
 		ok = 0;
 		snprintf(why, sizeof(why), "; the message does not say \"%s\"",
 			 hc->substr);
+	} else if (hc->substr && !strcmp(hc->substr, "family missing") &&
+		   (!r.have_miss || r.miss_type != MSSCLAMP_A_FAMILY)) {
+		/* The core's own marker, for tools that read it (ynl). */
+		ok = 0;
+		snprintf(why, sizeof(why),
+			 "; no NLMSGERR_ATTR_MISS_TYPE naming FAMILY");
 	}
 	/* Always: a case that changed the state must not spoil the next. */
 	if (!state_same(ctl, before, state, sizeof(state))) {

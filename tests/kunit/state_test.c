@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the per-namespace state outside the fast path: the order in which
+ * a configuration is published and a hook registered, the rollback when
+ * registration fails, the dump generation, and the counters' reset.
+ *
+ * Each case has a state of its own (mssclamp_state_init() on a zeroed
+ * struct mssclamp_net); hooks it registers go into init_net and are gone
+ * again before the case ends.
+ */
+#include <kunit/test.h>
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "mssclamp.h"
+
+/* What the registration stub saw, and what it answers. */
+static struct {
+	struct mssclamp_af *af;
+	int calls;
+	bool enabled;
+	u16 mss;
+	int fail;
+} seen;
+
+static int record_register(struct net *net, const struct nf_hook_ops *ops)
+{
+	const struct mssclamp_cfg *cfg;
+
+	cfg = rcu_dereference_protected(seen.af->cfg, true);
+	seen.calls++;
+	seen.enabled = cfg->enabled;
+	seen.mss = cfg->mss;
+	if (seen.fail)
+		return seen.fail;
+	return nf_register_net_hook(net, ops);
+}
+
+static struct mssclamp_net *state_new(struct kunit *test)
+{
+	struct mssclamp_net *mn = kunit_kzalloc(test, sizeof(*mn), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, mn);
+	KUNIT_ASSERT_EQ(test, 0, mssclamp_state_init(mn));
+	return mn;
+}
+
+static void state_free(struct mssclamp_net *mn)
+{
+	mssclamp_test_register_hook = NULL;
+	synchronize_rcu();	/* the test hook may have been crossed */
+	rcu_barrier();		/* kfree_rcu() of replaced configurations */
+	mssclamp_state_free(mn);
+}
+
+/* A copy of the family's configuration with @mtu and @enabled, checked. */
+static struct mssclamp_cfg *cfg_with(struct kunit *test,
+				     struct mssclamp_net *mn,
+				     struct mssclamp_af *af, u32 mtu,
+				     bool enabled)
+{
+	struct mssclamp_cfg *cfg;
+
+	cfg = kmemdup(rcu_dereference_protected(af->cfg,
+						lockdep_is_held(&mn->lock)),
+		      sizeof(*cfg), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	cfg->mtu = mtu;
+	cfg->enabled = enabled;
+	KUNIT_ASSERT_EQ(test, 0, mssclamp_cfg_check(af->family, cfg, NULL,
+						    NULL));
+	return cfg;
+}
+
+/*
+ * The first SYN a new hook sees is judged by the configuration that asked
+ * for the hook: when the hook is registered, that configuration is
+ * already the one published.
+ */
+static void mssclamp_publish_order_test(struct kunit *test)
+{
+	struct mssclamp_net *mn = state_new(test);
+	struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V4];
+	struct mssclamp_cfg *cfg;
+	int err;
+
+	memset(&seen, 0, sizeof(seen));
+	seen.af = af;
+	mssclamp_test_register_hook = record_register;
+
+	mutex_lock(&mn->lock);
+	/* Disabled at mtu 1500 (mss 1460); enable at 1400 in one step. */
+	err = mssclamp_cfg_publish(&init_net, mn, af,
+				   cfg_with(test, mn, af, 1400, true));
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, seen.calls, 1);
+	KUNIT_EXPECT_TRUE_MSG(test, seen.enabled,
+			      "the hook went in while the family was still disabled");
+	KUNIT_EXPECT_EQ_MSG(test, seen.mss, 1360,
+			    "the hook went in while the old ceiling was published");
+	KUNIT_EXPECT_EQ(test, af->registered, MSSCLAMP_HOOK_FORWARD);
+
+	/* A change of hook point: the same for the new hook. */
+	seen.calls = 0;
+	cfg = cfg_with(test, mn, af, 1300, true);
+	cfg->hook = MSSCLAMP_HOOK_POSTROUTING;
+	err = mssclamp_cfg_publish(&init_net, mn, af, cfg);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, seen.calls, 1);
+	KUNIT_EXPECT_EQ(test, seen.mss, 1260);
+	KUNIT_EXPECT_EQ(test, af->registered, MSSCLAMP_HOOK_POSTROUTING);
+
+	/* Disabled again: nothing registered. */
+	err = mssclamp_cfg_publish(&init_net, mn, af,
+				   cfg_with(test, mn, af, 1300, false));
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, af->registered, -1);
+	mutex_unlock(&mn->lock);
+	state_free(mn);
+}
+
+/* A registration that fails leaves the family as it was. */
+static void mssclamp_publish_rollback_test(struct kunit *test)
+{
+	struct mssclamp_net *mn = state_new(test);
+	struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V6];
+	const struct mssclamp_cfg *before, *after;
+	u32 gen = mn->gen;
+	int err;
+
+	memset(&seen, 0, sizeof(seen));
+	seen.af = af;
+	seen.fail = -ENOMEM;
+	mssclamp_test_register_hook = record_register;
+
+	mutex_lock(&mn->lock);
+	before = rcu_dereference_protected(af->cfg, lockdep_is_held(&mn->lock));
+	err = mssclamp_cfg_publish(&init_net, mn, af,
+				   cfg_with(test, mn, af, 1400, true));
+	after = rcu_dereference_protected(af->cfg, lockdep_is_held(&mn->lock));
+	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, seen.calls, 1);
+	KUNIT_EXPECT_PTR_EQ(test, after, before);
+	KUNIT_EXPECT_FALSE(test, after->enabled);
+	KUNIT_EXPECT_EQ(test, after->mss, 1440);
+	KUNIT_EXPECT_EQ(test, af->registered, -1);
+	KUNIT_EXPECT_EQ_MSG(test, mn->gen, gen,
+			    "a failed change must not look like a change to dumps");
+	mutex_unlock(&mn->lock);
+	state_free(mn);
+}
+
+/* The generation is never 0, also across a wrap. */
+static void mssclamp_gen_test(struct kunit *test)
+{
+	struct mssclamp_net *mn = state_new(test);
+	struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V4];
+	struct mssclamp_cfg *cfg;
+
+	KUNIT_EXPECT_NE(test, mn->gen, 0);
+	mutex_lock(&mn->lock);
+	mn->gen = U32_MAX;
+	cfg = cfg_with(test, mn, af, 1400, false);
+	KUNIT_EXPECT_EQ(test, 0, mssclamp_cfg_publish(&init_net, mn, af, cfg));
+	KUNIT_EXPECT_EQ(test, mn->gen, 1);
+	mutex_unlock(&mn->lock);
+	state_free(mn);
+}
+
+/* A dump request for @cmd, as the netlink core hands it to dumpit. */
+static void dump_cb(struct kunit *test, struct netlink_callback *cb, u8 cmd)
+{
+	struct genlmsghdr *g;
+	struct nlmsghdr *nlh;
+	struct sk_buff *req;
+
+	req = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	nlh = nlmsg_put(req, 0, 7, GENL_ID_CTRL, GENL_HDRLEN, NLM_F_DUMP);
+	KUNIT_ASSERT_NOT_NULL(test, nlh);
+	g = nlmsg_data(nlh);
+	g->cmd = cmd;
+	memset(cb, 0, sizeof(*cb));
+	cb->skb = req;
+	cb->nlh = nlh;
+}
+
+/* The messages in @skb from @off: how many, and their flags ORed. */
+static int msgs(struct sk_buff *skb, unsigned int off, u16 *flags)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)(skb->data + off);
+	int rem = skb->len - off, n = 0;
+
+	*flags = 0;
+	for (; nlmsg_ok(nlh, rem); nlh = nlmsg_next(nlh, &rem)) {
+		*flags |= nlh->nlmsg_flags;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A dump that straddles a change says so (NLM_F_DUMP_INTR), also when
+ * the change is the namespace's first.
+ */
+static void mssclamp_dump_intr_test(struct kunit *test)
+{
+	struct mssclamp_net *mn = state_new(test);
+	struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V4];
+	struct netlink_callback *cb;
+	struct mssclamp_cfg *cfg;
+	struct sk_buff *skb;
+	unsigned int one, fill;
+	u16 flags;
+
+	cb = kunit_kzalloc(test, sizeof(*cb), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cb);
+
+	/* How long one family's message is: a whole dump holds two. */
+	dump_cb(test, cb, MSSCLAMP_CMD_GET_CONFIG);
+	skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	mssclamp_dump_fill(skb, cb, mn);
+	KUNIT_ASSERT_EQ(test, msgs(skb, 0, &flags), 2);
+	KUNIT_EXPECT_FALSE(test, flags & NLM_F_DUMP_INTR);
+	one = skb->len / 2;
+	kfree_skb(skb);
+	kfree_skb(cb->skb);
+
+	/* First part: room for one message only. */
+	dump_cb(test, cb, MSSCLAMP_CMD_GET_CONFIG);
+	skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	fill = skb_tailroom(skb) - one - 8;
+	skb_put_zero(skb, fill);
+	mssclamp_dump_fill(skb, cb, mn);
+	KUNIT_ASSERT_EQ(test, msgs(skb, fill, &flags), 1);
+	KUNIT_EXPECT_EQ(test, cb->args[0], 1);
+	KUNIT_EXPECT_FALSE(test, flags & NLM_F_DUMP_INTR);
+	kfree_skb(skb);
+
+	/* The namespace's first change, between the two parts. */
+	mutex_lock(&mn->lock);
+	cfg = cfg_with(test, mn, af, 1400, false);
+	KUNIT_EXPECT_EQ(test, 0, mssclamp_cfg_publish(&init_net, mn, af, cfg));
+	mutex_unlock(&mn->lock);
+
+	skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	mssclamp_dump_fill(skb, cb, mn);
+	KUNIT_ASSERT_EQ(test, msgs(skb, 0, &flags), 1);
+	KUNIT_EXPECT_TRUE_MSG(test, flags & NLM_F_DUMP_INTR,
+			      "a dump across the first change is not flagged");
+	kfree_skb(skb);
+	kfree_skb(cb->skb);
+	state_free(mn);
+}
+
+static void count_n(struct mssclamp_af *af, unsigned int slot, int n)
+{
+	while (n--)
+		mssclamp_count(af, slot);
+}
+
+/*
+ * Reset is a baseline, not a write into other CPUs' counters: what was
+ * counted before it is gone from the totals, what is counted after it is
+ * all there, and every snapshot adds up (syn and synack are the sums of
+ * their outcomes).
+ */
+static void mssclamp_stats_reset_test(struct kunit *test)
+{
+	struct mssclamp_net *mn = state_new(test);
+	struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V6];
+	unsigned int slot = MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, false);
+	struct mssclamp_stats s;
+	u64 raw = 0;
+	int cpu;
+
+	count_n(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, false), 5);
+	count_n(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_UNCHANGED, true), 3);
+	count_n(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_ERRORS, true), 1);
+	count_n(af, MSSCLAMP_SLOT_FRAGMENTS, 2);
+
+	mutex_lock(&mn->lock);
+	mssclamp_stats_fold(af, &s);
+	KUNIT_EXPECT_EQ(test, s.syn, 5);
+	KUNIT_EXPECT_EQ(test, s.clamped_syn, 5);
+	KUNIT_EXPECT_EQ(test, s.synack, 4);
+	KUNIT_EXPECT_EQ(test, s.unchanged, 3);
+	KUNIT_EXPECT_EQ(test, s.errors, 1);
+	KUNIT_EXPECT_EQ(test, s.fragments, 2);
+	KUNIT_EXPECT_EQ(test, s.clamped_synack + s.no_mss + s.malformed, 0);
+
+	mssclamp_stats_reset(af);
+	for_each_possible_cpu(cpu)
+		raw += u64_stats_read(&per_cpu_ptr(af->stats, cpu)->slot[slot]);
+	KUNIT_EXPECT_EQ_MSG(test, raw, 5,
+			    "reset wrote into the per-cpu counters");
+	mssclamp_stats_fold(af, &s);
+	KUNIT_EXPECT_EQ(test, s.syn + s.synack + s.clamped_syn +
+			s.clamped_synack + s.unchanged + s.no_mss +
+			s.malformed + s.fragments + s.errors, 0);
+	mutex_unlock(&mn->lock);
+
+	count_n(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_NO_MSS, false), 2);
+	count_n(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_MALFORMED, true), 1);
+	mutex_lock(&mn->lock);
+	mssclamp_stats_fold(af, &s);
+	KUNIT_EXPECT_EQ(test, s.syn, 2);
+	KUNIT_EXPECT_EQ(test, s.no_mss, 2);
+	KUNIT_EXPECT_EQ(test, s.synack, 1);
+	KUNIT_EXPECT_EQ(test, s.malformed, 1);
+	KUNIT_EXPECT_EQ(test, s.clamped_syn + s.clamped_synack + s.unchanged +
+			s.errors + s.fragments, 0);
+	mutex_unlock(&mn->lock);
+	state_free(mn);
+}
+
+static struct kunit_case mssclamp_state_cases[] = {
+	KUNIT_CASE(mssclamp_publish_order_test),
+	KUNIT_CASE(mssclamp_publish_rollback_test),
+	KUNIT_CASE(mssclamp_gen_test),
+	KUNIT_CASE(mssclamp_dump_intr_test),
+	KUNIT_CASE(mssclamp_stats_reset_test),
+	{}
+};
+
+static struct kunit_suite mssclamp_state_suite = {
+	.name = "mssclamp_state",
+	.test_cases = mssclamp_state_cases,
+};
+
+kunit_test_suite(mssclamp_state_suite);
+
+MODULE_LICENSE("GPL");
