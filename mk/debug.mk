@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The VM scenarios on a debug kernel (docs/testing.md, "The debug kernel").
-# Not part of `make check`: the kernel takes about an hour to build cold on
+# Not part of `make check`: the kernel takes long to build cold on
 # two cores, and the run is several times slower than on Debian's kernels.
 #
 #   make check-debug [T=scenario,...]   build (once) or reuse the debug kernel

@@ -7,10 +7,11 @@
 #
 #   tests/vm/check-debug.sh [SCENARIO[,SCENARIO...]]
 #
-# Builds or reuses the kernel (tests/vm/debug-kernel.sh: about an hour cold
-# here), then tests/vm/run.sh on it: every scenario fails on any KASAN,
-# UBSAN, lockdep, RCU or SLUB report in the kernel log (guest.sh's splat
-# check), and a last case fails on any leak kmemleak finds.
+# Builds or reuses the kernel (tests/vm/debug-kernel.sh: long when cold,
+# docs/testing.md), then tests/vm/run.sh on it: every scenario fails on
+# any KASAN, UBSAN, lockdep, RCU or SLUB report in the kernel log
+# (guest.sh's splat check), and a last case fails on any leak kmemleak
+# finds.
 #
 # Environment: VM_SMP (default 2), VM_MEM (default 1G: KASAN's shadow and
 # the debug allocators need room), SCENARIO_TIMEOUT (default 900) and

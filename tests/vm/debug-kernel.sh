@@ -112,7 +112,7 @@ if [ "$(cat "$dir/stamp" 2>/dev/null || true)" != "$stamp" ] ||
 	start=$(date +%s)
 	say "configuring (${fragment#"$top"/})"
 	configure
-	say "building in $obj with -j$jobs (log: $log; about an hour cold on two cores)"
+	say "building in $obj with -j$jobs (log: $log; docs/testing.md has the cold build time)"
 	if ! make -C "$linux" O="$obj" -j"$jobs" vmlinux modules >"$log" 2>&1; then
 		tail -n 30 "$log" >&2
 		die "the build failed (log: $log)"
