@@ -42,6 +42,7 @@ help:
 	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12 (plain, rt, cloud)"
 	@echo "make check-unit | check-fuzz | check-kunit | check-vm [KVER=...] [T=scenario]"
 	@echo "make check-long           every suite at its long size (about an hour)"
+	@echo "make check-debug [T=...]  the VM scenarios on a KASAN/lockdep kernel (slow; not in check)"
 	@echo "make style                checkpatch on the kernel sources"
 	@echo "make clean                back to the tree as cloned"
 

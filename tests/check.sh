@@ -3,10 +3,11 @@
 # test cases across all of them. Exit status is non-zero on any failure,
 # including a suite that crashed or wrote no result.
 #
-#   tests/check.sh all|unit|fuzz|kunit|vm
+#   tests/check.sh all|unit|fuzz|kunit|vm|debug
 #   KVER=... T=... tests/check.sh vm     (one kernel, one scenario)
 #   MSSCLAMP_VM_ALL=1 tests/check.sh vm  (every scenario on every kernel,
 #                                         as make check-long does)
+#   T=... tests/check.sh debug           (the debug kernel; not in "all")
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -138,9 +139,12 @@ all | vm)
 		done
 	fi
 	;;
+debug)
+	# The VM scenarios on the debug kernel (mk/debug.mk): too slow for "all".
+	suite debug bash tests/vm/check-debug.sh "${T:-}" ;;
 all | unit | fuzz | kunit) ;;
 *)
-	echo "check: unknown suite '$what' (all, unit, fuzz, kunit, vm)" >&2
+	echo "check: unknown suite '$what' (all, unit, fuzz, kunit, vm, debug)" >&2
 	exit 2
 	;;
 esac

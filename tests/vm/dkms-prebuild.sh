@@ -34,12 +34,23 @@ command -v dkms >/dev/null || { say "dkms is not installed (make deps)" >&2; exi
 [ "$(id -u)" = 0 ] || { say "must run as root (a private mount namespace)" >&2; exit 1; }
 [ -d /var/lib/dkms ] || { say "no /var/lib/dkms (dkms is not installed?)" >&2; exit 1; }
 
-# The test kernels: headers under /lib/modules and an image in /boot.
+# The test kernels: headers under /lib/modules and an image in /boot; and
+# the debug kernel once built (tests/vm/debug-kernel.sh), whose headers are
+# its build tree in the cache (given to DKMS with --kernelsourcedir). The
+# set does not depend on which run asks, so runs on different kernels
+# find one another's work done.
+cache=${MSSCLAMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mssclamp}
 kernels=()
-for d in /lib/modules/*/build; do
+declare -A kdir=()
+for d in /lib/modules/*/build "$cache"/debug-6.12/root/lib/modules/*/build; do
+	[ -e "$d/Makefile" ] || continue
 	k=${d%/build}
-	k=${k#/lib/modules/}
-	[ -e "/boot/vmlinuz-$k" ] && kernels+=("$k")
+	k=${k##*/}
+	case $d in
+	/lib/modules/*) [ -e "/boot/vmlinuz-$k" ] || continue ;;
+	esac
+	kernels+=("$k")
+	kdir[$k]=$(realpath "$d")
 done
 [ "${#kernels[@]}" -gt 0 ] || { say "no kernel with headers and image (make deps)" >&2; exit 1; }
 
@@ -55,8 +66,8 @@ stamp=$({
 	sha256sum "$0"
 	(cd "$top" && sha256sum $srcs)
 	for k in "${kernels[@]}"; do
-		echo "$k $(stat -L -c '%s %Y' "/lib/modules/$k/build/Makefile" \
-			"/lib/modules/$k/build/.config" | tr '\n' ' ')"
+		echo "$k $(stat -L -c '%s %Y' "${kdir[$k]}/Makefile" \
+			"${kdir[$k]}/.config" | tr '\n' ' ')"
 	done
 } | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
@@ -64,6 +75,10 @@ if [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
 	exit 0
 fi
 
+kdirs=()
+for k in "${kernels[@]}"; do
+	kdirs+=("$k=${kdir[$k]}")
+done
 rm -rf "$out"
 mkdir -p "$out"
 make -s -C "$top" --no-print-directory dkms-source DESTDIR="$out/stage"
@@ -75,8 +90,10 @@ unshare -m --propagation private bash -c '
 	mount -t tmpfs dkms-prebuild /var/lib/dkms
 	dkms() { command dkms --sourcetree "$out/stage/usr/src" "$@"; }
 	dkms add -m "$name" -v "$version" >"$out/dkms.log" 2>&1
-	for k in "$@"; do
-		if ! dkms build -m "$name" -v "$version" -k "$k" >>"$out/dkms.log" 2>&1; then
+	for kd in "$@"; do
+		k=${kd%%=*}
+		if ! dkms build -m "$name" -v "$version" -k "$k" \
+			--kernelsourcedir "${kd#*=}" >>"$out/dkms.log" 2>&1; then
 			cat "/var/lib/dkms/$name/$version/build/make.log" >&2 || true
 			tail -n 20 "$out/dkms.log" >&2
 			exit 1
@@ -88,7 +105,7 @@ unshare -m --propagation private bash -c '
 		dkms mktarball -m "$name" -v "$version" -k "$k" \
 			--archive "$out/$k/$name-$version.dkms.tar.gz" >>"$out/dkms.log" 2>&1
 	done
-' - "$out" "$name" "$version" "${kernels[@]}" ||
+' - "$out" "$name" "$version" "${kdirs[@]}" ||
 	{ say "DKMS failed (log: ${out#"$top"/}/dkms.log)" >&2; exit 1; }
 echo "$stamp" >"$out/stamp"
 say "built by DKMS: ${out#"$top"/}/KVER/$name-$version.dkms.tar.gz (${kernels[*]})"

@@ -16,10 +16,13 @@
 #               absolute paths
 #   VM_TIMEOUT  seconds each scenario may take (more if the scenario's
 #               header says "# vm-timeout: N")
+#   VM_MODDIR   the kernel's modules directory when it is not the host's
+#               /lib/modules/KVER (VM_MODULES in run.sh): linked there
 #
 # Results in VM_OUT: NAME.tap per scenario ("ok - ..." / "not ok - ..."
 # lines; the host prefixes the kernel release and the name), "order" (the
-# names, in run order), dmesg.txt (the whole kernel log, in chunks), and
+# names, in run order; "kmemleak" is the leak scan of a kernel with
+# kmemleak), dmesg.txt (the whole kernel log, in chunks), and
 # "done" once everything ran. No "done" means the VM died: the host fails.
 #
 # PID 1 must never exit (that is a panic): no "set -e" here, and every path
@@ -50,12 +53,17 @@ power_off() {
 }
 
 # Kernel log lines that mean the kernel is unhappy. Deliberately specific:
-# a plain "RCU" would match the boot banner.
+# a plain "RCU" would match the boot banner, a plain "lockdep" or
+# "kmemleak" the debug kernel's ("RCU lockdep checking is enabled",
+# "kmemleak: Kernel memory leak detector initialized").
 SPLAT='WARNING:|BUG:|kernel BUG at|Oops|general protection|Call Trace:'
-SPLAT+='|lockdep|possible recursive locking|possible circular locking'
+SPLAT+='|lockdep is turned off|locking correctness validator'
+SPLAT+='|possible recursive locking|possible circular locking'
 SPLAT+='|suspicious RCU usage|self-detected stall|detected stalls? on CPU'
 SPLAT+='|rcu_(sched|preempt|bh) (self-)?detected|RCU stall'
-SPLAT+='|UBSAN|KASAN|kmemleak|list_(add|del) corruption|refcount_t:'
+SPLAT+='|UBSAN|KASAN|suspected memory leak|unreferenced object'
+SPLAT+='|list_(add|del) corruption|refcount_t:|ref_tracker'
+SPLAT+='|BUG [^ ]+ \((Not tainted|Tainted)'	# SLUB: "BUG kmalloc-64 (Not tainted): ..."
 SPLAT+='|blocked for more than|unregister_netdevice: waiting'
 # Taint flags that only a kernel problem sets: B (bad page), D (died),
 # W (warning), L (soft lockup).
@@ -82,6 +90,55 @@ kernel_log_check() {
 	say "$name: the kernel log is not clean (tainted $taint):"
 	printf '%s\n' "$chunk" | grep -E -A 30 "$SPLAT" | sed 's/^/vm: dmesg: /'
 	[ "$new" = 0 ] || say "$name: new taint flags, mask $new"
+}
+
+# A kernel with kmemleak (the debug kernel, tests/vm/debug-kernel.sh):
+# the leaks the scenarios leave, found by two scans once every scenario
+# ran, as a case of its own. At boot: no periodic scans (they would blame
+# whichever scenario runs at the time), and whatever the boot left behind
+# is marked as seen ("clear"), so that only what the scenarios allocated
+# counts. On other kernels: nothing, no case.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+kmemleak_start() {
+	[ -e "$KMEMLEAK" ] || return 0
+	say "kmemleak: scanning what the boot left, then clearing it"
+	echo scan=off >"$KMEMLEAK" || say "kmemleak: it is off (see dmesg.txt)"
+	echo scan >"$KMEMLEAK"
+	echo scan >"$KMEMLEAK"
+	cat "$KMEMLEAK" >"$VM_OUT/kmemleak-boot.txt"
+	echo clear >"$KMEMLEAK"
+	# Its "N new suspected memory leaks" line goes with the boot's log.
+	{
+		echo "=== kmemleak at boot (before any scenario; not judged)"
+		dmesg -c
+	} >>"$VM_OUT/dmesg.txt" 2>&1
+	say "kmemleak: the boot left $(grep -c '^unreferenced object' "$VM_OUT/kmemleak-boot.txt") unreferenced objects (kmemleak-boot.txt)"
+}
+
+kmemleak_check() {
+	local tap=$VM_OUT/kmemleak.tap report
+	[ -e "$KMEMLEAK" ] || return 0
+	echo kmemleak >>"$VM_OUT/order"
+	: >"$tap"
+	# Objects younger than 5 s are not reported (kmemleak's
+	# jiffies_min_age); a second scan confirms what the first found.
+	sleep 5
+	say "kmemleak: scanning"
+	# kmemleak_write() refuses (EPERM) once kmemleak has turned itself
+	# off (e.g. its early pool ran out): that is a failure, not "no leak".
+	if ! { echo scan >"$KMEMLEAK" && echo scan >"$KMEMLEAK" &&
+		report=$(<"$KMEMLEAK"); } 2>/dev/null; then
+		echo "not ok - kmemleak scans (it is off: see dmesg.txt)" >>"$tap"
+		return
+	fi
+	printf '%s\n' "$report" >"$VM_OUT/kmemleak.txt"
+	if [ -z "$report" ]; then
+		echo "ok - kmemleak reports no leak" >>"$tap"
+		return
+	fi
+	echo "not ok - kmemleak reports no leak" >>"$tap"
+	say "kmemleak: leaks reported (all of them in kmemleak.txt):"
+	printf '%s\n' "$report" | head -n 80 | sed 's/^/vm: kmemleak: /'
 }
 
 # Put the machine back to a known state between scenarios: no namespaces,
@@ -147,12 +204,14 @@ run_scenario() {
 	kernel_log_check "$name" "$tap"
 }
 
-# fresh_tmpfs DIR MODE: an empty tmpfs on DIR, unless the repository or
-# the results share lies below DIR (a clone under /tmp): then DIR stays as
-# the writable overlay shows it, so those paths remain reachable.
+# fresh_tmpfs DIR MODE: an empty tmpfs on DIR, unless the repository, the
+# results share or VM_MODDIR lies below DIR (a clone under /tmp, a kernel
+# in ~/.cache): then DIR stays as the writable overlay shows it, so those
+# paths remain reachable.
 fresh_tmpfs() {
 	case $VM_REPO/ in "$1"/*) return 0 ;; esac
 	case $VM_OUT/ in "$1"/*) return 0 ;; esac
+	case ${VM_MODDIR:-}/ in "$1"/*) return 0 ;; esac
 	mount -t tmpfs -o mode="$2" "${1#/}" "$1"
 }
 
@@ -189,12 +248,16 @@ main() {
 	}
 	: "${VM_TIMEOUT:=300}"
 	read -r KVER </proc/sys/kernel/osrelease
+	if [ -n "${VM_MODDIR:-}" ] && [ ! -e "/lib/modules/$KVER" ]; then
+		ln -s "$VM_MODDIR" "/lib/modules/$KVER"
+	fi
 	say "kernel $KVER, scenarios: $VM_T"
 	touch "$VM_OUT/dmesg.txt"
 
 	echo boot >>"$VM_OUT/order"
 	: >"$VM_OUT/boot.tap"
 	kernel_log_check boot "$VM_OUT/boot.tap"
+	kmemleak_start
 
 	IFS=, read -r -a list <<<"$VM_T"
 	for sc in "${list[@]}"; do
@@ -206,6 +269,7 @@ main() {
 
 	# Late splats (namespace teardown runs in a workqueue) land here.
 	sleep 1
+	kmemleak_check
 	echo end >>"$VM_OUT/order"
 	: >"$VM_OUT/end.tap"
 	kernel_log_check end "$VM_OUT/end.tap"

@@ -7,7 +7,8 @@
 #   tests/vm/run.sh KVER [SCENARIO[,SCENARIO...]]
 #
 # KVER is a release under /lib/modules with an image in /boot (see
-# scripts/kver.sh). SCENARIO is a name under tests/netns/ ("01-cliff" or
+# scripts/kver.sh), or the release of the kernel VM_KERNEL and VM_MODULES
+# name (below). SCENARIO is a name under tests/netns/ ("01-cliff" or
 # "01-cliff.sh") or a path to a scenario file anywhere under /; without it,
 # every tests/netns/[0-9][0-9]-*.sh runs, in order.
 #
@@ -33,6 +34,16 @@
 #                     and rt flavours do; else virtiofs, for the cloud
 #                     flavour, which has no 9p)
 #   VM_APPEND         extra kernel command-line arguments
+#   VM_KERNEL         boot this kernel image (an ELF vmlinux with a PVH entry
+#                     point, or a bzImage) instead of /boot/vmlinuz-KVER,
+#                     e.g. the debug kernel (tests/vm/debug-kernel.sh)
+#   VM_MODULES        that kernel's modules directory, ending in
+#                     /lib/modules/KVER, with build -> its build tree
+#                     (default /lib/modules/KVER): the module is built
+#                     against VM_MODULES/build, the initramfs takes its
+#                     modules from there, and the guest sees it as
+#                     /lib/modules/KVER
+#   VM_SMP, VM_MEM    the guest's CPUs and memory (default 1 and 512M)
 #   MSSCLAMP_KO, MSSCLAMPCTL
 #                     test these files instead of building them (e.g. a
 #                     module built by DKMS); they must be visible under /
@@ -59,6 +70,14 @@ mkdir -p "$(dirname "$TAP_FILE")"
 vm_timeout_given=${VM_TIMEOUT:-}
 VM_TIMEOUT=${VM_TIMEOUT:-1200}
 SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-300}
+VM_SMP=${VM_SMP:-1}
+VM_MEM=${VM_MEM:-512M}
+# The kernel under test: Debian's under /boot and /lib/modules, or one
+# built elsewhere (VM_KERNEL, VM_MODULES). modroot is what modprobe -d and
+# make modules_install INSTALL_MOD_PATH= call the root of VM_MODULES.
+kimage=${VM_KERNEL:-/boot/vmlinuz-$kver}
+kmods=${VM_MODULES:-/lib/modules/$kver}
+modroot=${kmods%/lib/modules/"$kver"}
 
 vmdir=$top/build/vm/$kver
 out=$vmdir/out
@@ -80,7 +99,8 @@ cmdline_safe() {
 	esac
 }
 
-[ -f "/boot/vmlinuz-$kver" ] || abort "kernel image /boot/vmlinuz-$kver exists"
+[ -f "$kimage" ] || abort "kernel image $kimage exists"
+[ "$modroot" != "$kmods" ] || abort "VM_MODULES=$kmods ends in /lib/modules/$kver"
 # One run per kernel at a time: they share build/vm/KVER/ (several people
 # may work in one tree).
 mkdir -p "$vmdir"
@@ -89,7 +109,7 @@ if ! flock -n 9; then
 	say "waiting for another run on $kver to finish"
 	flock -w "$VM_TIMEOUT" 9 || abort "the other run on $kver finished in time"
 fi
-[ -f "/lib/modules/$kver/modules.dep" ] || abort "/lib/modules/$kver/modules.dep exists"
+[ -f "$kmods/modules.dep" ] || abort "$kmods/modules.dep exists"
 cmdline_safe "repository path" "$top"
 
 # --- which scenarios -------------------------------------------------------
@@ -136,7 +156,7 @@ if [ -n "${MSSCLAMP_KO:-}" ]; then
 	ko=$(realpath -e "$MSSCLAMP_KO") || abort "MSSCLAMP_KO=$MSSCLAMP_KO exists"
 else
 	say "building mssclamp.ko"
-	make -C "$top" --no-print-directory module KVER="$kver" ||
+	make -C "$top" --no-print-directory module KVER="$kver" KDIR="$kmods/build" ||
 		abort "mssclamp.ko builds for $kver"
 	ko=$top/build/kmod/$kver/mssclamp.ko
 	[ -f "$ko" ] || abort "mssclamp.ko builds for $kver ($ko missing)"
@@ -198,8 +218,10 @@ done
 # virtiofs: Debian's cloud flavour has no 9p (NET_9P unset) but has
 # VIRTIO_FS=y; a virtiofsd per share serves it over a vhost-user socket,
 # which needs the guest's RAM in shared memory.
-# A kernel without /boot/config-KVER (one built elsewhere) gets 9p.
+# The config: /boot/config-KVER, or for a kernel built elsewhere
+# (VM_KERNEL) its build tree's .config; a kernel without either gets 9p.
 config=/boot/config-$kver
+[ -z "${VM_KERNEL:-}" ] || config=$kmods/build/.config
 if [ -z "${VM_FS:-}" ]; then
 	if [ ! -f "$config" ]; then
 		VM_FS=9p
@@ -223,7 +245,7 @@ esac
 
 # The initramfs holds a static busybox, tests/vm/init and the modules needed
 # to mount the root: rebuilt only when one of those (or this recipe) changes.
-initramfs_recipe=1
+initramfs_recipe=2
 
 build_initramfs() {
 	local img=$vmdir/initramfs.cpio stage=$vmdir/initramfs.d
@@ -234,7 +256,7 @@ build_initramfs() {
 		abort "$bb is statically linked (install busybox-static)"
 	fi
 	# shellcheck disable=SC2086 # $fs_mods is a list of module names
-	mods=$(modprobe -a -S "$kver" --show-depends $fs_mods overlay |
+	mods=$(modprobe -a -d "${modroot:-/}" -S "$kver" --show-depends $fs_mods overlay |
 		awk '$1 == "insmod" && !seen[$2]++ { print $2 }') ||
 		abort "modprobe finds the $fs_mods and overlay modules of $kver"
 	# shellcheck disable=SC2086 # $mods is a list of paths without spaces
@@ -251,6 +273,7 @@ build_initramfs() {
 	mkdir -p "$stage/bin" "$stage/modules"
 	cp "$bb" "$stage/bin/busybox"
 	install -m 0755 "$top/tests/vm/init" "$stage/init"
+	: >"$stage/modules/order"	# all of them may be built in
 	for m in $mods; do
 		b=${m##*/}
 		case $b in
@@ -311,7 +334,11 @@ extract_kernel() {
 }
 
 build_initramfs
-extract_kernel
+if [ -n "${VM_KERNEL:-}" ]; then
+	kernel=$kimage
+else
+	extract_kernel
+fi
 
 # --- boot ------------------------------------------------------------------
 
@@ -399,13 +426,17 @@ append+=" watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
 append+=" VM_FS=$vm_fs"
 append+=" VM_REPO=$top VM_OUT=$out VM_KO=$ko VM_CTL=$ctl"
 append+=" VM_T=$scenarios VM_TIMEOUT=$SCENARIO_TIMEOUT"
+if [ -n "${VM_MODULES:-}" ]; then
+	cmdline_safe "modules directory" "$kmods"
+	append+=" VM_MODDIR=$kmods"
+fi
 append+=${VM_APPEND:+ $VM_APPEND}
 
 say "booting $kernel over $vm_fs (scenarios: $scenarios)"
 start=$(date +%s)
 set +e
 timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -machine q35 -m 512M -smp 1 \
+	-accel tcg,thread=multi -cpu max -machine q35 -m "$VM_MEM" -smp "$VM_SMP" \
 	-no-user-config -nodefaults -no-reboot -display none \
 	-serial stdio -monitor none \
 	-kernel "$kernel" -initrd "$initramfs" -append "$append" \
