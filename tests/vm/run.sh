@@ -23,7 +23,7 @@
 #
 # Environment:
 #   TAP_FILE          where results go (tests/check.sh sets it)
-#   VM_TIMEOUT        seconds for the whole VM run (default 1200, plus what
+#   VM_TIMEOUT        seconds for the whole VM run (default 2400, plus what
 #                     scenarios with a "# vm-timeout: N" header line need
 #                     beyond SCENARIO_TIMEOUT)
 #   SCENARIO_TIMEOUT  seconds for each scenario inside the VM (default 300;
@@ -68,7 +68,7 @@ sel=${2:-}
 : "${TAP_FILE:=$top/build/results/vm-$kver.tap}"
 mkdir -p "$(dirname "$TAP_FILE")"
 vm_timeout_given=${VM_TIMEOUT:-}
-VM_TIMEOUT=${VM_TIMEOUT:-1200}
+VM_TIMEOUT=${VM_TIMEOUT:-2400}
 SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-300}
 VM_SMP=${VM_SMP:-1}
 VM_MEM=${VM_MEM:-512M}
