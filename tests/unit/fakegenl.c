@@ -24,7 +24,9 @@
  *   FAKEGENL_INTR=1         mark the first dump NLM_F_DUMP_INTR
  *   FAKEGENL_BAD=1          leave MSSCLAMP_A_MTU out of GET_CONFIG replies
  *
- * Not part of the tool and never installed.
+ * A test double, not part of the tool and never installed: built by
+ * tests/unit/Makefile (build/unit/fakegenl.so). The attribute names it
+ * logs are the tool's own table (userspace/attr_names.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -35,6 +37,7 @@
 #include <linux/netlink.h>
 #include <libmnl/libmnl.h>
 
+#include "attr_names.h"
 #include "uapi/mssclamp.h"
 
 #define FAKE_FAMILY_ID	0x42
@@ -351,24 +354,6 @@ static void answer_get(const struct nlmsghdr *req, uint8_t cmd,
 	dgram_done(len);
 }
 
-static const char *const attr_names[MSSCLAMP_A_MAX + 1] = {
-	[MSSCLAMP_A_FAMILY] = "family",
-	[MSSCLAMP_A_ENABLED] = "enabled",
-	[MSSCLAMP_A_MTU] = "mtu",
-	[MSSCLAMP_A_OVERHEAD] = "overhead",
-	[MSSCLAMP_A_MSS] = "mss",
-	[MSSCLAMP_A_PMTU] = "pmtu",
-	[MSSCLAMP_A_HOOK] = "hook",
-	[MSSCLAMP_A_SYN] = "syn",
-	[MSSCLAMP_A_SYNACK] = "synack",
-};
-
-static const char *attr_name(uint16_t type)
-{
-	return type <= MSSCLAMP_A_MAX && attr_names[type] ?
-	       attr_names[type] : "unknown";
-}
-
 static void log_request(const struct nlmsghdr *req, const char *name)
 {
 	const struct nlattr *a, *d;
@@ -397,13 +382,13 @@ static void log_request(const struct nlmsghdr *req, const char *name)
 				n += snprintf(line + n, sizeof(line) - n, "]");
 		} else if (mnl_attr_get_payload_len(a) == 1) {
 			n += snprintf(line + n, sizeof(line) - n, " %s=%u",
-				      attr_name(t), mnl_attr_get_u8(a));
+				      mssclamp_attr_name(t), mnl_attr_get_u8(a));
 		} else if (mnl_attr_get_payload_len(a) == 4) {
 			n += snprintf(line + n, sizeof(line) - n, " %s=%u",
-				      attr_name(t), mnl_attr_get_u32(a));
+				      mssclamp_attr_name(t), mnl_attr_get_u32(a));
 		} else {
 			n += snprintf(line + n, sizeof(line) - n, " %s=?",
-				      attr_name(t));
+				      mssclamp_attr_name(t));
 		}
 	}
 	logf_("%s\n", line);
