@@ -1,8 +1,8 @@
 #!/bin/bash
 # Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
 # -Werror), check the same sources build clean with clang, run the test, then
-# tests/unit/ctl_test.sh if it exists, spec_test.py, layout_test.py and
-# kver_test.sh. Every
+# tests/unit/ctl_test.sh if it exists, spec_test.py, layout_test.py,
+# limits_test.py and kver_test.sh. Every
 # case lands in $TAP_FILE as "ok - unit: ..." / "not ok - unit: ..."; a
 # failed build or a crash (e.g. a sanitizer report) is recorded as a
 # "not ok" line too. Exit status is non-zero on any failure.
@@ -111,7 +111,10 @@ sub spec_test.py py_cases tests/unit/spec_test.py
 # only dispatches, codec.c alone knows the wire format.
 sub layout_test.py py_cases tests/unit/layout_test.py
 
-# 7. scripts/kver.sh: which kernel each flavour asks for.
+# 7. apply's up-front limits against the module's, and each through apply.
+sub limits_test.py py_cases tests/unit/limits_test.py
+
+# 8. scripts/kver.sh: which kernel each flavour asks for.
 sub kver_test.sh bash tests/unit/kver_test.sh
 
 [ "$(nfail)" = 0 ] || status=1
