@@ -16,6 +16,8 @@
  *   FAKEGENL_EXTACK_ATTR=T  ... and NLMSGERR_ATTR_OFFS at attribute T
  *   FAKEGENL_ERRNO_FAMILY=F ... but only SET_CONFIG for family F (4 or 6)
  *   FAKEGENL_DEVS=A,B       the IPv4 scope list in GET_CONFIG replies
+ *   FAKEGENL_COUNTERS=L;L   the counters of GET_STATS replies, IPv4's and
+ *                           IPv6's, each list N,N,... in attribute order
  *   FAKEGENL_STATE=FILE     keep the configuration in FILE from one run to
  *                           the next: GET_CONFIG answers from it, an
  *                           accepted SET_CONFIG updates it (what it names
@@ -296,18 +298,34 @@ static void put_config(struct nlmsghdr *nlh, uint8_t family)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/*
+ * The counters: base + attribute number each, unless FAKEGENL_COUNTERS
+ * gives them ("N,N,...;N,N,...": IPv4's, then IPv6's, in attribute order;
+ * a value left out is 0).
+ */
 static void put_stats(struct nlmsghdr *nlh, uint8_t family)
 {
+	const char *given = getenv("FAKEGENL_COUNTERS");
 	struct nlattr *nest;
 	uint64_t base = family == MSSCLAMP_FAMILY_IPV4 ? 1000 : 5000000000ULL;
 	int i;
 
+	if (given && family == MSSCLAMP_FAMILY_IPV6)
+		given = strchr(given, ';') ? strchr(given, ';') + 1 : "";
 	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, family);
 	nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_STATS);
 	for (i = MSSCLAMP_STAT_A_SYN; i <= MSSCLAMP_STAT_A_MAX; i++) {
+		uint64_t val = base + i;
+
+		if (given) {
+			char *end;
+
+			val = strtoull(given, &end, 10);
+			given = *end == ',' ? end + 1 : "";
+		}
 		/* The kernel aligns u64 with a pad attribute. */
 		mnl_attr_put(nlh, MSSCLAMP_STAT_A_PAD, 0, NULL);
-		mnl_attr_put_u64(nlh, i, base + i);
+		mnl_attr_put_u64(nlh, i, val);
 	}
 	mnl_attr_nest_end(nlh, nest);
 }

@@ -2,7 +2,7 @@
 # Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
 # -Werror), check the same sources build clean with clang, run the test, then
 # tests/unit/ctl_test.sh if it exists, spec_test.py, layout_test.py,
-# limits_test.py and kver_test.sh. Every
+# limits_test.py, cliref_test.py and kver_test.sh. Every
 # case lands in $TAP_FILE as "ok - unit: ..." / "not ok - unit: ..."; a
 # failed build or a crash (e.g. a sanitizer report) is recorded as a
 # "not ok" line too. Exit status is non-zero on any failure.
@@ -114,7 +114,11 @@ sub layout_test.py py_cases tests/unit/layout_test.py
 # 7. apply's up-front limits against the module's, and each through apply.
 sub limits_test.py py_cases tests/unit/limits_test.py
 
-# 8. scripts/kver.sh: which kernel each flavour asks for.
+# 8. One CLI reference: every command in the usage, the man page and the
+# completion; the examples of docs/mssclampctl.md as the tool prints them.
+sub cliref_test.py py_cases tests/unit/cliref_test.py
+
+# 9. scripts/kver.sh: which kernel each flavour asks for.
 sub kver_test.sh bash tests/unit/kver_test.sh
 
 [ "$(nfail)" = 0 ] || status=1
