@@ -58,6 +58,9 @@ bool limit_devs_room(unsigned int n)
 /*
  * dev_valid_name(), which the module applies to every name: not empty,
  * shorter than IFNAMSIZ, not "." or "..", no '/', ':' or whitespace.
+ * One difference is left as it was: the kernel's isspace() also counts
+ * the byte 0xa0 (lib/ctype.c); here it passes, and the module's extack
+ * refuses it instead.
  */
 int limit_dev_name(const char *name, size_t len, const char *list,
 		   const char *what)
