@@ -11,7 +11,7 @@
  *   1. every line is parsed by the parser of `set` (change_parse);
  *   2. the configuration each line leaves behind, starting from the
  *      kernel's current one, is checked against the module's limits
- *      (config_check), as the module would check each of those `set`s;
+ *      (limit_check), as the module would check each of those `set`s;
  *   3. only then, each family whose resulting configuration differs from
  *      the current one gets one SET_CONFIG carrying all of it. A family
  *      that would not change is not sent (applying a file twice sends
@@ -20,20 +20,48 @@
  * Errors name the line: "mssclampctl: apply: line 3: ...".
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "change.h"
+#include "commands.h"
 #include "config.h"
 #include "ctl.h"
+#include "errors.h"
+#include "family.h"
+#include "limit.h"
 #include "nl.h"
 #include "output.h"
+#include "query.h"
 
 /* Most words on one line: family + 9 settings with values, and some. */
 #define MAX_WORDS	32
 
 /* ------------------------------------------------------------------ */
 /* save                                                                 */
+
+/*
+ * Can @name, an interface name the kernel reported, be written in a `dev`
+ * list that change_parse() reads back as that one name?
+ */
+static bool dev_name_plain(const char *name)
+{
+	size_t len = strlen(name), i;
+
+	if (!len || len >= IFNAMSIZ || !strcmp(name, ".") ||
+	    !strcmp(name, "..") || !strcmp(name, "any") || name[0] == '#')
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = name[i];
+
+		if (ch == '/' || ch == ':' || ch == ',' || ch == ' ' ||
+		    (ch >= '\t' && ch <= '\r'))
+			return false;
+	}
+	return true;
+}
 
 static void save_family(const char *family, const struct config *c)
 {
@@ -66,7 +94,7 @@ int save_main(int argc, char *argv[])
 	nl = nl_open("save");
 	if (!nl)
 		return EXIT_RUNTIME;
-	ret = config_fetch(nl, configs, "save");
+	ret = query_get(nl, &query_config, "save", 0, configs);
 	nl_close(nl);
 	if (ret)
 		return ret;
@@ -208,6 +236,15 @@ static int read_file(const char *path, struct parsed *out)
 	return ret;
 }
 
+/* Send the whole of @cfg as @family's configuration; 0 or -1 (printed). */
+static int config_send(struct nl *nl, uint8_t family, const struct config *cfg)
+{
+	struct change chg;
+
+	change_of_config(&chg, family, cfg);
+	return query_set(nl, &chg);
+}
+
 int apply_main(int argc, char *argv[])
 {
 	struct config now[FAMILY_COUNT], want[FAMILY_COUNT];
@@ -235,7 +272,7 @@ int apply_main(int argc, char *argv[])
 		ret = EXIT_RUNTIME;
 		goto out;
 	}
-	ret = config_fetch(nl, now, "apply");
+	ret = query_get(nl, &query_config, "apply", 0, now);
 	if (ret)
 		goto out;
 	memcpy(want, now, sizeof(want));
@@ -244,7 +281,7 @@ int apply_main(int argc, char *argv[])
 
 		f = family_index(l->chg.family);
 		change_fold(&want[f], &l->chg);
-		if (config_check(l->chg.family, &want[f], why, sizeof(why))) {
+		if (limit_check(l->chg.family, &want[f], why, sizeof(why))) {
 			ret = usage_error("apply: line %u: %s", l->lineno, why);
 			goto out;
 		}

@@ -5,19 +5,21 @@
  *	mssclampctl [-j|--json] [-n NETNS] COMMAND [ARGS]
  *
  * main() takes the global options and hands the rest to one *_main() per
- * subcommand from the table below. A subcommand checks its whole command
- * line before it talks to the kernel, so a usage error (exit 2) never
- * changes anything.
+ * subcommand from the table below (commands.h; one file each). A
+ * subcommand checks its whole command line before it talks to the kernel,
+ * so a usage error (exit 2) never changes anything.
+ *
+ * Only dispatching lives here: main() is this file's one external
+ * function, so that nothing calls back into it.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "commands.h"
 #include "ctl.h"
+#include "errors.h"
+#include "netns.h"
 #include "output.h"
 
 static int help_main(int argc, char *argv[]);
@@ -47,94 +49,6 @@ static const struct subcommand {
 
 #define N_SUBCOMMANDS ARRAY_SIZE(subcommands)
 
-const uint8_t families[FAMILY_COUNT] = {
-	MSSCLAMP_FAMILY_IPV4,
-	MSSCLAMP_FAMILY_IPV6,
-};
-
-static void vmessage(const char *fmt, va_list ap)
-{
-	fflush(stdout);
-	fputs(PROG_NAME ": ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(fmt, ap);
-	va_end(ap);
-	return EXIT_USAGE;
-}
-
-int runtime_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(fmt, ap);
-	va_end(ap);
-	return EXIT_RUNTIME;
-}
-
-uint8_t family_parse(const char *word)
-{
-	if (!strcmp(word, "ipv4"))
-		return MSSCLAMP_FAMILY_IPV4;
-	if (!strcmp(word, "ipv6"))
-		return MSSCLAMP_FAMILY_IPV6;
-	return 0;
-}
-
-int family_arg(int argc, char *argv[], const char *what,
-	       const char *accepted, uint8_t *family)
-{
-	*family = 0;
-	if (argc > 2)
-		return usage_error("%s: unexpected argument '%s' (expected one family at most: ipv4 or ipv6)",
-				   what, argv[2]);
-	if (argc < 2)
-		return 0;
-	*family = family_parse(argv[1]);
-	if (!*family)
-		return usage_error("%s: unknown family '%s' (expected %s)",
-				   what, argv[1], accepted);
-	return 0;
-}
-
-const char *family_name(uint8_t family)
-{
-	switch (family) {
-	case MSSCLAMP_FAMILY_IPV4:
-		return "ipv4";
-	case MSSCLAMP_FAMILY_IPV6:
-		return "ipv6";
-	}
-	return NULL;
-}
-
-int family_index(uint8_t family)
-{
-	switch (family) {
-	case MSSCLAMP_FAMILY_IPV4:
-		return 0;
-	case MSSCLAMP_FAMILY_IPV6:
-		return 1;
-	}
-	return -1;
-}
-
-int finish_output(void)
-{
-	if (fflush(stdout) == EOF || ferror(stdout))
-		return runtime_error("cannot write the output: %s",
-				     strerror(errno ? errno : EIO));
-	return EXIT_SUCCESS;
-}
-
 static void usage(FILE *f)
 {
 	size_t i;
@@ -160,47 +74,6 @@ static int help_main(int argc, char *argv[])
 	if (argc > 1)
 		return usage_error("help: unexpected argument '%s'", argv[1]);
 	usage(stdout);
-	return finish_output();
-}
-
-/* Read a short sysfs attribute; the first line, without its newline. */
-static int read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	bool ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, size, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -1;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-int version_main(int argc, char *argv[])
-{
-	char module[64];
-
-	if (argc > 1)
-		return usage_error("version: unexpected argument '%s'",
-				   argv[1]);
-	/* Entered only to fail alike for a missing namespace. */
-	if (netns_enter() < 0)
-		return EXIT_RUNTIME;
-
-	out_start();
-	out_string(OUT_ANY, "mssclampctl", "mssclampctl: %s\n",
-		   MSSCLAMP_VERSION);
-	if (read_line("/sys/module/mssclamp/version", module,
-		      sizeof(module)) == 0)
-		out_string(OUT_ANY, "module", "module: %s\n", module);
-	else if (access("/sys/module/mssclamp", F_OK) == 0)
-		out_string(OUT_ANY, "module", "module: %s\n", "unknown");
-	else
-		out_null(OUT_ANY, "module", "module: %s\n", "not loaded");
-	out_end();
 	return finish_output();
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "netns.h"
 
 static const char *netns_name;
 static int netns_entered;

@@ -5,6 +5,8 @@
  * One socket per run, with NETLINK_EXT_ACK (the kernel explains its errors)
  * and NETLINK_CAP_ACK (acks do not echo the request back). Requests are
  * answered by reply messages and an ack; dumps end with NLMSG_DONE.
+ * Headers and control messages are read here; every attribute, extack
+ * ones included, is codec.c's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,8 +16,11 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "codec.h"
 #include "ctl.h"
+#include "netns.h"
 #include "nl.h"
+#include "uapi/mssclamp.h"
 
 #define NL_SEND_SIZE	8192
 #define NL_RECV_SIZE	32768	/* what the kernel fills a dump skb up to */
@@ -37,75 +42,13 @@ struct nl_result {
 	mnl_cb_t data_cb;
 	void *data;
 	int error;			/* positive errno from the kernel */
-	const char *msg;		/* NLMSGERR_ATTR_MSG, in nl->recv */
-	int have_offs;
-	uint32_t offs;			/* NLMSGERR_ATTR_OFFS */
-	int have_miss;
-	uint32_t miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
+	struct codec_extack ext;	/* its strings are in nl->recv */
 	int bad_reply;			/* data_cb refused a message */
 	const char *local;		/* set when we failed, not the kernel */
 };
 
-static const char *const attr_names[MSSCLAMP_A_MAX + 1] = {
-	[MSSCLAMP_A_FAMILY] = "family",
-	[MSSCLAMP_A_ENABLED] = "enabled",
-	[MSSCLAMP_A_MTU] = "mtu",
-	[MSSCLAMP_A_OVERHEAD] = "overhead",
-	[MSSCLAMP_A_MSS] = "mss",
-	[MSSCLAMP_A_PMTU] = "pmtu",
-	[MSSCLAMP_A_HOOK] = "hook",
-	[MSSCLAMP_A_SYN] = "syn",
-	[MSSCLAMP_A_SYNACK] = "synack",
-	[MSSCLAMP_A_DEVS] = "dev",
-	[MSSCLAMP_A_STATS] = "stats",
-};
-
-static const char *attr_name(uint32_t type)
-{
-	type &= NLA_TYPE_MASK;
-	if (type <= MSSCLAMP_A_MAX && attr_names[type])
-		return attr_names[type];
-	return "unknown";
-}
-
 /* ------------------------------------------------------------------ */
 /* Replies and errors                                                   */
-
-static int extack_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct nl_result *res = data;
-
-	switch (mnl_attr_get_type(attr)) {
-	case NLMSGERR_ATTR_MSG:
-		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-			res->msg = mnl_attr_get_str(attr);
-		break;
-	case NLMSGERR_ATTR_OFFS:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
-			res->offs = mnl_attr_get_u32(attr);
-			res->have_offs = 1;
-		}
-		break;
-	case NLMSGERR_ATTR_MISS_TYPE:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
-			res->miss_type = mnl_attr_get_u32(attr);
-			res->have_miss = 1;
-		}
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-/* Parse the extack TLVs that follow an error code at payload offset @off. */
-static void parse_extack(const struct nlmsghdr *nlh, unsigned int off,
-			 struct nl_result *res)
-{
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (off > mnl_nlmsg_get_payload_len(nlh))
-		return;
-	mnl_attr_parse(nlh, off, extack_attr_cb, res);
-}
 
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -125,7 +68,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	off = sizeof(*err);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - sizeof(err->msg);
-	parse_extack(nlh, off, res);
+	codec_parse_extack(nlh, off, &res->ext);
 	errno = res->error;
 	return MNL_CB_ERROR;
 }
@@ -141,7 +84,7 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	if (err == 0)
 		return MNL_CB_STOP;
 	res->error = err < 0 ? -err : err;
-	parse_extack(nlh, sizeof(err), res);
+	codec_parse_extack(nlh, sizeof(err), &res->ext);
 	errno = res->error;
 	return MNL_CB_ERROR;
 }
@@ -198,8 +141,8 @@ static void print_error(const struct nl *nl, const struct nlmsghdr *req,
 		return;
 	}
 	/* The kernel's own sentence says it best: print it as it is. */
-	if (res->msg && *res->msg) {
-		fprintf(stderr, PROG_NAME ": %s\n", res->msg);
+	if (res->ext.msg && *res->ext.msg) {
+		fprintf(stderr, PROG_NAME ": %s\n", res->ext.msg);
 		return;
 	}
 	if (res->error == EPERM)
@@ -207,27 +150,15 @@ static void print_error(const struct nl *nl, const struct nlmsghdr *req,
 	else if (res->error == EOPNOTSUPP)
 		hint = " (is the module older than this tool?)";
 
-	if (res->have_miss) {
+	if (res->ext.have_miss) {
 		fprintf(stderr, PROG_NAME ": %s: %s: missing attribute %s%s\n",
 			nl->what, strerror(res->error),
-			attr_name(res->miss_type), hint);
-	} else if (res->have_offs) {
+			codec_attr_name(res->ext.miss_type), hint);
+	} else if (res->ext.have_offs) {
 		/* The offset of the offending attribute in our request. */
-		const struct nlattr *attr;
-		const char *name = "unknown";
-		uint32_t off = MNL_NLMSG_HDRLEN + GENL_HDRLEN;
-
-		mnl_attr_for_each(attr, req, GENL_HDRLEN) {
-			uint32_t end = off + MNL_ALIGN(attr->nla_len);
-
-			if (res->offs >= off && res->offs < end) {
-				name = attr_name(mnl_attr_get_type(attr));
-				break;
-			}
-			off = end;
-		}
 		fprintf(stderr, PROG_NAME ": %s: %s (attribute %s)%s\n",
-			nl->what, strerror(res->error), name, hint);
+			nl->what, strerror(res->error),
+			codec_attr_at(req, res->ext.offs), hint);
 	} else {
 		fprintf(stderr, PROG_NAME ": %s: %s%s\n", nl->what,
 			strerror(res->error), hint);
@@ -355,91 +286,7 @@ struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags)
 }
 
 /* ------------------------------------------------------------------ */
-/* Attributes                                                           */
-
-struct parse_ctx {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int parse_cb(const struct nlattr *attr, void *data)
-{
-	struct parse_ctx *ctx = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type <= ctx->max)
-		ctx->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-int nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
-	     unsigned int max)
-{
-	struct parse_ctx ctx = { .tb = tb, .max = max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (mnl_attr_parse(nlh, GENL_HDRLEN, parse_cb, &ctx) < 0) {
-		errno = EBADMSG;
-		return -1;
-	}
-	return 0;
-}
-
-int nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
-		    unsigned int max)
-{
-	struct parse_ctx ctx = { .tb = tb, .max = max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (mnl_attr_parse_nested(nest, parse_cb, &ctx) < 0) {
-		errno = EBADMSG;
-		return -1;
-	}
-	return 0;
-}
-
-int nl_get_u8(const struct nlattr *attr, uint8_t *val)
-{
-	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-		return -1;
-	*val = mnl_attr_get_u8(attr);
-	return 0;
-}
-
-int nl_get_u32(const struct nlattr *attr, uint32_t *val)
-{
-	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-		return -1;
-	*val = mnl_attr_get_u32(attr);
-	return 0;
-}
-
-int nl_get_u64(const struct nlattr *attr, uint64_t *val)
-{
-	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
-		return -1;
-	*val = mnl_attr_get_u64(attr);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Socket and family                                                    */
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
-	uint16_t *id = data;
-
-	if (nl_parse(nlh, tb, CTRL_ATTR_MAX) < 0)
-		return MNL_CB_ERROR;
-	if (!tb[CTRL_ATTR_FAMILY_ID] ||
-	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	*id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
-	return MNL_CB_OK;
-}
 
 /*
  * CTRL_CMD_GETFAMILY also asks the kernel to load a module that declares
@@ -453,11 +300,11 @@ static int resolve_family(struct nl *nl)
 	int ret;
 
 	nlh = genl_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, MSSCLAMP_GENL_NAME);
+	codec_put_family_name(nlh, MSSCLAMP_GENL_NAME);
 
 	/* ENOENT has its own message; anything else is reported by nl_talk. */
 	nl->quiet_enoent = 1;
-	ret = nl_talk(nl, nlh, family_cb, &id);
+	ret = nl_talk(nl, nlh, codec_family_id_cb, &id);
 	nl->quiet_enoent = 0;
 	if (ret == -ENOENT) {
 		fprintf(stderr, PROG_NAME ": the mssclamp module is not loaded (modprobe mssclamp)\n");

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mssclampctl: talking to the mssclamp generic netlink family over libmnl.
+ * mssclampctl: talking to the mssclamp generic netlink family over libmnl:
+ * the socket, the messages and their framing. The attributes inside them
+ * are codec.h's.
  *
  * Every function here that can fail prints its own one-line error on stderr
  * (naming the command given to nl_open) and returns NULL or -1, so callers
@@ -34,20 +36,5 @@ struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags);
  * printed: -ENOENT when the kernel answered ENOENT, else -1.
  */
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
-
-/*
- * Index the attributes after the genetlink header of @nlh (or inside
- * @nest) by type into @tb[0..max]; unknown types are skipped. Returns 0, or
- * -1 with errno set when the message is malformed.
- */
-int nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
-	     unsigned int max);
-int nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
-		    unsigned int max);
-
-/* Read one attribute; -1 if it is absent or has the wrong length. */
-int nl_get_u8(const struct nlattr *attr, uint8_t *val);
-int nl_get_u32(const struct nlattr *attr, uint32_t *val);
-int nl_get_u64(const struct nlattr *attr, uint64_t *val);
 
 #endif /* MSSCLAMPCTL_NL_H */

@@ -2,12 +2,15 @@
 /*
  * mssclampctl: the text and JSON printer (see output.h).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
 
+#include "ctl.h"
+#include "errors.h"
 #include "output.h"
 
 #define MAX_DEPTH	8
@@ -380,4 +383,12 @@ void out_null(enum out_kind kind, const char *key, const char *fmt,
 		return;
 	}
 	out_string(kind, key, fmt, text);
+}
+
+int finish_output(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return runtime_error("cannot write the output: %s",
+				     strerror(errno ? errno : EIO));
+	return EXIT_SUCCESS;
 }

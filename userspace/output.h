@@ -57,4 +57,7 @@ void out_null(enum out_kind kind, const char *key, const char *fmt,
 void out_table_open(void);
 void out_table_close(void);
 
+/* Flush stdout; on a write error print it and return EXIT_RUNTIME. */
+int finish_output(void);
+
 #endif /* MSSCLAMPCTL_OUTPUT_H */

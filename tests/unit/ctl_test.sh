@@ -1,7 +1,8 @@
 #!/bin/bash
 # mssclampctl without the module: command-line checking, exit codes and
-# messages, version, namespaces, and (through userspace/fakegenl.so, a
-# stand-in for the kernel's side of the netlink family) the requests sent
+# messages, version, namespaces, and (through build/unit/fakegenl.so, a
+# stand-in for the kernel's side of the netlink family built from
+# tests/unit/fakegenl.c) the requests sent
 # and the text and JSON printed. Runs the ASan/UBSan build.
 #
 #   bash tests/unit/ctl_test.sh            (results also in $TAP_FILE)
@@ -17,7 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 TAP_FILE=${TAP_FILE:-/dev/null}
 
 ctl=$top/userspace/mssclampctl-asan
-fakelib=$top/userspace/fakegenl.so
+fakelib=$top/build/unit/fakegenl.so
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 export ASAN_OPTIONS=detect_leaks=1:exitcode=99:verify_asan_link_order=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
@@ -38,7 +39,8 @@ fail() {
 
 # --- build -------------------------------------------------------------
 
-if make -s -C "$top/userspace" asan fakegenl >"$tmp/build.log" 2>&1; then
+if make -s -C "$top/userspace" asan >"$tmp/build.log" 2>&1 &&
+	make -s -f "$top/tests/unit/Makefile" fakegenl >>"$tmp/build.log" 2>&1; then
 	tap_ok "ctl: ASan/UBSan build with -Wall -Wextra -Werror"
 else
 	fail "ctl: ASan/UBSan build with -Wall -Wextra -Werror"
@@ -52,10 +54,7 @@ for cc in gcc clang; do
 		tap_ok "ctl: builds warning-free with $cc # SKIP no $cc"
 		continue
 	fi
-	srcs=()
-	for f in "$top"/userspace/*.c; do
-		[ "${f##*/}" = fakegenl.c ] || srcs+=("$f")
-	done
+	srcs=("$top"/userspace/*.c)
 	# shellcheck disable=SC2046	# pkg-config's flags are words
 	if "$cc" -std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
 		-I"$top/kmod" -DMSSCLAMP_VERSION="\"$version\"" \

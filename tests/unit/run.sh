@@ -1,7 +1,8 @@
 #!/bin/bash
 # Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
 # -Werror), check the same sources build clean with clang, run the test, then
-# tests/unit/ctl_test.sh if it exists, spec_test.py and kver_test.sh. Every
+# tests/unit/ctl_test.sh if it exists, spec_test.py, layout_test.py,
+# limits_test.py, cliref_test.py and kver_test.sh. Every
 # case lands in $TAP_FILE as "ok - unit: ..." / "not ok - unit: ..."; a
 # failed build or a crash (e.g. a sanitizer report) is recorded as a
 # "not ok" line too. Exit status is non-zero on any failure.
@@ -91,10 +92,10 @@ sub() {
 	fi
 }
 
-# spec_test.py prints its cases: they go to the TAP file too.
+# py_cases FILE: a Python test prints its cases: they go to the TAP file too.
 # shellcheck disable=SC2317 # called through sub
-spec_cases() {
-	/usr/bin/python3 tests/unit/spec_test.py | tee -a "$TAP_FILE"
+py_cases() {
+	/usr/bin/python3 "$1" | tee -a "$TAP_FILE"
 	return "${PIPESTATUS[0]}"
 }
 
@@ -104,9 +105,20 @@ if [ -f tests/unit/ctl_test.sh ]; then
 fi
 
 # 5. The netlink family's YAML spec against the C.
-sub spec_test.py spec_cases
+sub spec_test.py py_cases tests/unit/spec_test.py
 
-# 6. scripts/kver.sh: which kernel each flavour asks for.
+# 6. The layering of userspace/ and kmod/: no include cycle, mssclampctl.c
+# only dispatches, codec.c alone knows the wire format.
+sub layout_test.py py_cases tests/unit/layout_test.py
+
+# 7. apply's up-front limits against the module's, and each through apply.
+sub limits_test.py py_cases tests/unit/limits_test.py
+
+# 8. One CLI reference: every command in the usage, the man page and the
+# completion; the examples of docs/mssclampctl.md as the tool prints them.
+sub cliref_test.py py_cases tests/unit/cliref_test.py
+
+# 9. scripts/kver.sh: which kernel each flavour asks for.
 sub kver_test.sh bash tests/unit/kver_test.sh
 
 [ "$(nfail)" = 0 ] || status=1

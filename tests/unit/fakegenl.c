@@ -16,6 +16,8 @@
  *   FAKEGENL_EXTACK_ATTR=T  ... and NLMSGERR_ATTR_OFFS at attribute T
  *   FAKEGENL_ERRNO_FAMILY=F ... but only SET_CONFIG for family F (4 or 6)
  *   FAKEGENL_DEVS=A,B       the IPv4 scope list in GET_CONFIG replies
+ *   FAKEGENL_COUNTERS=L;L   the counters of GET_STATS replies, IPv4's and
+ *                           IPv6's, each list N,N,... in attribute order
  *   FAKEGENL_STATE=FILE     keep the configuration in FILE from one run to
  *                           the next: GET_CONFIG answers from it, an
  *                           accepted SET_CONFIG updates it (what it names
@@ -24,7 +26,9 @@
  *   FAKEGENL_INTR=1         mark the first dump NLM_F_DUMP_INTR
  *   FAKEGENL_BAD=1          leave MSSCLAMP_A_MTU out of GET_CONFIG replies
  *
- * Not part of the tool and never installed.
+ * A test double, not part of the tool and never installed: built by
+ * tests/unit/Makefile (build/unit/fakegenl.so). The attribute names it
+ * logs are the tool's own table (userspace/attr_names.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -35,6 +39,7 @@
 #include <linux/netlink.h>
 #include <libmnl/libmnl.h>
 
+#include "attr_names.h"
 #include "uapi/mssclamp.h"
 
 #define FAKE_FAMILY_ID	0x42
@@ -293,18 +298,34 @@ static void put_config(struct nlmsghdr *nlh, uint8_t family)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/*
+ * The counters: base + attribute number each, unless FAKEGENL_COUNTERS
+ * gives them ("N,N,...;N,N,...": IPv4's, then IPv6's, in attribute order;
+ * a value left out is 0).
+ */
 static void put_stats(struct nlmsghdr *nlh, uint8_t family)
 {
+	const char *given = getenv("FAKEGENL_COUNTERS");
 	struct nlattr *nest;
 	uint64_t base = family == MSSCLAMP_FAMILY_IPV4 ? 1000 : 5000000000ULL;
 	int i;
 
+	if (given && family == MSSCLAMP_FAMILY_IPV6)
+		given = strchr(given, ';') ? strchr(given, ';') + 1 : "";
 	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, family);
 	nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_STATS);
 	for (i = MSSCLAMP_STAT_A_SYN; i <= MSSCLAMP_STAT_A_MAX; i++) {
+		uint64_t val = base + i;
+
+		if (given) {
+			char *end;
+
+			val = strtoull(given, &end, 10);
+			given = *end == ',' ? end + 1 : "";
+		}
 		/* The kernel aligns u64 with a pad attribute. */
 		mnl_attr_put(nlh, MSSCLAMP_STAT_A_PAD, 0, NULL);
-		mnl_attr_put_u64(nlh, i, base + i);
+		mnl_attr_put_u64(nlh, i, val);
 	}
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -351,24 +372,6 @@ static void answer_get(const struct nlmsghdr *req, uint8_t cmd,
 	dgram_done(len);
 }
 
-static const char *const attr_names[MSSCLAMP_A_MAX + 1] = {
-	[MSSCLAMP_A_FAMILY] = "family",
-	[MSSCLAMP_A_ENABLED] = "enabled",
-	[MSSCLAMP_A_MTU] = "mtu",
-	[MSSCLAMP_A_OVERHEAD] = "overhead",
-	[MSSCLAMP_A_MSS] = "mss",
-	[MSSCLAMP_A_PMTU] = "pmtu",
-	[MSSCLAMP_A_HOOK] = "hook",
-	[MSSCLAMP_A_SYN] = "syn",
-	[MSSCLAMP_A_SYNACK] = "synack",
-};
-
-static const char *attr_name(uint16_t type)
-{
-	return type <= MSSCLAMP_A_MAX && attr_names[type] ?
-	       attr_names[type] : "unknown";
-}
-
 static void log_request(const struct nlmsghdr *req, const char *name)
 {
 	const struct nlattr *a, *d;
@@ -397,13 +400,13 @@ static void log_request(const struct nlmsghdr *req, const char *name)
 				n += snprintf(line + n, sizeof(line) - n, "]");
 		} else if (mnl_attr_get_payload_len(a) == 1) {
 			n += snprintf(line + n, sizeof(line) - n, " %s=%u",
-				      attr_name(t), mnl_attr_get_u8(a));
+				      mssclamp_attr_name(t), mnl_attr_get_u8(a));
 		} else if (mnl_attr_get_payload_len(a) == 4) {
 			n += snprintf(line + n, sizeof(line) - n, " %s=%u",
-				      attr_name(t), mnl_attr_get_u32(a));
+				      mssclamp_attr_name(t), mnl_attr_get_u32(a));
 		} else {
 			n += snprintf(line + n, sizeof(line) - n, " %s=?",
-				      attr_name(t));
+				      mssclamp_attr_name(t));
 		}
 	}
 	logf_("%s\n", line);

@@ -1,0 +1,321 @@
+#!/usr/bin/python3
+"""Check the layering of userspace/ and kmod/ (docs/conventions.md).
+
+- No include cycle: no file of userspace/ or kmod/ is included, directly or
+  through others, by a file it includes. Quoted includes are resolved as the
+  builds resolve them: beside the including file, then userspace/'s -I of
+  kmod/ (userspace/Makefile) or Kbuild's -I of kmod/.
+- mssclampctl.c only dispatches: main() is its one external symbol, so no
+  other file can call back into it.
+- One codec: of the tool's objects only codec.o calls libmnl's attribute
+  functions (mnl_attr_*), and no other file names struct nlattr.
+- userspace/attr_names.h, the one table of attribute names, names every
+  attribute of kmod/uapi/mssclamp.h but the pad.
+
+Each check also runs on a scratch copy where the rule is broken on purpose
+(a planted include cycle, an extra function in mssclampctl.c, an attribute
+read outside codec.c) and must find it: a check that cannot fail is none.
+One TAP line per case.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+results = []
+
+
+def check(name, ok, why=""):
+    results.append(ok)
+    line = ("ok - " if ok else "not ok - ") + "layout: " + name
+    if not ok and why:
+        line += " (" + why + ")"
+    print(line, flush=True)
+
+
+# --- include graph ------------------------------------------------------
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def tree_files(root, tree):
+    """The C sources and headers of @tree (userspace or kmod) under @root."""
+    out = []
+    for d, _, names in os.walk(os.path.join(root, tree)):
+        out += [os.path.join(d, n) for n in sorted(names)
+                if n.endswith((".c", ".h"))]
+    return sorted(out)
+
+
+def search_path(root):
+    """Where a quoted include is looked for after the including file's
+    directory: kmod/ for both trees (userspace/Makefile: -I../kmod;
+    Kbuild: -I$(src)/kmod)."""
+    return [os.path.join(root, "kmod")]
+
+
+def include_graph(root, trees):
+    """Map each file of @trees to the files of the graph it includes.
+
+    Returns (graph, unresolved): unresolved lists "file: name" for quoted
+    includes found nowhere.
+    """
+    files = []
+    for t in trees:
+        files += tree_files(root, t)
+    graph, unresolved = {}, []
+    todo = list(files)
+    while todo:
+        f = todo.pop()
+        if f in graph:
+            continue
+        graph[f] = []
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        for name in INCLUDE.findall(text):
+            for d in [os.path.dirname(f)] + search_path(root):
+                cand = os.path.normpath(os.path.join(d, name))
+                if os.path.isfile(cand):
+                    graph[f].append(cand)
+                    todo.append(cand)
+                    break
+            else:
+                unresolved.append(f"{os.path.relpath(f, root)}: {name}")
+    return graph, unresolved
+
+
+def find_cycle(graph):
+    """A cycle of @graph as a list of files (first == last), or None."""
+    state = {}
+    stack = []
+
+    def visit(f):
+        state[f] = 1
+        stack.append(f)
+        for g in graph.get(f, []):
+            if state.get(g) == 1:
+                return stack[stack.index(g):] + [g]
+            if g not in state:
+                c = visit(g)
+                if c:
+                    return c
+        stack.pop()
+        state[f] = 2
+        return None
+
+    for f in sorted(graph):
+        if f not in state:
+            c = visit(f)
+            if c:
+                return c
+    return None
+
+
+def show(cycle, root):
+    return " -> ".join(os.path.relpath(f, root) for f in cycle)
+
+
+def in_tree(f, root, tree):
+    return os.path.relpath(f, os.path.join(root, tree)).split(os.sep)[0] != ".."
+
+
+def plant(root, tree, length):
+    """Break the rule in the copy at @root: find a chain of @length
+    includes inside @tree (A -> ... -> Z) and make Z include A. Returns the
+    files of the planted cycle, or None if @tree has no such chain."""
+    graph, _ = include_graph(root, [tree])
+    inside = {f: [g for g in gs if in_tree(g, root, tree)]
+              for f, gs in graph.items() if in_tree(f, root, tree)}
+
+    def chains(f, n):
+        if n == 0:
+            yield [f]
+            return
+        for g in inside.get(f, []):
+            for rest in chains(g, n - 1):
+                if f not in rest:
+                    yield [f] + rest
+
+    # Headers first: a header including back is the realistic mistake.
+    for f in sorted(inside, key=lambda f: (not f.endswith(".h"), f)):
+        for chain in chains(f, length):
+            a, z = chain[0], chain[-1]
+            rel = os.path.relpath(a, os.path.dirname(z))
+            with open(z, "a") as fh:
+                fh.write(f'\n#include "{rel}"\n')
+            return chain + [a]
+    return None
+
+
+def include_checks():
+    for tree in ("userspace", "kmod"):
+        graph, unresolved = include_graph(TOP, [tree])
+        check(f"every quoted include of {tree}/ resolves to a file",
+              not unresolved, ", ".join(unresolved))
+        cycle = find_cycle(graph)
+        check(f"{tree}/: no file is included by a file it includes",
+              cycle is None, cycle and show(cycle, TOP))
+
+    # The controls: the same check on a copy with a cycle planted.
+    for tree in ("userspace", "kmod"):
+        for length, kind in ((1, "direct"), (2, "transitive")):
+            with tempfile.TemporaryDirectory() as tmp:
+                for t in ("userspace", "kmod"):
+                    shutil.copytree(os.path.join(TOP, t),
+                                    os.path.join(tmp, t),
+                                    ignore=shutil.ignore_patterns(
+                                        "*.o", "*.d", "mssclampctl",
+                                        "mssclampctl-asan"))
+                planted = plant(tmp, tree, length)
+                if not planted:
+                    check(f"a {kind} cycle planted in a copy of {tree}/ is "
+                          "found", False, "no chain of includes to plant it on")
+                    continue
+                graph, _ = include_graph(tmp, [tree])
+                cycle = find_cycle(graph)
+                ok = cycle is not None and set(cycle) == set(planted)
+                check(f"a {kind} cycle planted in a copy of {tree}/ is found "
+                      f"({show(planted, tmp)})", ok,
+                      "found " + (show(cycle, tmp) if cycle else "nothing"))
+
+
+# --- objects --------------------------------------------------------------
+
+def cflags():
+    mnl = subprocess.run(["pkg-config", "--cflags", "libmnl"],
+                         capture_output=True, text=True).stdout.split()
+    return ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O2",
+            "-D_GNU_SOURCE", "-I" + os.path.join(TOP, "kmod"),
+            '-DMSSCLAMP_VERSION="layout"'] + mnl
+
+
+def compile_obj(src, out, include_dir=None):
+    cc = os.environ.get("CC", "cc")
+    args = [cc] + cflags() + ["-c", "-o", out, src]
+    if include_dir:
+        args.insert(1, "-I" + include_dir)
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode:
+        sys.stdout.write("".join("# " + l + "\n"
+                                 for l in r.stderr.splitlines()))
+        return False
+    return True
+
+
+def nm(obj, *opts):
+    r = subprocess.run(["nm", "-P", *opts, obj], capture_output=True,
+                       text=True, check=True)
+    return {l.split()[0] for l in r.stdout.splitlines() if l.strip()}
+
+
+def exported(obj):
+    return nm(obj, "-g", "--defined-only")
+
+
+def attr_users(objs):
+    """The objects of @objs that call libmnl's attribute functions."""
+    return sorted(os.path.basename(o) for o in objs
+                  if any(s.startswith("mnl_attr_") for s in nm(o, "-u")))
+
+
+def object_checks():
+    ud = os.path.join(TOP, "userspace")
+    srcs = sorted(f for f in os.listdir(ud) if f.endswith(".c"))
+    with tempfile.TemporaryDirectory() as tmp:
+        objs = {}
+        for s in srcs:
+            o = os.path.join(tmp, s[:-2] + ".o")
+            if compile_obj(os.path.join(ud, s), o):
+                objs[s] = o
+        check("every file of userspace/ compiles on its own",
+              len(objs) == len(srcs),
+              ", ".join(sorted(set(srcs) - set(objs))))
+
+        main_o = objs.get("mssclampctl.c")
+        syms = exported(main_o) if main_o else set()
+        check("mssclampctl.c exports main() alone: nothing calls back into it",
+              syms == {"main"}, "exports " + ", ".join(sorted(syms)))
+        called = sorted(s for s, o in objs.items() if s != "mssclampctl.c"
+                        and nm(o, "-u") & (syms - {"main"}))
+        check("no other file calls into mssclampctl.c", not called,
+              ", ".join(called))
+
+        users = attr_users(objs.values())
+        check("only codec.c calls libmnl's attribute functions",
+              users == ["codec.o"], "called from " + ", ".join(users))
+        named = []
+        for s in sorted(os.listdir(ud)):
+            if s.endswith((".c", ".h")) and s != "codec.c":
+                with open(os.path.join(ud, s)) as fh:
+                    if re.search(r"\bnlattr\b", fh.read()):
+                        named.append(s)
+        check("only codec.c names struct nlattr", not named, ", ".join(named))
+
+        # Controls: the same checks on what breaks them.
+        bad = os.path.join(tmp, "bad")
+        os.mkdir(bad)
+        with open(os.path.join(ud, "mssclampctl.c")) as fh:
+            text = fh.read()
+        with open(os.path.join(bad, "mssclampctl.c"), "w") as fh:
+            fh.write(text + "\nint dispatch_helper(void);\n"
+                     "int dispatch_helper(void)\n{\n\treturn 0;\n}\n")
+        o = os.path.join(bad, "mssclampctl.o")
+        ok = compile_obj(os.path.join(bad, "mssclampctl.c"), o, ud)
+        check("control: a function added to mssclampctl.c is found",
+              ok and exported(o) == {"main", "dispatch_helper"})
+        with open(os.path.join(bad, "peek.c"), "w") as fh:
+            fh.write("#include <libmnl/libmnl.h>\n"
+                     "int peek(const struct nlattr *a);\n"
+                     "int peek(const struct nlattr *a)\n{\n"
+                     "\treturn mnl_attr_get_u8(a);\n}\n")
+        o = os.path.join(bad, "peek.o")
+        ok = compile_obj(os.path.join(bad, "peek.c"), o)
+        check("control: an attribute read outside codec.c is found",
+              ok and attr_users(list(objs.values()) + [o]) ==
+              ["codec.o", "peek.o"])
+
+
+# --- the attribute names ----------------------------------------------------
+
+def attr_enum(hdr):
+    body = re.search(r"enum mssclamp_attr \{(.*?)\};", hdr, re.S).group(1)
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    names = [n.strip() for n in body.split(",")]
+    return [n for n in names if n.startswith("MSSCLAMP_A_")
+            and "MAX" not in n and n not in ("MSSCLAMP_A_UNSPEC",
+                                             "MSSCLAMP_A_PAD")]
+
+
+def name_checks():
+    with open(os.path.join(TOP, "kmod/uapi/mssclamp.h")) as fh:
+        want = attr_enum(fh.read())
+    with open(os.path.join(TOP, "userspace/attr_names.h")) as fh:
+        table = dict(re.findall(r'\[(MSSCLAMP_A_\w+)\] = "([^"]+)"', fh.read()))
+    missing = [a for a in want if a not in table]
+    check("attr_names.h names every attribute of the uapi but the pad",
+          not missing and len(want) > 0, "missing " + ", ".join(missing))
+    dup = sorted({n for n in table.values()
+                  if list(table.values()).count(n) > 1})
+    check("attr_names.h gives no two attributes the same name", not dup,
+          ", ".join(dup))
+    tables = []
+    for f in ("userspace/codec.c", "userspace/nl.c", "tests/unit/fakegenl.c"):
+        with open(os.path.join(TOP, f)) as fh:
+            if re.search(r'\[MSSCLAMP_A_\w+\] = "', fh.read()):
+                tables.append(f)
+    check("no other attribute-name table (codec.c, nl.c, fakegenl.c)",
+          not tables, ", ".join(tables))
+
+
+def main():
+    include_checks()
+    object_checks()
+    name_checks()
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

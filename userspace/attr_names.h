@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The mssclamp family's top-level attributes by the words mssclampctl
+ * users know them by (`set`'s settings, `show`'s keys): codec.c names the
+ * attribute the kernel points at in an error, tests/unit/fakegenl.c the
+ * attributes of the requests it logs. One table, beside the uapi it
+ * follows; tests/unit/layout_test.py checks that it names every attribute
+ * of uapi/mssclamp.h but the pad, which is never sent.
+ */
+#ifndef MSSCLAMPCTL_ATTR_NAMES_H
+#define MSSCLAMPCTL_ATTR_NAMES_H
+
+#include <stdint.h>
+#include <linux/netlink.h>	/* NLA_TYPE_MASK */
+
+#include "uapi/mssclamp.h"
+
+static const char *const mssclamp_attr_names[MSSCLAMP_A_MAX + 1] = {
+	[MSSCLAMP_A_FAMILY] = "family",
+	[MSSCLAMP_A_ENABLED] = "enabled",
+	[MSSCLAMP_A_MTU] = "mtu",
+	[MSSCLAMP_A_OVERHEAD] = "overhead",
+	[MSSCLAMP_A_MSS] = "mss",
+	[MSSCLAMP_A_PMTU] = "pmtu",
+	[MSSCLAMP_A_HOOK] = "hook",
+	[MSSCLAMP_A_SYN] = "syn",
+	[MSSCLAMP_A_SYNACK] = "synack",
+	[MSSCLAMP_A_DEVS] = "dev",
+	[MSSCLAMP_A_STATS] = "stats",
+};
+
+/* The name of attribute @type (flags masked off), or "unknown". */
+static inline const char *mssclamp_attr_name(uint32_t type)
+{
+	type &= NLA_TYPE_MASK;
+	if (type <= MSSCLAMP_A_MAX && mssclamp_attr_names[type])
+		return mssclamp_attr_names[type];
+	return "unknown";
+}
+
+#endif /* MSSCLAMPCTL_ATTR_NAMES_H */

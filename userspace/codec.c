@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mssclampctl: building and reading netlink attributes (see codec.h).
+ * kmod/netlink.c is the other side; kmod/uapi/mssclamp.h and
+ * docs/netlink/mssclamp.yaml describe what passes between them.
+ */
+#include <errno.h>
+#include <string.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "attr_names.h"
+#include "codec.h"
+#include "family.h"
+
+/* ------------------------------------------------------------------ */
+/* Reading attributes                                                   */
+
+struct parse_ctx {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int parse_cb(const struct nlattr *attr, void *data)
+{
+	struct parse_ctx *ctx = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	if (type <= ctx->max)
+		ctx->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/*
+ * Index the attributes after the genetlink header of @nlh (or inside
+ * @nest) by type into @tb[0..max]; unknown types are skipped. Returns 0, or
+ * -1 with errno set when the message is malformed.
+ */
+static int parse_msg(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		     unsigned int max)
+{
+	struct parse_ctx ctx = { .tb = tb, .max = max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (mnl_attr_parse(nlh, GENL_HDRLEN, parse_cb, &ctx) < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+			unsigned int max)
+{
+	struct parse_ctx ctx = { .tb = tb, .max = max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (mnl_attr_parse_nested(nest, parse_cb, &ctx) < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Read one attribute; -1 if it is absent or has the wrong length. */
+static int get_u8(const struct nlattr *attr, uint8_t *val)
+{
+	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+		return -1;
+	*val = mnl_attr_get_u8(attr);
+	return 0;
+}
+
+static int get_u32(const struct nlattr *attr, uint32_t *val)
+{
+	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		return -1;
+	*val = mnl_attr_get_u32(attr);
+	return 0;
+}
+
+static int get_u64(const struct nlattr *attr, uint64_t *val)
+{
+	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+		return -1;
+	*val = mnl_attr_get_u64(attr);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                             */
+
+void codec_put_family(struct nlmsghdr *nlh, uint8_t family)
+{
+	if (family)
+		mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, family);
+}
+
+void codec_put_change(struct nlmsghdr *nlh, const struct change *chg)
+{
+	struct nlattr *nest;
+	unsigned int i, d;
+
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, chg->family);
+	for (i = 0; i <= MSSCLAMP_A_MAX; i++) {
+		if (!chg->given[i])
+			continue;
+		switch (i) {
+		case MSSCLAMP_A_ENABLED:
+		case MSSCLAMP_A_PMTU:
+		case MSSCLAMP_A_HOOK:
+		case MSSCLAMP_A_SYN:
+		case MSSCLAMP_A_SYNACK:
+			mnl_attr_put_u8(nlh, i, chg->value[i]);
+			break;
+		case MSSCLAMP_A_MTU:
+		case MSSCLAMP_A_OVERHEAD:
+			mnl_attr_put_u32(nlh, i, chg->value[i]);
+			break;
+		case MSSCLAMP_A_DEVS:
+			/* An empty nest means any device. */
+			nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_DEVS);
+			for (d = 0; d < chg->ndevs; d++)
+				mnl_attr_put_strz(nlh, MSSCLAMP_DEV_A_NAME,
+						  chg->devs[d]);
+			mnl_attr_nest_end(nlh, nest);
+			break;
+		}
+	}
+}
+
+void codec_put_family_name(struct nlmsghdr *nlh, const char *name)
+{
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+}
+
+/* ------------------------------------------------------------------ */
+/* Replies                                                              */
+
+static int parse_devs(const struct nlattr *nest, struct config *c)
+{
+	const struct nlattr *attr;
+
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0)
+		return -1;
+	mnl_attr_for_each_nested(attr, nest) {
+		const char *name;
+
+		if (mnl_attr_get_type(attr) != MSSCLAMP_DEV_A_NAME)
+			continue;
+		if (c->ndevs == MSSCLAMP_MAX_DEVS ||
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return -1;
+		name = mnl_attr_get_str(attr);
+		if (strlen(name) >= IFNAMSIZ)
+			return -1;
+		strcpy(c->devs[c->ndevs++], name);
+	}
+	return 0;
+}
+
+/*
+ * The family of a GET reply, parsed into @tb: its index, -2 for a family
+ * this tool does not know, -1 for a malformed reply.
+ */
+static int reply_index(const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	uint8_t family;
+	int idx;
+
+	if (parse_msg(nlh, tb, MSSCLAMP_A_MAX) < 0 ||
+	    get_u8(tb[MSSCLAMP_A_FAMILY], &family) < 0)
+		return -1;
+	idx = family_index(family);
+	return idx < 0 ? -2 : idx;
+}
+
+int codec_config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MSSCLAMP_A_MAX + 1];
+	struct config *configs = data;
+	struct config c = { .seen = true };
+	int idx = reply_index(nlh, tb);
+
+	if (idx == -2)
+		return MNL_CB_OK;	/* a family newer than this tool */
+	if (idx < 0 ||
+	    get_u8(tb[MSSCLAMP_A_ENABLED], &c.enabled) < 0 ||
+	    get_u32(tb[MSSCLAMP_A_MTU], &c.mtu) < 0 ||
+	    get_u32(tb[MSSCLAMP_A_OVERHEAD], &c.overhead) < 0 ||
+	    get_u32(tb[MSSCLAMP_A_MSS], &c.mss) < 0 ||
+	    get_u8(tb[MSSCLAMP_A_PMTU], &c.pmtu) < 0 ||
+	    get_u8(tb[MSSCLAMP_A_HOOK], &c.hook) < 0 ||
+	    get_u8(tb[MSSCLAMP_A_SYN], &c.syn) < 0 ||
+	    get_u8(tb[MSSCLAMP_A_SYNACK], &c.synack) < 0)
+		goto bad;
+	if (tb[MSSCLAMP_A_DEVS] && parse_devs(tb[MSSCLAMP_A_DEVS], &c) < 0)
+		goto bad;
+	configs[idx] = c;
+	return MNL_CB_OK;
+bad:
+	errno = EBADMSG;
+	return MNL_CB_ERROR;
+}
+
+int codec_stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MSSCLAMP_A_MAX + 1];
+	const struct nlattr *stb[MSSCLAMP_STAT_A_MAX + 1];
+	struct stats *stats = data;
+	struct stats s = { .seen = true };
+	int idx = reply_index(nlh, tb);
+	unsigned int i;
+
+	if (idx == -2)
+		return MNL_CB_OK;	/* a family newer than this tool */
+	if (idx < 0 || !tb[MSSCLAMP_A_STATS] ||
+	    mnl_attr_validate(tb[MSSCLAMP_A_STATS], MNL_TYPE_NESTED) < 0 ||
+	    parse_nested(tb[MSSCLAMP_A_STATS], stb, MSSCLAMP_STAT_A_MAX) < 0)
+		goto bad;
+	/* Every counter this tool knows, each a u64; the pad is none. */
+	for (i = MSSCLAMP_STAT_A_PAD + 1; i <= MSSCLAMP_STAT_A_MAX; i++)
+		if (get_u64(stb[i], &s.val[i]) < 0)
+			goto bad;
+	stats[idx] = s;
+	return MNL_CB_OK;
+bad:
+	errno = EBADMSG;
+	return MNL_CB_ERROR;
+}
+
+int codec_family_id_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	uint16_t *id = data;
+
+	if (parse_msg(nlh, tb, CTRL_ATTR_MAX) < 0)
+		return MNL_CB_ERROR;
+	if (!tb[CTRL_ATTR_FAMILY_ID] ||
+	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	*id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	return MNL_CB_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct codec_extack *ea = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			ea->msg = mnl_attr_get_str(attr);
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
+			ea->offs = mnl_attr_get_u32(attr);
+			ea->have_offs = true;
+		}
+		break;
+	case NLMSGERR_ATTR_MISS_TYPE:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
+			ea->miss_type = mnl_attr_get_u32(attr);
+			ea->have_miss = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+void codec_parse_extack(const struct nlmsghdr *nlh, unsigned int off,
+			struct codec_extack *ea)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (off > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_parse(nlh, off, extack_attr_cb, ea);
+}
+
+const char *codec_attr_name(uint32_t type)
+{
+	return mssclamp_attr_name(type);
+}
+
+const char *codec_attr_at(const struct nlmsghdr *req, uint32_t offs)
+{
+	const struct nlattr *attr;
+	uint32_t off = MNL_NLMSG_HDRLEN + GENL_HDRLEN;
+
+	mnl_attr_for_each(attr, req, GENL_HDRLEN) {
+		uint32_t end = off + MNL_ALIGN(attr->nla_len);
+
+		if (offs >= off && offs < end)
+			return mssclamp_attr_name(mnl_attr_get_type(attr));
+		off = end;
+	}
+	return "unknown";
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mssclampctl: the subcommands, one *_main() each, dispatched by
+ * mssclampctl.c; argv[0] is the subcommand's name.
+ */
+#ifndef MSSCLAMPCTL_COMMANDS_H
+#define MSSCLAMPCTL_COMMANDS_H
+
+int show_main(int argc, char *argv[]);		/* show.c */
+int set_main(int argc, char *argv[]);		/* set.c */
+int stats_main(int argc, char *argv[]);		/* stats.c */
+int save_main(int argc, char *argv[]);		/* conffile.c */
+int apply_main(int argc, char *argv[]);		/* conffile.c */
+int version_main(int argc, char *argv[]);	/* version.c */
+
+#endif /* MSSCLAMPCTL_COMMANDS_H */

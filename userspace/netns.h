@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mssclampctl -n NETNS: the network namespace to work in.
+ */
+#ifndef MSSCLAMPCTL_NETNS_H
+#define MSSCLAMPCTL_NETNS_H
+
+/* The namespace chosen with -n (never called: stay where we are). */
+void netns_select(const char *name);
+/*
+ * Enter it, once (nl_open does, and version); 0, or -1 once the error is
+ * printed.
+ */
+int netns_enter(void);
+
+#endif /* MSSCLAMPCTL_NETNS_H */

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mssclampctl: requests and the skeleton of show and stats (see query.h).
+ * The attributes are codec.c's; this file chooses the command, do or
+ * dump, and what to make of the answer.
+ */
+#include <string.h>
+
+#include "codec.h"
+#include "ctl.h"
+#include "errors.h"
+#include "family.h"
+#include "output.h"
+#include "query.h"
+
+struct query {
+	uint8_t cmd;			/* do: one family; dump: both */
+	mnl_cb_t cb;			/* one reply into objs[index] */
+	size_t size;			/* of one object */
+	bool (*seen)(const void *obj);	/* did a reply fill it? */
+	const char *noun;		/* in "the kernel sent no ..." */
+};
+
+static bool config_seen(const void *obj)
+{
+	return ((const struct config *)obj)->seen;
+}
+
+static bool stats_seen(const void *obj)
+{
+	return ((const struct stats *)obj)->seen;
+}
+
+const struct query query_config = {
+	.cmd = MSSCLAMP_CMD_GET_CONFIG,
+	.cb = codec_config_cb,
+	.size = sizeof(struct config),
+	.seen = config_seen,
+	.noun = "configuration",
+};
+
+const struct query query_stats = {
+	.cmd = MSSCLAMP_CMD_GET_STATS,
+	.cb = codec_stats_cb,
+	.size = sizeof(struct stats),
+	.seen = stats_seen,
+	.noun = "counters",
+};
+
+static const void *obj_at(const struct query *q, const void *objs, int i)
+{
+	return (const char *)objs + i * q->size;
+}
+
+int query_get(struct nl *nl, const struct query *q, const char *what,
+	      uint8_t family, void *objs)
+{
+	struct nlmsghdr *nlh;
+	int i;
+
+	memset(objs, 0, FAMILY_COUNT * q->size);
+	nlh = nl_request(nl, q->cmd, family ? 0 : NLM_F_DUMP);
+	codec_put_family(nlh, family);
+	if (nl_talk(nl, nlh, q->cb, objs) < 0)
+		return EXIT_RUNTIME;
+	for (i = 0; i < FAMILY_COUNT; i++) {
+		if (family && families[i] != family)
+			continue;
+		if (!q->seen(obj_at(q, objs, i)))
+			return runtime_error("%s: the kernel sent no %s for %s",
+					     what, q->noun,
+					     family_name(families[i]));
+	}
+	return 0;
+}
+
+int query_set(struct nl *nl, const struct change *chg)
+{
+	struct nlmsghdr *nlh = nl_request(nl, MSSCLAMP_CMD_SET_CONFIG, 0);
+
+	codec_put_change(nlh, chg);
+	return nl_talk(nl, nlh, NULL, NULL) < 0 ? -1 : 0;
+}
+
+int query_reset(struct nl *nl, uint8_t family)
+{
+	struct nlmsghdr *nlh = nl_request(nl, MSSCLAMP_CMD_RESET_STATS, 0);
+
+	codec_put_family(nlh, family);
+	return nl_talk(nl, nlh, NULL, NULL) < 0 ? -1 : 0;
+}
+
+int query_main(const struct query_view *v, int argc, char *argv[],
+	       void *objs)
+{
+	uint8_t family = 0;
+	struct nl *nl;
+	int i, ret;
+
+	ret = family_arg(argc, argv, v->what, v->accepted, &family);
+	if (ret)
+		return ret;
+
+	nl = nl_open(v->what);
+	if (!nl)
+		return EXIT_RUNTIME;
+	ret = query_get(nl, v->query, v->what, family, objs);
+	nl_close(nl);
+	if (ret)
+		return ret;
+
+	out_start();
+	if (v->table)
+		out_table_open();
+	for (i = 0; i < FAMILY_COUNT; i++)
+		if (!family || families[i] == family)
+			v->print(family_name(families[i]),
+				 obj_at(v->query, objs, i));
+	if (v->table)
+		out_table_close();
+	out_end();
+	return finish_output();
+}
