@@ -31,6 +31,13 @@ enum mssclamp_af_index {
 	MSSCLAMP_AF_COUNT,
 };
 
+/* What mssclamp_cfg_check() finds wrong with a configuration. */
+enum mssclamp_cfg_fault {
+	MSSCLAMP_CFG_OK,
+	MSSCLAMP_CFG_MTU_RANGE,		/* mtu outside the family's range */
+	MSSCLAMP_CFG_OVERHEAD_LARGE,	/* the ceiling would be below the floor */
+};
+
 /* Immutable once published; replaced as a whole on every change. */
 struct mssclamp_cfg {
 	/* As configured. */
@@ -79,17 +86,13 @@ struct mssclamp_pcpu_stats {
 	struct u64_stats_sync syncp;	/* 32-bit: no torn reads */
 };
 
-/* The counters as exported: MSSCLAMP_STAT_A_* in this order. */
+/*
+ * The counters as exported, indexed by their attribute: the uapi's enum
+ * mssclamp_stat_attr is the one list of them (MSSCLAMP_STAT_A_PAD and
+ * below are not counters).
+ */
 struct mssclamp_stats {
-	u64 syn;
-	u64 synack;
-	u64 clamped_syn;
-	u64 clamped_synack;
-	u64 unchanged;
-	u64 no_mss;
-	u64 malformed;
-	u64 fragments;
-	u64 errors;
+	u64 v[MSSCLAMP_STAT_A_MAX + 1];
 };
 
 struct mssclamp_af {
@@ -129,8 +132,7 @@ int mssclamp_af_init(struct mssclamp_af *af, u8 family);
 void mssclamp_af_free(struct mssclamp_af *af);
 int mssclamp_state_init(struct mssclamp_net *mn);
 void mssclamp_state_free(struct mssclamp_net *mn);
-int mssclamp_cfg_check(u8 family, struct mssclamp_cfg *cfg,
-		       struct nlattr **attrs, struct netlink_ext_ack *extack);
+enum mssclamp_cfg_fault mssclamp_cfg_check(u8 family, struct mssclamp_cfg *cfg);
 void mssclamp_cfg_resolve_devs(struct net *net, struct mssclamp_cfg *cfg,
 			       const struct net_device *gone);
 int mssclamp_cfg_publish(struct net *net, struct mssclamp_net *mn,

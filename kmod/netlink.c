@@ -126,6 +126,7 @@ static int mssclamp_put_stats(struct sk_buff *skb, struct mssclamp_net *mn,
 {
 	struct mssclamp_stats s;
 	struct nlattr *nest;
+	int a;
 
 	mutex_lock(&mn->lock);
 	mssclamp_stats_fold(af, &s);
@@ -135,17 +136,9 @@ static int mssclamp_put_stats(struct sk_buff *skb, struct mssclamp_net *mn,
 	nest = nla_nest_start(skb, MSSCLAMP_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-#define PUT(attr, field) \
-	nla_put_u64_64bit(skb, MSSCLAMP_STAT_A_##attr, s.field, \
-			  MSSCLAMP_STAT_A_PAD)
-	if (PUT(SYN, syn) || PUT(SYNACK, synack) ||
-	    PUT(CLAMPED_SYN, clamped_syn) ||
-	    PUT(CLAMPED_SYNACK, clamped_synack) ||
-	    PUT(UNCHANGED, unchanged) || PUT(NO_MSS, no_mss) ||
-	    PUT(MALFORMED, malformed) || PUT(FRAGMENTS, fragments) ||
-	    PUT(ERRORS, errors))
-		return -EMSGSIZE;
-#undef PUT
+	for (a = MSSCLAMP_STAT_A_PAD + 1; a <= MSSCLAMP_STAT_A_MAX; a++)
+		if (nla_put_u64_64bit(skb, a, s.v[a], MSSCLAMP_STAT_A_PAD))
+			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -270,6 +263,39 @@ static int mssclamp_set_devs(struct mssclamp_cfg *cfg, struct nlattr *nest,
 	return 0;
 }
 
+/*
+ * Turn what mssclamp_cfg_check() found into the request's error: the
+ * attribute at fault (when the request carried it) and what is accepted.
+ */
+static int mssclamp_cfg_fault_extack(u8 family, enum mssclamp_cfg_fault fault,
+				     struct nlattr **attrs,
+				     struct netlink_ext_ack *extack)
+{
+	bool v6 = family == MSSCLAMP_FAMILY_IPV6;
+
+	switch (fault) {
+	case MSSCLAMP_CFG_OK:
+		return 0;
+	case MSSCLAMP_CFG_MTU_RANGE:
+		if (v6)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[MSSCLAMP_A_MTU],
+					    "mtu out of range: IPv6 accepts 1280 to 65535");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attrs[MSSCLAMP_A_MTU],
+					    "mtu out of range: IPv4 accepts 576 to 65535");
+		break;
+	case MSSCLAMP_CFG_OVERHEAD_LARGE:
+		if (v6)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[MSSCLAMP_A_OVERHEAD],
+					    "overhead too large: mtu - 60 - overhead must be at least the IPv6 MSS floor 1220");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attrs[MSSCLAMP_A_OVERHEAD],
+					    "overhead too large: mtu - 40 - overhead must be at least the IPv4 MSS floor 536");
+		break;
+	}
+	return -EINVAL;
+}
+
 static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
@@ -316,7 +342,9 @@ static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out_free;
 	}
 
-	err = mssclamp_cfg_check(af->family, cfg, attrs, extack);
+	err = mssclamp_cfg_fault_extack(af->family,
+					mssclamp_cfg_check(af->family, cfg),
+					attrs, extack);
 	if (err)
 		goto out_free;
 	mssclamp_cfg_resolve_devs(net, cfg, NULL);

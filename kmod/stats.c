@@ -53,16 +53,20 @@ void mssclamp_stats_fold(struct mssclamp_af *af, struct mssclamp_stats *out)
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < MSSCLAMP_OUT_COUNT; i++) {
-		out->syn += c[MSSCLAMP_SLOT(i, 0)];
-		out->synack += c[MSSCLAMP_SLOT(i, 1)];
+		out->v[MSSCLAMP_STAT_A_SYN] += c[MSSCLAMP_SLOT(i, 0)];
+		out->v[MSSCLAMP_STAT_A_SYNACK] += c[MSSCLAMP_SLOT(i, 1)];
 	}
-	out->clamped_syn = c[MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, 0)];
-	out->clamped_synack = c[MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, 1)];
-	out->unchanged = mssclamp_both(c, MSSCLAMP_OUT_UNCHANGED);
-	out->no_mss = mssclamp_both(c, MSSCLAMP_OUT_NO_MSS);
-	out->malformed = mssclamp_both(c, MSSCLAMP_OUT_MALFORMED);
-	out->errors = mssclamp_both(c, MSSCLAMP_OUT_ERRORS);
-	out->fragments = c[MSSCLAMP_SLOT_FRAGMENTS];
+	out->v[MSSCLAMP_STAT_A_CLAMPED_SYN] =
+		c[MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, 0)];
+	out->v[MSSCLAMP_STAT_A_CLAMPED_SYNACK] =
+		c[MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, 1)];
+	out->v[MSSCLAMP_STAT_A_UNCHANGED] =
+		mssclamp_both(c, MSSCLAMP_OUT_UNCHANGED);
+	out->v[MSSCLAMP_STAT_A_NO_MSS] = mssclamp_both(c, MSSCLAMP_OUT_NO_MSS);
+	out->v[MSSCLAMP_STAT_A_MALFORMED] =
+		mssclamp_both(c, MSSCLAMP_OUT_MALFORMED);
+	out->v[MSSCLAMP_STAT_A_ERRORS] = mssclamp_both(c, MSSCLAMP_OUT_ERRORS);
+	out->v[MSSCLAMP_STAT_A_FRAGMENTS] = c[MSSCLAMP_SLOT_FRAGMENTS];
 }
 
 /* Start the family's counters again from 0. Caller holds the netns lock. */
