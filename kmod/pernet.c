@@ -146,6 +146,13 @@ int mssclamp_cfg_publish(struct net *net, struct mssclamp_net *mn,
 
 	lockdep_assert_held(&mn->lock);
 
+	if (want >= 0) {
+		err = mssclamp_hist_alloc(af);
+		if (err) {
+			kfree(cfg);
+			return err;
+		}
+	}
 	old = rcu_replace_pointer(af->cfg, cfg, lockdep_is_held(&mn->lock));
 	if (want >= 0 && want != was) {
 		err = mssclamp_register_hook(net, &af->ops[want]);
@@ -218,6 +225,7 @@ void mssclamp_af_free(struct mssclamp_af *af)
 	RCU_INIT_POINTER(af->cfg, NULL);
 	free_percpu(af->stats);
 	af->stats = NULL;
+	mssclamp_hist_free(af);
 }
 
 int mssclamp_state_init(struct mssclamp_net *mn)

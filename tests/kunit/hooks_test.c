@@ -10,6 +10,8 @@
  * checksum and the counters.
  */
 #include <kunit/test.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
@@ -588,11 +590,185 @@ static void mssclamp_cfg_check_test(struct kunit *test)
 	}
 }
 
+/*
+ * Every value lands in the bucket whose bounds hold it: the buckets cover
+ * 0 to U32_MAX without a gap or an overlap, and 1200 to 1500 are exact.
+ */
+static void mssclamp_hist_bounds_test(struct kunit *test)
+{
+	u32 low, high, next = 0;
+	unsigned int b;
+
+	for (b = 0; b < MSSCLAMP_HIST_BUCKETS; b++) {
+		mssclamp_hist_bounds(b, &low, &high);
+		KUNIT_EXPECT_EQ_MSG(test, low, next, "bucket %u", b);
+		KUNIT_EXPECT_LE_MSG(test, low, high, "bucket %u", b);
+		KUNIT_EXPECT_EQ_MSG(test, mssclamp_hist_bucket(low), b,
+				    "value %u", low);
+		KUNIT_EXPECT_EQ_MSG(test, mssclamp_hist_bucket(high), b,
+				    "value %u", high);
+		if (low >= 1200 && low <= 1500)
+			KUNIT_EXPECT_EQ_MSG(test, low, high, "bucket %u", b);
+		next = high + 1;
+	}
+	KUNIT_EXPECT_EQ(test, high, U32_MAX);
+	KUNIT_EXPECT_EQ(test, mssclamp_hist_bucket(536),
+			mssclamp_hist_bucket(599));
+	KUNIT_EXPECT_NE(test, mssclamp_hist_bucket(535),
+			mssclamp_hist_bucket(536));
+	KUNIT_EXPECT_EQ(test, mssclamp_hist_bucket(8940),
+			mssclamp_hist_bucket(8960));
+	KUNIT_EXPECT_NE(test, mssclamp_hist_bucket(8960),
+			mssclamp_hist_bucket(9000));
+}
+
+/* An ICMP or ICMPv6 error of @type/@code reporting @mtu, as a router gets it. */
+static struct sk_buff *build_icmp(struct kunit *test, bool v6, u8 type,
+				  u8 code, u32 mtu)
+{
+	unsigned int nhlen = v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	unsigned int len = nhlen + 8 + 28;
+	struct sk_buff *skb;
+	u8 *p;
+
+	skb = alloc_skb(LL_MAX_HEADER + len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, LL_MAX_HEADER);
+	p = skb_put_zero(skb, len);
+	skb_reset_network_header(skb);
+	if (v6) {
+		struct ipv6hdr *ip6 = (struct ipv6hdr *)p;
+
+		ip6->version = 6;
+		ip6->nexthdr = IPPROTO_ICMPV6;
+		ip6->hop_limit = 64;
+		put_unaligned_be16(len - nhlen, &ip6->payload_len);
+		p[nhlen] = type;
+		p[nhlen + 1] = code;
+		put_unaligned_be32(mtu, p + nhlen + 4);
+		skb->protocol = htons(ETH_P_IPV6);
+	} else {
+		struct iphdr *iph = (struct iphdr *)p;
+
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->ttl = 64;
+		iph->protocol = IPPROTO_ICMP;
+		iph->tot_len = htons(len);
+		iph->saddr = htonl(0xc0000201);	/* 192.0.2.1 */
+		iph->daddr = htonl(0xc6336402);	/* 198.51.100.2 */
+		ip_send_check(iph);
+		p[nhlen] = type;
+		p[nhlen + 1] = code;
+		put_unaligned_be16(mtu, p + nhlen + 6);
+		skb->protocol = htons(ETH_P_IP);
+	}
+	skb_set_transport_header(skb, nhlen);
+	return skb;
+}
+
+static void run_and_free(struct kunit *test, struct test_af *t,
+			 struct sk_buff *skb)
+{
+	struct nf_hook_state state = {};
+
+	KUNIT_EXPECT_EQ(test, run_hook(t, skb, &state), NF_ACCEPT);
+	kfree_skb(skb);
+}
+
+static void run_syn(struct kunit *test, struct test_af *t, u8 flags, u16 mss)
+{
+	struct hook_case c = { .v6 = t->af.family == MSSCLAMP_FAMILY_IPV6,
+			       .flags = flags, .mss = mss,
+			       .csum = CHECKSUM_NONE };
+	unsigned int thoff;
+
+	run_and_free(test, t, build_pkt(test, &c, &thoff));
+}
+
+#define HIST(h, kind, value) \
+	((h).count[MSSCLAMP_HIST_##kind][mssclamp_hist_bucket(value)])
+
+/*
+ * The histograms count the MSS of every SYN and SYN-ACK as advertised,
+ * before clamping; the MTU of every frag-needed / Packet Too Big; nothing
+ * else. A reset starts them again from 0.
+ */
+static void mssclamp_hist_count_test(struct kunit *test)
+{
+	const bool v6 = *(const bool *)test->param_value;
+	u8 icmp_ptb = v6 ? ICMPV6_PKT_TOOBIG : ICMP_DEST_UNREACH;
+	u8 code_ptb = v6 ? 0 : ICMP_FRAG_NEEDED;
+	struct mssclamp_hist *h;
+	struct mssclamp_stats s;
+	struct test_af t;
+	int k, b;
+	u64 n;
+
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	test_af_init(test, &t, v6, 0);
+
+	run_syn(test, &t, TCPHDR_SYN, 1400);		/* unchanged */
+	run_syn(test, &t, TCPHDR_SYN, 1400);
+	run_syn(test, &t, TCPHDR_SYN, JUMBO_MSS);	/* clamped */
+	run_syn(test, &t, TCPHDR_SYN, 0);		/* no MSS: not counted */
+	run_syn(test, &t, TCPHDR_SYN | TCPHDR_ACK, 1300);
+	run_and_free(test, &t, build_icmp(test, v6, icmp_ptb, code_ptb, 1280));
+	/* Not a PTB: an echo request, and a port unreachable. */
+	run_and_free(test, &t, build_icmp(test, v6, v6 ? ICMPV6_ECHO_REQUEST :
+					  ICMP_ECHO, 0, 1000));
+	run_and_free(test, &t, build_icmp(test, v6, v6 ? ICMPV6_DEST_UNREACH :
+					  ICMP_DEST_UNREACH,
+					  v6 ? ICMPV6_PORT_UNREACH :
+					  ICMP_PORT_UNREACH, 1000));
+
+	mssclamp_hist_fold(&t.af, h);
+	KUNIT_EXPECT_EQ(test, HIST(*h, SYN, 1400), 2);
+	KUNIT_EXPECT_EQ(test, HIST(*h, SYN, JUMBO_MSS), 1);
+	KUNIT_EXPECT_EQ(test, h->sum[MSSCLAMP_HIST_SYN], 2 * 1400 + JUMBO_MSS);
+	KUNIT_EXPECT_EQ(test, HIST(*h, SYNACK, 1300), 1);
+	KUNIT_EXPECT_EQ(test, h->sum[MSSCLAMP_HIST_SYNACK], 1300);
+	KUNIT_EXPECT_EQ(test, HIST(*h, PTB, 1280), 1);
+	KUNIT_EXPECT_EQ(test, h->sum[MSSCLAMP_HIST_PTB], 1280);
+	for (k = 0, n = 0; k < MSSCLAMP_HIST_KINDS; k++)
+		for (b = 0; b < MSSCLAMP_HIST_BUCKETS; b++)
+			n += h->count[k][b];
+	KUNIT_EXPECT_EQ_MSG(test, n, 5, "nothing else counted");
+
+	mssclamp_stats_fold(&t.af, &s);
+	KUNIT_EXPECT_EQ(test, STAT(s, PTB), 1);
+	KUNIT_EXPECT_EQ(test, STAT(s, SYN), 4);
+
+	mssclamp_stats_reset(&t.af);
+	mssclamp_hist_fold(&t.af, h);
+	for (k = 0, n = 0; k < MSSCLAMP_HIST_KINDS; k++) {
+		for (b = 0; b < MSSCLAMP_HIST_BUCKETS; b++)
+			n += h->count[k][b];
+		n += h->sum[k];
+	}
+	KUNIT_EXPECT_EQ_MSG(test, n, 0, "a reset zeroes the histograms");
+	mssclamp_stats_fold(&t.af, &s);
+	KUNIT_EXPECT_EQ(test, STAT(s, PTB), 0);
+	test_af_fini(&t);
+}
+
+static const bool hist_families[] = { false, true };
+
+static void hist_family_desc(const bool *v6, char *desc)
+{
+	strscpy(desc, *v6 ? "IPv6" : "IPv4", KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(hist_family, hist_families, hist_family_desc);
+
 static struct kunit_case mssclamp_hooks_cases[] = {
 	KUNIT_CASE_PARAM(mssclamp_hook_test, hook_gen_params),
 	KUNIT_CASE(mssclamp_hook_dev_test),
 	KUNIT_CASE(mssclamp_hook_malformed_test),
 	KUNIT_CASE_PARAM(mssclamp_cfg_check_test, cfg_gen_params),
+	KUNIT_CASE(mssclamp_hist_bounds_test),
+	KUNIT_CASE_PARAM(mssclamp_hist_count_test, hist_family_gen_params),
 	{}
 };
 

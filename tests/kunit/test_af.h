@@ -32,6 +32,8 @@ static inline void test_af_init(struct kunit *test, struct test_af *t,
 	t->cfg->overhead = overhead;
 	KUNIT_ASSERT_EQ(test, MSSCLAMP_CFG_OK,
 			mssclamp_cfg_check(family, t->cfg));
+	/* As mssclamp_cfg_publish() does when a family is enabled. */
+	KUNIT_ASSERT_EQ(test, 0, mssclamp_hist_alloc(&t->af));
 }
 
 static inline void test_af_fini(struct test_af *t)
