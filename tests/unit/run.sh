@@ -106,7 +106,15 @@ fi
 # 5. The netlink family's YAML spec against the C.
 sub spec_test.py spec_cases
 
-# 6. scripts/kver.sh: which kernel each flavour asks for.
+# 6. The module's layering (docs/conventions.md).
+# shellcheck disable=SC2317 # called through sub
+layers_cases() {
+	/usr/bin/python3 tests/unit/layers_test.py | tee -a "$TAP_FILE"
+	return "${PIPESTATUS[0]}"
+}
+sub layers_test.py layers_cases
+
+# 7. scripts/kver.sh: which kernel each flavour asks for.
 sub kver_test.sh bash tests/unit/kver_test.sh
 
 [ "$(nfail)" = 0 ] || status=1
