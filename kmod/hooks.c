@@ -14,10 +14,14 @@
  * one pass; otherwise the header is checked in a copy and the skb made
  * writable only when the MSS must be lowered.
  *
- * Nothing is allocated, locked or counted with atomics; counters are
- * per-cpu, one increment per packet (mssclamp_count()). The verdict is
- * always NF_ACCEPT: the clamp never drops.
+ * Nothing is allocated, locked or counted with atomics; counters and
+ * histograms are per-cpu (mssclamp_count_value()). Beyond TCP, only ICMP
+ * and ICMPv6 are looked at, for the Packet Too Big messages crossing the
+ * box, and only after the protocol byte said so. The verdict is always
+ * NF_ACCEPT: the clamp never drops.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
@@ -237,6 +241,20 @@ static unsigned int mssclamp_slot(enum mssclamp_verdict v, bool synack)
 }
 
 /*
+ * Count what came of one SYN or SYN-ACK and, when it carried a valid MSS
+ * option, the MSS it advertised before any clamping.
+ */
+static void mssclamp_count_syn(struct mssclamp_af *af, enum mssclamp_verdict v,
+			       const struct mssclamp_result *res, bool synack)
+{
+	int kind = synack ? MSSCLAMP_HIST_SYNACK : MSSCLAMP_HIST_SYN;
+
+	if (v != MSSCLAMP_CLAMPED && v != MSSCLAMP_UNCHANGED)
+		kind = -1;
+	mssclamp_count_value(af, mssclamp_slot(v, synack), kind, res->old_mss);
+}
+
+/*
  * The TCP header at @thoff, and its length in @hlen, when all of it is in
  * the linear part and may be written there as it is: when
  * skb_ensure_writable() would have nothing to do. NULL otherwise.
@@ -288,13 +306,16 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 
 	/* Unshare and pull only as far as the end of the TCP header. */
 	if (skb_ensure_writable(skb, thoff + hlen)) {
-		mssclamp_count(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_ERRORS, synack));
+		/* Not clamped, but the MSS was read: it goes in the histogram. */
+		mssclamp_count_value(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_ERRORS, synack),
+				     synack ? MSSCLAMP_HIST_SYNACK : MSSCLAMP_HIST_SYN,
+				     res.old_mss);
 		return;
 	}
 	v = mssclamp_rewrite(skb->data + thoff, hlen, ceiling,
 			     skb->ip_summed != CHECKSUM_PARTIAL, &res);
 out:
-	mssclamp_count(af, mssclamp_slot(v, synack));
+	mssclamp_count_syn(af, v, &res, synack);
 }
 
 /*
@@ -332,11 +353,10 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	 */
 	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
 	if (likely(th))
-		mssclamp_count(af,
-			       mssclamp_slot(mssclamp_rewrite(th, hlen, ceiling,
-							      skb->ip_summed != CHECKSUM_PARTIAL,
-							      &res),
-					     synack));
+		mssclamp_count_syn(af, mssclamp_rewrite(th, hlen, ceiling,
+							skb->ip_summed != CHECKSUM_PARTIAL,
+							&res),
+				   &res, synack);
 	else
 		mssclamp_clamp_copy(af, skb, thoff, ceiling, synack);
 	return NF_ACCEPT;
@@ -383,14 +403,51 @@ static __always_inline unsigned int mssclamp_tcp(struct mssclamp_af *af,
 	return mssclamp_syn(af, skb, state, thoff, flags);
 }
 
+/*
+ * An ICMP message: count a "fragmentation needed" and the next-hop MTU it
+ * reports. Only the first fragment carries the ICMP header.
+ */
+static noinline unsigned int mssclamp_icmp_v4(struct mssclamp_af *af,
+					      struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct icmphdr buf;
+	const struct icmphdr *ih;
+
+	if (iph->frag_off & htons(IP_OFFSET))
+		return NF_ACCEPT;
+	ih = skb_header_pointer(skb, skb_network_offset(skb) + ip_hdrlen(skb),
+				sizeof(buf), &buf);
+	if (ih && ih->type == ICMP_DEST_UNREACH && ih->code == ICMP_FRAG_NEEDED)
+		mssclamp_count_value(af, MSSCLAMP_SLOT_PTB, MSSCLAMP_HIST_PTB,
+				     ntohs(ih->un.frag.mtu));
+	return NF_ACCEPT;
+}
+
+/* An ICMPv6 message at @off: count a Packet Too Big and its MTU. */
+static void mssclamp_icmp_v6(struct mssclamp_af *af, struct sk_buff *skb,
+			     int off)
+{
+	struct icmp6hdr buf;
+	const struct icmp6hdr *ih;
+
+	ih = skb_header_pointer(skb, off, sizeof(buf), &buf);
+	if (ih && ih->icmp6_type == ICMPV6_PKT_TOOBIG)
+		mssclamp_count_value(af, MSSCLAMP_SLOT_PTB, MSSCLAMP_HIST_PTB,
+				     ntohl(ih->icmp6_mtu));
+}
+
 unsigned int mssclamp_hook_v4(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	struct mssclamp_af *af = priv;
 	const struct iphdr *iph = ip_hdr(skb);
 
-	if (iph->protocol != IPPROTO_TCP)
+	if (iph->protocol != IPPROTO_TCP) {
+		if (unlikely(iph->protocol == IPPROTO_ICMP))
+			return mssclamp_icmp_v4(af, skb);
 		return NF_ACCEPT;
+	}
 	if (unlikely(iph->frag_off & htons(IP_OFFSET))) {
 		mssclamp_fragment(af);
 		return NF_ACCEPT;
@@ -410,6 +467,10 @@ static noinline unsigned int mssclamp_v6_exthdr(struct mssclamp_af *af,
 {
 	__be16 frag_off = 0;
 
+	if (nexthdr == IPPROTO_ICMPV6) {
+		mssclamp_icmp_v6(af, skb, thoff);
+		return NF_ACCEPT;
+	}
 	if (!ipv6_ext_hdr(nexthdr))
 		return NF_ACCEPT;
 
@@ -426,6 +487,10 @@ static noinline unsigned int mssclamp_v6_exthdr(struct mssclamp_af *af,
 		if (!skb_copy_bits(skb, thoff, &proto, 1) &&
 		    proto == IPPROTO_TCP)
 			mssclamp_fragment(af);
+		return NF_ACCEPT;
+	}
+	if (nexthdr == IPPROTO_ICMPV6) {
+		mssclamp_icmp_v6(af, skb, thoff);
 		return NF_ACCEPT;
 	}
 	if (nexthdr != IPPROTO_TCP)

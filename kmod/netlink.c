@@ -37,6 +37,27 @@ static const struct nla_policy mssclamp_policy[MSSCLAMP_A_MAX + 1] = {
 	[MSSCLAMP_A_DEVS] = NLA_POLICY_NESTED(mssclamp_dev_policy),
 	/* Read only: rejected in set, with a sentence (see mssclamp_req_check). */
 	[MSSCLAMP_A_STATS] = { .type = NLA_NESTED },
+	[MSSCLAMP_A_HIST_KIND] = {
+		.type = NLA_REJECT,
+		.reject_message = "histograms are read only: use the reset command",
+	},
+	[MSSCLAMP_A_HIST_SUM] = {
+		.type = NLA_REJECT,
+		.reject_message = "histograms are read only: use the reset command",
+	},
+	[MSSCLAMP_A_HIST_BUCKET] = {
+		.type = NLA_REJECT,
+		.reject_message = "histograms are read only: use the reset command",
+	},
+};
+
+enum mssclamp_mcgrp {
+	MSSCLAMP_MCGRP_MONITOR_ID,
+};
+
+static const struct genl_multicast_group mssclamp_mcgrps[] = {
+	/* Anyone may listen, as anyone may read the configuration. */
+	[MSSCLAMP_MCGRP_MONITOR_ID] = { .name = MSSCLAMP_MCGRP_MONITOR },
 };
 
 static struct genl_family mssclamp_genl_family;
@@ -126,6 +147,7 @@ static int mssclamp_put_stats(struct sk_buff *skb, struct mssclamp_net *mn,
 {
 	struct mssclamp_stats s;
 	struct nlattr *nest;
+	int a;
 
 	mutex_lock(&mn->lock);
 	mssclamp_stats_fold(af, &s);
@@ -135,17 +157,9 @@ static int mssclamp_put_stats(struct sk_buff *skb, struct mssclamp_net *mn,
 	nest = nla_nest_start(skb, MSSCLAMP_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-#define PUT(attr, field) \
-	nla_put_u64_64bit(skb, MSSCLAMP_STAT_A_##attr, s.field, \
-			  MSSCLAMP_STAT_A_PAD)
-	if (PUT(SYN, syn) || PUT(SYNACK, synack) ||
-	    PUT(CLAMPED_SYN, clamped_syn) ||
-	    PUT(CLAMPED_SYNACK, clamped_synack) ||
-	    PUT(UNCHANGED, unchanged) || PUT(NO_MSS, no_mss) ||
-	    PUT(MALFORMED, malformed) || PUT(FRAGMENTS, fragments) ||
-	    PUT(ERRORS, errors))
-		return -EMSGSIZE;
-#undef PUT
+	for (a = MSSCLAMP_STAT_A_PAD + 1; a <= MSSCLAMP_STAT_A_MAX; a++)
+		if (nla_put_u64_64bit(skb, a, s.v[a], MSSCLAMP_STAT_A_PAD))
+			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -163,7 +177,7 @@ static int mssclamp_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		return -EMSGSIZE;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
-	if (cmd == MSSCLAMP_CMD_GET_CONFIG) {
+	if (cmd == MSSCLAMP_CMD_GET_CONFIG || cmd == MSSCLAMP_CMD_CONFIG_NTF) {
 		rcu_read_lock();
 		err = mssclamp_put_cfg(skb, af, rcu_dereference(af->cfg));
 		rcu_read_unlock();
@@ -231,6 +245,138 @@ static int mssclamp_get_dumpit(struct sk_buff *skb,
 	return mssclamp_dump_fill(skb, cb, mssclamp_pernet(sock_net(skb->sk)));
 }
 
+/*
+ * The histograms of both families, from a snapshot taken when the dump
+ * starts, so that its messages agree with each other. A message carries
+ * one family and kind, its sum and as many non-empty buckets as fit; the
+ * next message goes on from there.
+ *
+ *   cb->args[0]  the snapshot (struct mssclamp_hist_dump *)
+ *   cb->args[1]  family * MSSCLAMP_HIST_KINDS + kind, of the next message
+ *   cb->args[2]  the next bucket of that histogram
+ */
+struct mssclamp_hist_dump {
+	struct mssclamp_hist h[MSSCLAMP_AF_COUNT];
+};
+
+static int mssclamp_hist_start(struct netlink_callback *cb)
+{
+	struct mssclamp_net *mn = mssclamp_pernet(sock_net(cb->skb->sk));
+	struct mssclamp_hist_dump *d;
+	int i;
+
+	d = kvzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	if (!d)
+		return -ENOMEM;
+	mutex_lock(&mn->lock);
+	for (i = 0; i < MSSCLAMP_AF_COUNT; i++)
+		mssclamp_hist_fold(&mn->af[i], &d->h[i]);
+	mutex_unlock(&mn->lock);
+	cb->args[0] = (long)d;
+	return 0;
+}
+
+static int mssclamp_hist_done(struct netlink_callback *cb)
+{
+	kvfree((void *)cb->args[0]);
+	return 0;
+}
+
+static int mssclamp_put_bucket(struct sk_buff *skb, unsigned int b, u64 count)
+{
+	struct nlattr *nest;
+	u32 low, high;
+
+	mssclamp_hist_bounds(b, &low, &high);
+	nest = nla_nest_start(skb, MSSCLAMP_A_HIST_BUCKET);
+	if (!nest ||
+	    nla_put_u32(skb, MSSCLAMP_BUCKET_A_LOW, low) ||
+	    nla_put_u32(skb, MSSCLAMP_BUCKET_A_HIGH, high) ||
+	    nla_put_u64_64bit(skb, MSSCLAMP_BUCKET_A_COUNT, count,
+			      MSSCLAMP_BUCKET_A_PAD)) {
+		if (nest)
+			nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mssclamp_hist_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	const struct mssclamp_hist_dump *d = (void *)cb->args[0];
+	struct mssclamp_net *mn = mssclamp_pernet(sock_net(skb->sk));
+	long pos = cb->args[1], b = cb->args[2];
+
+	for (; pos < MSSCLAMP_AF_COUNT * MSSCLAMP_HIST_KINDS; pos++, b = 0) {
+		const struct mssclamp_hist *h = &d->h[pos / MSSCLAMP_HIST_KINDS];
+		int kind = pos % MSSCLAMP_HIST_KINDS;
+		void *hdr;
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &mssclamp_genl_family,
+				  NLM_F_MULTI, MSSCLAMP_CMD_GET_HIST);
+		if (!hdr)
+			break;
+		if (nla_put_u8(skb, MSSCLAMP_A_FAMILY,
+			       mn->af[pos / MSSCLAMP_HIST_KINDS].family) ||
+		    nla_put_u8(skb, MSSCLAMP_A_HIST_KIND, kind) ||
+		    nla_put_u64_64bit(skb, MSSCLAMP_A_HIST_SUM, h->sum[kind],
+				      MSSCLAMP_A_PAD)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		for (; b < MSSCLAMP_HIST_BUCKETS; b++)
+			if (h->count[kind][b] &&
+			    mssclamp_put_bucket(skb, b, h->count[kind][b]))
+				break;
+		genlmsg_end(skb, hdr);
+		if (b < MSSCLAMP_HIST_BUCKETS)
+			break;	/* the skb is full: go on from bucket b */
+	}
+	cb->args[1] = pos;
+	cb->args[2] = b;
+	return skb->len;
+}
+
+/*
+ * Tell the namespace's listeners of the monitor group: @cmd is
+ * MSSCLAMP_CMD_CONFIG_NTF (the family's configuration, as a get-config
+ * reply has it) or MSSCLAMP_CMD_RESET_NTF (the family only). A
+ * notification that cannot be built is lost; the change stands.
+ */
+static void mssclamp_notify(struct net *net, struct mssclamp_net *mn,
+			    struct mssclamp_af *af, u8 cmd)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (!genl_has_listeners(&mssclamp_genl_family, net,
+				MSSCLAMP_MCGRP_MONITOR_ID))
+		return;
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (cmd == MSSCLAMP_CMD_CONFIG_NTF) {
+		err = mssclamp_fill(msg, 0, 0, 0, cmd, mn, af, NULL);
+	} else {
+		err = -EMSGSIZE;
+		hdr = genlmsg_put(msg, 0, 0, &mssclamp_genl_family, 0, cmd);
+		if (hdr && !nla_put_u8(msg, MSSCLAMP_A_FAMILY, af->family)) {
+			genlmsg_end(msg, hdr);
+			err = 0;
+		}
+	}
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&mssclamp_genl_family, net, msg, 0,
+				MSSCLAMP_MCGRP_MONITOR_ID, GFP_KERNEL);
+}
+
 static int mssclamp_set_devs(struct mssclamp_cfg *cfg, struct nlattr *nest,
 			     struct netlink_ext_ack *extack)
 {
@@ -268,6 +414,39 @@ static int mssclamp_set_devs(struct mssclamp_cfg *cfg, struct nlattr *nest,
 		cfg->ndevs++;
 	}
 	return 0;
+}
+
+/*
+ * Turn what mssclamp_cfg_check() found into the request's error: the
+ * attribute at fault (when the request carried it) and what is accepted.
+ */
+static int mssclamp_cfg_fault_extack(u8 family, enum mssclamp_cfg_fault fault,
+				     struct nlattr **attrs,
+				     struct netlink_ext_ack *extack)
+{
+	bool v6 = family == MSSCLAMP_FAMILY_IPV6;
+
+	switch (fault) {
+	case MSSCLAMP_CFG_OK:
+		return 0;
+	case MSSCLAMP_CFG_MTU_RANGE:
+		if (v6)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[MSSCLAMP_A_MTU],
+					    "mtu out of range: IPv6 accepts 1280 to 65535");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attrs[MSSCLAMP_A_MTU],
+					    "mtu out of range: IPv4 accepts 576 to 65535");
+		break;
+	case MSSCLAMP_CFG_OVERHEAD_LARGE:
+		if (v6)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[MSSCLAMP_A_OVERHEAD],
+					    "overhead too large: mtu - 60 - overhead must be at least the IPv6 MSS floor 1220");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attrs[MSSCLAMP_A_OVERHEAD],
+					    "overhead too large: mtu - 40 - overhead must be at least the IPv4 MSS floor 536");
+		break;
+	}
+	return -EINVAL;
 }
 
 static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -316,14 +495,20 @@ static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out_free;
 	}
 
-	err = mssclamp_cfg_check(af->family, cfg, attrs, extack);
+	err = mssclamp_cfg_fault_extack(af->family,
+					mssclamp_cfg_check(af->family, cfg),
+					attrs, extack);
 	if (err)
 		goto out_free;
 	mssclamp_cfg_resolve_devs(net, cfg, NULL);
 
 	err = mssclamp_cfg_publish(net, mn, af, cfg);
-	if (err)
+	if (err == -ENOMEM)
+		NL_SET_ERR_MSG(extack, "out of memory for the family's histograms");
+	else if (err)
 		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+	else
+		mssclamp_notify(net, mn, af, MSSCLAMP_CMD_CONFIG_NTF);
 	goto out;
 
 out_free:
@@ -348,9 +533,12 @@ static int mssclamp_reset_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 
 	mutex_lock(&mn->lock);
-	for (i = 0; i < MSSCLAMP_AF_COUNT; i++)
-		if (!af || af == &mn->af[i])
-			mssclamp_stats_reset(&mn->af[i]);
+	for (i = 0; i < MSSCLAMP_AF_COUNT; i++) {
+		if (af && af != &mn->af[i])
+			continue;
+		mssclamp_stats_reset(&mn->af[i]);
+		mssclamp_notify(net, mn, &mn->af[i], MSSCLAMP_CMD_RESET_NTF);
+	}
 	mutex_unlock(&mn->lock);
 	return 0;
 }
@@ -376,6 +564,12 @@ static const struct genl_ops mssclamp_genl_ops[] = {
 		.doit = mssclamp_reset_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = MSSCLAMP_CMD_GET_HIST,
+		.start = mssclamp_hist_start,
+		.dumpit = mssclamp_hist_dumpit,
+		.done = mssclamp_hist_done,
+	},
 };
 
 static struct genl_family mssclamp_genl_family __ro_after_init = {
@@ -388,6 +582,8 @@ static struct genl_family mssclamp_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = mssclamp_genl_ops,
 	.n_ops = ARRAY_SIZE(mssclamp_genl_ops),
+	.mcgrps = mssclamp_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mssclamp_mcgrps),
 	/* resv_start_op 0: every command has its reserved header checked. */
 };
 

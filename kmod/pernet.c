@@ -53,42 +53,25 @@ struct mssclamp_af *mssclamp_af_get(struct mssclamp_net *mn, u8 family)
 
 /*
  * Check a configuration as a whole and fill in what the fast path derives
- * from it. On rejection, extack names the attribute at fault (from @attrs,
- * the request's, when there is one) and what is accepted.
+ * from it. Returns MSSCLAMP_CFG_OK, or what is wrong with it, which the
+ * caller turns into an error for whoever asked (netlink.c: extack).
  */
-int mssclamp_cfg_check(u8 family, struct mssclamp_cfg *cfg,
-		       struct nlattr **attrs, struct netlink_ext_ack *extack)
+enum mssclamp_cfg_fault mssclamp_cfg_check(u8 family, struct mssclamp_cfg *cfg)
 {
 	bool v6 = family == MSSCLAMP_FAMILY_IPV6;
 	u32 mtu_min = v6 ? MSSCLAMP_IPV6_MTU_MIN : MSSCLAMP_IPV4_MTU_MIN;
 	u32 floor = v6 ? MSSCLAMP_IPV6_MSS_FLOOR : MSSCLAMP_IPV4_MSS_FLOOR;
 	u32 hdrs = (v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr)) +
 		   sizeof(struct tcphdr);
-	struct nlattr *mtu = attrs ? attrs[MSSCLAMP_A_MTU] : NULL;
-	struct nlattr *overhead = attrs ? attrs[MSSCLAMP_A_OVERHEAD] : NULL;
 
-	if (cfg->mtu < mtu_min || cfg->mtu > MSSCLAMP_MTU_MAX) {
-		if (v6)
-			NL_SET_ERR_MSG_ATTR(extack, mtu,
-					    "mtu out of range: IPv6 accepts 1280 to 65535");
-		else
-			NL_SET_ERR_MSG_ATTR(extack, mtu,
-					    "mtu out of range: IPv4 accepts 576 to 65535");
-		return -EINVAL;
-	}
-	if (cfg->overhead > cfg->mtu - hdrs - floor) {
-		if (v6)
-			NL_SET_ERR_MSG_ATTR(extack, overhead,
-					    "overhead too large: mtu - 60 - overhead must be at least the IPv6 MSS floor 1220");
-		else
-			NL_SET_ERR_MSG_ATTR(extack, overhead,
-					    "overhead too large: mtu - 40 - overhead must be at least the IPv4 MSS floor 536");
-		return -EINVAL;
-	}
+	if (cfg->mtu < mtu_min || cfg->mtu > MSSCLAMP_MTU_MAX)
+		return MSSCLAMP_CFG_MTU_RANGE;
+	if (cfg->overhead > cfg->mtu - hdrs - floor)
+		return MSSCLAMP_CFG_OVERHEAD_LARGE;
 	cfg->hdrs = hdrs + cfg->overhead;
 	cfg->mss = cfg->mtu - cfg->hdrs;
 	cfg->floor = floor;
-	return 0;
+	return MSSCLAMP_CFG_OK;
 }
 
 /*
@@ -163,6 +146,13 @@ int mssclamp_cfg_publish(struct net *net, struct mssclamp_net *mn,
 
 	lockdep_assert_held(&mn->lock);
 
+	if (want >= 0) {
+		err = mssclamp_hist_alloc(af);
+		if (err) {
+			kfree(cfg);
+			return err;
+		}
+	}
 	old = rcu_replace_pointer(af->cfg, cfg, lockdep_is_held(&mn->lock));
 	if (want >= 0 && want != was) {
 		err = mssclamp_register_hook(net, &af->ops[want]);
@@ -208,7 +198,7 @@ int mssclamp_af_init(struct mssclamp_af *af, u8 family)
 	cfg->hook = MSSCLAMP_HOOK_FORWARD;
 	cfg->syn = true;
 	cfg->synack = true;
-	WARN_ON_ONCE(mssclamp_cfg_check(family, cfg, NULL, NULL));
+	WARN_ON_ONCE(mssclamp_cfg_check(family, cfg) != MSSCLAMP_CFG_OK);
 	RCU_INIT_POINTER(af->cfg, cfg);
 
 	for (i = 0; i < ARRAY_SIZE(af->ops); i++) {
@@ -235,6 +225,7 @@ void mssclamp_af_free(struct mssclamp_af *af)
 	RCU_INIT_POINTER(af->cfg, NULL);
 	free_percpu(af->stats);
 	af->stats = NULL;
+	mssclamp_hist_free(af);
 }
 
 int mssclamp_state_init(struct mssclamp_net *mn)

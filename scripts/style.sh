@@ -12,7 +12,7 @@ fi
 cd "$top"
 status=0
 # clamp_user.h is userspace-only; compat.h exists to test kernel versions.
-files=$(ls kmod/*.c kmod/*.h kmod/uapi/*.h tests/kunit/*.c 2>/dev/null |
+files=$(ls kmod/*.c kmod/*.h kmod/uapi/*.h tests/kunit/*.c tests/kunit/*.h 2>/dev/null |
 	grep -v -e clamp_user.h -e compat.h)
 # shellcheck disable=SC2086
 perl "$cp" --no-tree --strict -q -f $files || status=1

@@ -10,6 +10,8 @@
  * checksum and the counters.
  */
 #include <kunit/test.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
@@ -21,6 +23,7 @@
 
 #include "clamp.h"
 #include "mssclamp.h"
+#include "test_af.h"
 
 #define JUMBO_MSS	8960
 
@@ -45,23 +48,21 @@ struct hook_case {
 	bool syn_off, synack_off;
 	/* expected */
 	u16 want_mss;
-	int want_counter;	/* offsetof in struct mssclamp_stats, or -1 */
-	int want_kind;		/* offsetof of syn/synack counter, or -1 */
+	int want_counter;	/* MSSCLAMP_STAT_A_*, or -1 */
+	int want_kind;		/* MSSCLAMP_STAT_A_SYN or _SYNACK, or -1 */
 };
-
-#define CNT(f)	offsetof(struct mssclamp_stats, f)
 
 static const struct hook_case hook_cases[] = {
 	{ "v4 SYN clamped", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460, CNT(clamped_syn), CNT(syn) },
+	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v4 SYN-ACK clamped", false, TCPHDR_SYN | TCPHDR_ACK, 0, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
-	  CNT(clamped_synack), CNT(synack) },
+	  STAT_A(CLAMPED_SYNACK), STAT_A(SYNACK) },
 	{ "v4 SYN below ceiling unchanged", false, TCPHDR_SYN, 0, 0, 0, 0,
-	  CHECKSUM_NONE, SHAPE_LINEAR, 1400, 0, 0, 1400, CNT(unchanged),
-	  CNT(syn) },
+	  CHECKSUM_NONE, SHAPE_LINEAR, 1400, 0, 0, 1400, STAT_A(UNCHANGED),
+	  STAT_A(SYN) },
 	{ "v4 SYN without MSS", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_LINEAR, 0, 0, 0, 0, CNT(no_mss), CNT(syn) },
+	  SHAPE_LINEAR, 0, 0, 0, 0, STAT_A(NO_MSS), STAT_A(SYN) },
 	{ "v4 ACK ignored", false, TCPHDR_ACK, 0, 0, 0, 0, CHECKSUM_NONE,
 	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, JUMBO_MSS, -1, -1 },
 	{ "v4 SYN+RST ignored", false, TCPHDR_SYN | TCPHDR_RST, 0, 0, 0, 0,
@@ -73,27 +74,27 @@ static const struct hook_case hook_cases[] = {
 	  JUMBO_MSS, 0, true, JUMBO_MSS, -1, -1 },
 	{ "v4 SYN with IP options", false, TCPHDR_SYN, 8, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v4 SYN CHECKSUM_UNNECESSARY", false, TCPHDR_SYN, 0, 0, 0, 0,
 	  CHECKSUM_UNNECESSARY, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v4 SYN CHECKSUM_COMPLETE", false, TCPHDR_SYN, 0, 0, 0, 0,
 	  CHECKSUM_COMPLETE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v4 SYN CHECKSUM_PARTIAL", false, TCPHDR_SYN, 0, 0, 0, 0,
 	  CHECKSUM_PARTIAL, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v4 SYN paged", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_PAGED, JUMBO_MSS, 0, 0, 1460, CNT(clamped_syn), CNT(syn) },
+	  SHAPE_PAGED, JUMBO_MSS, 0, 0, 1460, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v4 SYN cloned", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_CLONED, JUMBO_MSS, 0, 0, 1460, CNT(clamped_syn), CNT(syn) },
+	  SHAPE_CLONED, JUMBO_MSS, 0, 0, 1460, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v4 SYN, flags byte paged", false, TCPHDR_SYN, 0, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0, 1460,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v4 SYN-ACK, flags byte paged", false, TCPHDR_SYN | TCPHDR_ACK, 0,
 	  0, 0, 0, CHECKSUM_UNNECESSARY, SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0,
 	  1460,
-	  CNT(clamped_synack), CNT(synack) },
+	  STAT_A(CLAMPED_SYNACK), STAT_A(SYNACK) },
 	{ "v4 ACK, flags byte paged, ignored", false, TCPHDR_ACK, 0, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0, JUMBO_MSS, -1,
 	  -1 },
@@ -104,43 +105,43 @@ static const struct hook_case hook_cases[] = {
 	  0, 0, 0, 0, CHECKSUM_NONE, SHAPE_FLAGS_PAGED, JUMBO_MSS, true, 0,
 	  JUMBO_MSS, -1, -1 },
 	{ "v4 SYN without MSS, flags byte paged", false, TCPHDR_SYN, 0, 0, 0,
-	  0, CHECKSUM_NONE, SHAPE_FLAGS_PAGED, 0, 0, 0, 0, CNT(no_mss),
-	  CNT(syn) },
+	  0, CHECKSUM_NONE, SHAPE_FLAGS_PAGED, 0, 0, 0, 0, STAT_A(NO_MSS),
+	  STAT_A(SYN) },
 	{ "v6 SYN clamped", true, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396, CNT(clamped_syn), CNT(syn) },
+	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v6 SYN-ACK clamped", true, TCPHDR_SYN | TCPHDR_ACK, 0, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
-	  CNT(clamped_synack), CNT(synack) },
+	  STAT_A(CLAMPED_SYNACK), STAT_A(SYNACK) },
 	{ "v6 ACK ignored", true, TCPHDR_ACK, 0, 0, 0, 0, CHECKSUM_NONE,
 	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, JUMBO_MSS, -1, -1 },
 	{ "v6 SYN after hop-by-hop header", true, TCPHDR_SYN, 0, true, 0, 0,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v6 first fragment clamped", true, TCPHDR_SYN, 0, 0, true, 0,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v6 non-first fragment skipped", true, TCPHDR_SYN, 0, 0, true, 8,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, JUMBO_MSS,
-	  CNT(fragments), -1 },
+	  STAT_A(FRAGMENTS), -1 },
 	{ "v6 SYN CHECKSUM_COMPLETE", true, TCPHDR_SYN, 0, 0, 0, 0,
 	  CHECKSUM_COMPLETE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v6 SYN CHECKSUM_PARTIAL", true, TCPHDR_SYN, 0, 0, 0, 0,
 	  CHECKSUM_PARTIAL, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v6 SYN paged", true, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_PAGED, JUMBO_MSS, 0, 0, 1396, CNT(clamped_syn), CNT(syn) },
+	  SHAPE_PAGED, JUMBO_MSS, 0, 0, 1396, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v6 SYN cloned", true, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_UNNECESSARY,
-	  SHAPE_CLONED, JUMBO_MSS, 0, 0, 1396, CNT(clamped_syn), CNT(syn) },
+	  SHAPE_CLONED, JUMBO_MSS, 0, 0, 1396, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v6 SYN, flags byte paged", true, TCPHDR_SYN, 0, 0, 0, 0,
 	  CHECKSUM_COMPLETE, SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0, 1396,
-	  CNT(clamped_syn), CNT(syn) },
+	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v6 ACK, flags byte paged, ignored", true, TCPHDR_ACK, 0, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0, JUMBO_MSS, -1,
 	  -1 },
 	{ "v6 SYN after hop-by-hop header, flags byte paged", true,
 	  TCPHDR_SYN, 0, true, 0, 0, CHECKSUM_NONE, SHAPE_FLAGS_PAGED,
-	  JUMBO_MSS, 0, 0, 1396, CNT(clamped_syn), CNT(syn) },
+	  JUMBO_MSS, 0, 0, 1396, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
 	{ "v6 SYN+RST after hop-by-hop header, flags byte paged, ignored",
 	  true, TCPHDR_SYN | TCPHDR_RST, 0, true, 0, 0, CHECKSUM_NONE,
 	  SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0, JUMBO_MSS, -1, -1 },
@@ -325,29 +326,6 @@ static struct sk_buff *build_pkt(struct kunit *test, const struct hook_case *c,
 	return skb;
 }
 
-struct test_af {
-	struct mssclamp_af af;
-	struct mssclamp_cfg *cfg;
-};
-
-static void test_af_init(struct kunit *test, struct test_af *t, bool v6)
-{
-	u8 family = v6 ? MSSCLAMP_FAMILY_IPV6 : MSSCLAMP_FAMILY_IPV4;
-
-	memset(t, 0, sizeof(*t));
-	KUNIT_ASSERT_EQ(test, 0, mssclamp_af_init(&t->af, family));
-	t->cfg = rcu_dereference_protected(t->af.cfg, true);
-	t->cfg->enabled = true;
-	t->cfg->overhead = v6 ? 44 : 0;
-	KUNIT_ASSERT_EQ(test, 0, mssclamp_cfg_check(family, t->cfg, NULL,
-						    NULL));
-}
-
-static void test_af_fini(struct test_af *t)
-{
-	mssclamp_af_free(&t->af);
-}
-
 static unsigned int run_hook(struct test_af *t, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
@@ -362,23 +340,17 @@ static unsigned int run_hook(struct test_af *t, struct sk_buff *skb,
 	return verdict;
 }
 
-static u64 counter(const struct mssclamp_stats *s, int off)
-{
-	return *(const u64 *)((const u8 *)s + off);
-}
-
 static void expect_counters(struct kunit *test, struct test_af *t,
 			    int kind, int outcome)
 {
 	struct mssclamp_stats s;
-	int off;
+	int a;
 
 	mssclamp_stats_fold(&t->af, &s);
-	for (off = 0; off < sizeof(s); off += sizeof(u64)) {
-		u64 want = off == kind || off == outcome ? 1 : 0;
+	for (a = MSSCLAMP_STAT_A_PAD + 1; a <= MSSCLAMP_STAT_A_MAX; a++) {
+		u64 want = a == kind || a == outcome ? 1 : 0;
 
-		KUNIT_EXPECT_EQ_MSG(test, counter(&s, off), want,
-				    "counter at offset %d", off);
+		KUNIT_EXPECT_EQ_MSG(test, s.v[a], want, "counter %d", a);
 	}
 }
 
@@ -401,7 +373,7 @@ static void mssclamp_hook_test(struct kunit *test)
 	unsigned int thoff;
 	u8 before[128];
 
-	test_af_init(test, &t, c->v6);
+	test_af_init(test, &t, c->v6, c->v6 ? 44 : 0);
 	t.cfg->syn = !c->syn_off;
 	t.cfg->synack = !c->synack_off;
 
@@ -461,7 +433,7 @@ static void mssclamp_hook_dev_test(struct kunit *test)
 	wan->ifindex = 7;
 	lan->ifindex = 3;
 
-	test_af_init(test, &t, false);
+	test_af_init(test, &t, false, 0);
 	t.cfg->ndevs = 1;
 	t.cfg->ifindex[0] = 7;
 
@@ -503,8 +475,8 @@ static void mssclamp_hook_dev_test(struct kunit *test)
 		struct mssclamp_stats s;
 
 		mssclamp_stats_fold(&t.af, &s);
-		KUNIT_EXPECT_EQ(test, s.syn, 2);
-		KUNIT_EXPECT_EQ(test, s.clamped_syn, 2);
+		KUNIT_EXPECT_EQ(test, STAT(s, SYN), 2);
+		KUNIT_EXPECT_EQ(test, STAT(s, CLAMPED_SYN), 2);
 	}
 	test_af_fini(&t);
 }
@@ -541,7 +513,7 @@ static void mssclamp_hook_malformed_test(struct kunit *test)
 		struct test_af t;
 		u8 before[128];
 
-		test_af_init(test, &t, false);
+		test_af_init(test, &t, false, 0);
 		skb = build_pkt(test, &c, &thoff);
 		if (bad[i].keep)
 			skb_trim(skb, thoff + bad[i].keep);
@@ -555,7 +527,7 @@ static void mssclamp_hook_malformed_test(struct kunit *test)
 		if (bad[i].keep)
 			expect_counters(test, &t, -1, -1);
 		else
-			expect_counters(test, &t, CNT(syn), CNT(malformed));
+			expect_counters(test, &t, STAT_A(SYN), STAT_A(MALFORMED));
 		kfree_skb(skb);
 		test_af_fini(&t);
 	}
@@ -565,27 +537,37 @@ struct cfg_case {
 	const char *name;
 	u8 family;
 	u32 mtu, overhead;
-	int want_err;
+	enum mssclamp_cfg_fault want;
 	u16 want_mss;
 };
 
 static const struct cfg_case cfg_cases[] = {
-	{ "v4 mtu 1500", MSSCLAMP_FAMILY_IPV4, 1500, 0, 0, 1460 },
-	{ "v4 mtu 576 (lowest)", MSSCLAMP_FAMILY_IPV4, 576, 0, 0, 536 },
-	{ "v4 mtu 575 rejected", MSSCLAMP_FAMILY_IPV4, 575, 0, -EINVAL, 0 },
-	{ "v4 mtu 65535 (highest)", MSSCLAMP_FAMILY_IPV4, 65535, 0, 0, 65495 },
-	{ "v4 mtu 65536 rejected", MSSCLAMP_FAMILY_IPV4, 65536, 0, -EINVAL, 0 },
-	{ "v4 overhead to the floor", MSSCLAMP_FAMILY_IPV4, 1500, 924, 0, 536 },
+	{ "v4 mtu 1500", MSSCLAMP_FAMILY_IPV4, 1500, 0,
+	  MSSCLAMP_CFG_OK, 1460 },
+	{ "v4 mtu 576 (lowest)", MSSCLAMP_FAMILY_IPV4, 576, 0,
+	  MSSCLAMP_CFG_OK, 536 },
+	{ "v4 mtu 575 rejected", MSSCLAMP_FAMILY_IPV4, 575, 0,
+	  MSSCLAMP_CFG_MTU_RANGE, 0 },
+	{ "v4 mtu 65535 (highest)", MSSCLAMP_FAMILY_IPV4, 65535, 0,
+	  MSSCLAMP_CFG_OK, 65495 },
+	{ "v4 mtu 65536 rejected", MSSCLAMP_FAMILY_IPV4, 65536, 0,
+	  MSSCLAMP_CFG_MTU_RANGE, 0 },
+	{ "v4 overhead to the floor", MSSCLAMP_FAMILY_IPV4, 1500, 924,
+	  MSSCLAMP_CFG_OK, 536 },
 	{ "v4 overhead below the floor", MSSCLAMP_FAMILY_IPV4, 1500, 925,
-	  -EINVAL, 0 },
-	{ "v6 mtu 1500 overhead 44", MSSCLAMP_FAMILY_IPV6, 1500, 44, 0, 1396 },
-	{ "v6 mtu 1280 (lowest)", MSSCLAMP_FAMILY_IPV6, 1280, 0, 0, 1220 },
-	{ "v6 mtu 1279 rejected", MSSCLAMP_FAMILY_IPV6, 1279, 0, -EINVAL, 0 },
-	{ "v6 overhead to the floor", MSSCLAMP_FAMILY_IPV6, 1500, 220, 0, 1220 },
+	  MSSCLAMP_CFG_OVERHEAD_LARGE, 0 },
+	{ "v6 mtu 1500 overhead 44", MSSCLAMP_FAMILY_IPV6, 1500, 44,
+	  MSSCLAMP_CFG_OK, 1396 },
+	{ "v6 mtu 1280 (lowest)", MSSCLAMP_FAMILY_IPV6, 1280, 0,
+	  MSSCLAMP_CFG_OK, 1220 },
+	{ "v6 mtu 1279 rejected", MSSCLAMP_FAMILY_IPV6, 1279, 0,
+	  MSSCLAMP_CFG_MTU_RANGE, 0 },
+	{ "v6 overhead to the floor", MSSCLAMP_FAMILY_IPV6, 1500, 220,
+	  MSSCLAMP_CFG_OK, 1220 },
 	{ "v6 overhead below the floor", MSSCLAMP_FAMILY_IPV6, 1500, 221,
-	  -EINVAL, 0 },
+	  MSSCLAMP_CFG_OVERHEAD_LARGE, 0 },
 	{ "v6 huge overhead rejected", MSSCLAMP_FAMILY_IPV6, 9000, 0xffffffff,
-	  -EINVAL, 0 },
+	  MSSCLAMP_CFG_OVERHEAD_LARGE, 0 },
 };
 
 static void cfg_case_desc(const struct cfg_case *c, char *desc)
@@ -598,29 +580,195 @@ KUNIT_ARRAY_PARAM(cfg, cfg_cases, cfg_case_desc);
 static void mssclamp_cfg_check_test(struct kunit *test)
 {
 	const struct cfg_case *c = test->param_value;
-	struct netlink_ext_ack extack = {};
 	struct mssclamp_cfg cfg = { .mtu = c->mtu, .overhead = c->overhead };
 
-	KUNIT_EXPECT_EQ(test, mssclamp_cfg_check(c->family, &cfg, NULL,
-						 &extack), c->want_err);
-	if (c->want_err) {
-		KUNIT_EXPECT_NOT_NULL(test, extack._msg);
-		if (extack._msg)
-			KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg,
-							   c->family == MSSCLAMP_FAMILY_IPV6 ?
-							   "IPv6" : "IPv4"));
-	} else {
+	KUNIT_EXPECT_EQ(test, mssclamp_cfg_check(c->family, &cfg), c->want);
+	if (c->want == MSSCLAMP_CFG_OK) {
 		KUNIT_EXPECT_EQ(test, cfg.mss, c->want_mss);
 		KUNIT_EXPECT_EQ(test, cfg.floor,
 				c->family == MSSCLAMP_FAMILY_IPV6 ? 1220 : 536);
 	}
 }
 
+/*
+ * Every value lands in the bucket whose bounds hold it: the buckets cover
+ * 0 to U32_MAX without a gap or an overlap, and 1200 to 1500 are exact.
+ */
+static void mssclamp_hist_bounds_test(struct kunit *test)
+{
+	u32 low, high, next = 0;
+	unsigned int b;
+
+	for (b = 0; b < MSSCLAMP_HIST_BUCKETS; b++) {
+		mssclamp_hist_bounds(b, &low, &high);
+		KUNIT_EXPECT_EQ_MSG(test, low, next, "bucket %u", b);
+		KUNIT_EXPECT_LE_MSG(test, low, high, "bucket %u", b);
+		KUNIT_EXPECT_EQ_MSG(test, mssclamp_hist_bucket(low), b,
+				    "value %u", low);
+		KUNIT_EXPECT_EQ_MSG(test, mssclamp_hist_bucket(high), b,
+				    "value %u", high);
+		if (low >= 1200 && low <= 1500)
+			KUNIT_EXPECT_EQ_MSG(test, low, high, "bucket %u", b);
+		next = high + 1;
+	}
+	KUNIT_EXPECT_EQ(test, high, U32_MAX);
+	KUNIT_EXPECT_EQ(test, mssclamp_hist_bucket(536),
+			mssclamp_hist_bucket(599));
+	KUNIT_EXPECT_NE(test, mssclamp_hist_bucket(535),
+			mssclamp_hist_bucket(536));
+	KUNIT_EXPECT_EQ(test, mssclamp_hist_bucket(8940),
+			mssclamp_hist_bucket(8960));
+	KUNIT_EXPECT_NE(test, mssclamp_hist_bucket(8960),
+			mssclamp_hist_bucket(9000));
+}
+
+/* An ICMP or ICMPv6 error of @type/@code reporting @mtu, as a router gets it. */
+static struct sk_buff *build_icmp(struct kunit *test, bool v6, u8 type,
+				  u8 code, u32 mtu)
+{
+	unsigned int nhlen = v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	unsigned int len = nhlen + 8 + 28;
+	struct sk_buff *skb;
+	u8 *p;
+
+	skb = alloc_skb(LL_MAX_HEADER + len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, LL_MAX_HEADER);
+	p = skb_put_zero(skb, len);
+	skb_reset_network_header(skb);
+	if (v6) {
+		struct ipv6hdr *ip6 = (struct ipv6hdr *)p;
+
+		ip6->version = 6;
+		ip6->nexthdr = IPPROTO_ICMPV6;
+		ip6->hop_limit = 64;
+		put_unaligned_be16(len - nhlen, &ip6->payload_len);
+		p[nhlen] = type;
+		p[nhlen + 1] = code;
+		put_unaligned_be32(mtu, p + nhlen + 4);
+		skb->protocol = htons(ETH_P_IPV6);
+	} else {
+		struct iphdr *iph = (struct iphdr *)p;
+
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->ttl = 64;
+		iph->protocol = IPPROTO_ICMP;
+		iph->tot_len = htons(len);
+		iph->saddr = htonl(0xc0000201);	/* 192.0.2.1 */
+		iph->daddr = htonl(0xc6336402);	/* 198.51.100.2 */
+		ip_send_check(iph);
+		p[nhlen] = type;
+		p[nhlen + 1] = code;
+		put_unaligned_be16(mtu, p + nhlen + 6);
+		skb->protocol = htons(ETH_P_IP);
+	}
+	skb_set_transport_header(skb, nhlen);
+	return skb;
+}
+
+static void run_and_free(struct kunit *test, struct test_af *t,
+			 struct sk_buff *skb)
+{
+	struct nf_hook_state state = {};
+
+	KUNIT_EXPECT_EQ(test, run_hook(t, skb, &state), NF_ACCEPT);
+	kfree_skb(skb);
+}
+
+static void run_syn(struct kunit *test, struct test_af *t, u8 flags, u16 mss)
+{
+	struct hook_case c = { .v6 = t->af.family == MSSCLAMP_FAMILY_IPV6,
+			       .flags = flags, .mss = mss,
+			       .csum = CHECKSUM_NONE };
+	unsigned int thoff;
+
+	run_and_free(test, t, build_pkt(test, &c, &thoff));
+}
+
+#define HIST(h, kind, value) \
+	((h).count[MSSCLAMP_HIST_##kind][mssclamp_hist_bucket(value)])
+
+/*
+ * The histograms count the MSS of every SYN and SYN-ACK as advertised,
+ * before clamping; the MTU of every frag-needed / Packet Too Big; nothing
+ * else. A reset starts them again from 0.
+ */
+static void mssclamp_hist_count_test(struct kunit *test)
+{
+	const bool v6 = *(const bool *)test->param_value;
+	u8 icmp_ptb = v6 ? ICMPV6_PKT_TOOBIG : ICMP_DEST_UNREACH;
+	u8 code_ptb = v6 ? 0 : ICMP_FRAG_NEEDED;
+	struct mssclamp_hist *h;
+	struct mssclamp_stats s;
+	struct test_af t;
+	int k, b;
+	u64 n;
+
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	test_af_init(test, &t, v6, 0);
+
+	run_syn(test, &t, TCPHDR_SYN, 1400);		/* unchanged */
+	run_syn(test, &t, TCPHDR_SYN, 1400);
+	run_syn(test, &t, TCPHDR_SYN, JUMBO_MSS);	/* clamped */
+	run_syn(test, &t, TCPHDR_SYN, 0);		/* no MSS: not counted */
+	run_syn(test, &t, TCPHDR_SYN | TCPHDR_ACK, 1300);
+	run_and_free(test, &t, build_icmp(test, v6, icmp_ptb, code_ptb, 1280));
+	/* Not a PTB: an echo request, and a port unreachable. */
+	run_and_free(test, &t, build_icmp(test, v6, v6 ? ICMPV6_ECHO_REQUEST :
+					  ICMP_ECHO, 0, 1000));
+	run_and_free(test, &t, build_icmp(test, v6, v6 ? ICMPV6_DEST_UNREACH :
+					  ICMP_DEST_UNREACH,
+					  v6 ? ICMPV6_PORT_UNREACH :
+					  ICMP_PORT_UNREACH, 1000));
+
+	mssclamp_hist_fold(&t.af, h);
+	KUNIT_EXPECT_EQ(test, HIST(*h, SYN, 1400), 2);
+	KUNIT_EXPECT_EQ(test, HIST(*h, SYN, JUMBO_MSS), 1);
+	KUNIT_EXPECT_EQ(test, h->sum[MSSCLAMP_HIST_SYN], 2 * 1400 + JUMBO_MSS);
+	KUNIT_EXPECT_EQ(test, HIST(*h, SYNACK, 1300), 1);
+	KUNIT_EXPECT_EQ(test, h->sum[MSSCLAMP_HIST_SYNACK], 1300);
+	KUNIT_EXPECT_EQ(test, HIST(*h, PTB, 1280), 1);
+	KUNIT_EXPECT_EQ(test, h->sum[MSSCLAMP_HIST_PTB], 1280);
+	for (k = 0, n = 0; k < MSSCLAMP_HIST_KINDS; k++)
+		for (b = 0; b < MSSCLAMP_HIST_BUCKETS; b++)
+			n += h->count[k][b];
+	KUNIT_EXPECT_EQ_MSG(test, n, 5, "nothing else counted");
+
+	mssclamp_stats_fold(&t.af, &s);
+	KUNIT_EXPECT_EQ(test, STAT(s, PTB), 1);
+	KUNIT_EXPECT_EQ(test, STAT(s, SYN), 4);
+
+	mssclamp_stats_reset(&t.af);
+	mssclamp_hist_fold(&t.af, h);
+	for (k = 0, n = 0; k < MSSCLAMP_HIST_KINDS; k++) {
+		for (b = 0; b < MSSCLAMP_HIST_BUCKETS; b++)
+			n += h->count[k][b];
+		n += h->sum[k];
+	}
+	KUNIT_EXPECT_EQ_MSG(test, n, 0, "a reset zeroes the histograms");
+	mssclamp_stats_fold(&t.af, &s);
+	KUNIT_EXPECT_EQ(test, STAT(s, PTB), 0);
+	test_af_fini(&t);
+}
+
+static const bool hist_families[] = { false, true };
+
+static void hist_family_desc(const bool *v6, char *desc)
+{
+	strscpy(desc, *v6 ? "IPv6" : "IPv4", KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(hist_family, hist_families, hist_family_desc);
+
 static struct kunit_case mssclamp_hooks_cases[] = {
 	KUNIT_CASE_PARAM(mssclamp_hook_test, hook_gen_params),
 	KUNIT_CASE(mssclamp_hook_dev_test),
 	KUNIT_CASE(mssclamp_hook_malformed_test),
 	KUNIT_CASE_PARAM(mssclamp_cfg_check_test, cfg_gen_params),
+	KUNIT_CASE(mssclamp_hist_bounds_test),
+	KUNIT_CASE_PARAM(mssclamp_hist_count_test, hist_family_gen_params),
 	{}
 };
 

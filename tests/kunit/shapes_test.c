@@ -38,6 +38,7 @@
 
 #include "clamp.h"
 #include "mssclamp.h"
+#include "test_af.h"
 
 #define SYN_MSS		8960
 #define PAYLOAD_LEN	16
@@ -435,29 +436,6 @@ static void build(struct kunit *test, struct built *b, const struct run *r,
 	}
 }
 
-struct test_af {
-	struct mssclamp_af af;
-	struct mssclamp_cfg *cfg;
-};
-
-static void test_af_init(struct kunit *test, struct test_af *t, bool v6)
-{
-	u8 family = v6 ? MSSCLAMP_FAMILY_IPV6 : MSSCLAMP_FAMILY_IPV4;
-
-	memset(t, 0, sizeof(*t));
-	KUNIT_ASSERT_EQ(test, 0, mssclamp_af_init(&t->af, family));
-	t->cfg = rcu_dereference_protected(t->af.cfg, true);
-	t->cfg->enabled = true;
-	t->cfg->overhead = 0;
-	KUNIT_ASSERT_EQ(test, 0, mssclamp_cfg_check(family, t->cfg, NULL,
-						    NULL));
-}
-
-static void test_af_fini(struct test_af *t)
-{
-	mssclamp_af_free(&t->af);
-}
-
 static unsigned int run_hook(struct test_af *t, struct sk_buff *skb)
 {
 	struct nf_hook_state state = {};
@@ -489,17 +467,17 @@ static void expect_counted(struct kunit *test, const struct run *r,
 	struct mssclamp_stats s;
 
 	mssclamp_stats_fold(&t->af, &s);
-	KUNIT_EXPECT_EQ_MSG(test, s.syn, 1, "%s: syn", r->what);
-	KUNIT_EXPECT_EQ_MSG(test, s.synack, 0, "%s: synack", r->what);
-	KUNIT_EXPECT_EQ_MSG(test, s.clamped_syn, want == CLAMPED,
+	KUNIT_EXPECT_EQ_MSG(test, STAT(s, SYN), 1, "%s: syn", r->what);
+	KUNIT_EXPECT_EQ_MSG(test, STAT(s, SYNACK), 0, "%s: synack", r->what);
+	KUNIT_EXPECT_EQ_MSG(test, STAT(s, CLAMPED_SYN), want == CLAMPED,
 			    "%s: clamped_syn", r->what);
-	KUNIT_EXPECT_EQ_MSG(test, s.clamped_synack, 0, "%s: clamped_synack",
+	KUNIT_EXPECT_EQ_MSG(test, STAT(s, CLAMPED_SYNACK), 0, "%s: clamped_synack",
 			    r->what);
-	KUNIT_EXPECT_EQ_MSG(test, s.unchanged, want == UNCHANGED,
+	KUNIT_EXPECT_EQ_MSG(test, STAT(s, UNCHANGED), want == UNCHANGED,
 			    "%s: unchanged", r->what);
-	KUNIT_EXPECT_EQ_MSG(test, s.errors, want == ERROR, "%s: errors",
+	KUNIT_EXPECT_EQ_MSG(test, STAT(s, ERRORS), want == ERROR, "%s: errors",
 			    r->what);
-	KUNIT_EXPECT_EQ_MSG(test, s.no_mss + s.malformed + s.fragments, 0,
+	KUNIT_EXPECT_EQ_MSG(test, STAT(s, NO_MSS) + STAT(s, MALFORMED) + STAT(s, FRAGMENTS), 0,
 			    "%s: no_mss, malformed, fragments", r->what);
 }
 
@@ -609,7 +587,7 @@ static enum outcome run_one(struct kunit *test, const struct run *r,
 	bool clamp;
 	u8 mss_now[2];
 
-	test_af_init(test, &t, r->v6);
+	test_af_init(test, &t, r->v6, 0);
 	ceiling = t.cfg->mss;
 	pkt_for_state(&orig, r);
 	clamp = get_unaligned_be16(orig.b + orig.mss_at) > ceiling;
@@ -761,7 +739,7 @@ static void mssclamp_enomem_clone_test(struct kunit *test)
 	struct run r;
 
 	run_desc(&r, &s, false, CHECKSUM_NONE);
-	test_af_init(test, &t, false);
+	test_af_init(test, &t, false, 0);
 	pkt_for_state(&orig, &r);
 	build(test, &b, &r, &orig);
 
@@ -781,9 +759,9 @@ static void mssclamp_enomem_clone_test(struct kunit *test)
 	expect_bytes(test, &r, "the packet on the second pass", b.skb, &want);
 	expect_bytes(test, &r, "the clone", b.clone, &orig);
 	mssclamp_stats_fold(&t.af, &st);
-	KUNIT_EXPECT_EQ(test, st.syn, 2);
-	KUNIT_EXPECT_EQ(test, st.errors, 1);
-	KUNIT_EXPECT_EQ(test, st.clamped_syn, 1);
+	KUNIT_EXPECT_EQ(test, STAT(st, SYN), 2);
+	KUNIT_EXPECT_EQ(test, STAT(st, ERRORS), 1);
+	KUNIT_EXPECT_EQ(test, STAT(st, CLAMPED_SYN), 1);
 
 	built_free(&b);
 	test_af_fini(&t);

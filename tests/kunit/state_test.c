@@ -15,6 +15,7 @@
 #include <net/netlink.h>
 
 #include "mssclamp.h"
+#include "test_af.h"
 
 /* What the registration stub saw, and what it answers. */
 static struct {
@@ -69,8 +70,8 @@ static struct mssclamp_cfg *cfg_with(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, cfg);
 	cfg->mtu = mtu;
 	cfg->enabled = enabled;
-	KUNIT_ASSERT_EQ(test, 0, mssclamp_cfg_check(af->family, cfg, NULL,
-						    NULL));
+	KUNIT_ASSERT_EQ(test, MSSCLAMP_CFG_OK,
+			mssclamp_cfg_check(af->family, cfg));
 	return cfg;
 }
 
@@ -286,13 +287,13 @@ static void mssclamp_stats_reset_test(struct kunit *test)
 
 	mutex_lock(&mn->lock);
 	mssclamp_stats_fold(af, &s);
-	KUNIT_EXPECT_EQ(test, s.syn, 5);
-	KUNIT_EXPECT_EQ(test, s.clamped_syn, 5);
-	KUNIT_EXPECT_EQ(test, s.synack, 4);
-	KUNIT_EXPECT_EQ(test, s.unchanged, 3);
-	KUNIT_EXPECT_EQ(test, s.errors, 1);
-	KUNIT_EXPECT_EQ(test, s.fragments, 2);
-	KUNIT_EXPECT_EQ(test, s.clamped_synack + s.no_mss + s.malformed, 0);
+	KUNIT_EXPECT_EQ(test, STAT(s, SYN), 5);
+	KUNIT_EXPECT_EQ(test, STAT(s, CLAMPED_SYN), 5);
+	KUNIT_EXPECT_EQ(test, STAT(s, SYNACK), 4);
+	KUNIT_EXPECT_EQ(test, STAT(s, UNCHANGED), 3);
+	KUNIT_EXPECT_EQ(test, STAT(s, ERRORS), 1);
+	KUNIT_EXPECT_EQ(test, STAT(s, FRAGMENTS), 2);
+	KUNIT_EXPECT_EQ(test, STAT(s, CLAMPED_SYNACK) + STAT(s, NO_MSS) + STAT(s, MALFORMED), 0);
 
 	mssclamp_stats_reset(af);
 	for_each_possible_cpu(cpu)
@@ -300,21 +301,21 @@ static void mssclamp_stats_reset_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, raw, 5,
 			    "reset wrote into the per-cpu counters");
 	mssclamp_stats_fold(af, &s);
-	KUNIT_EXPECT_EQ(test, s.syn + s.synack + s.clamped_syn +
-			s.clamped_synack + s.unchanged + s.no_mss +
-			s.malformed + s.fragments + s.errors, 0);
+	KUNIT_EXPECT_EQ(test, STAT(s, SYN) + STAT(s, SYNACK) + STAT(s, CLAMPED_SYN) +
+			STAT(s, CLAMPED_SYNACK) + STAT(s, UNCHANGED) + STAT(s, NO_MSS) +
+			STAT(s, MALFORMED) + STAT(s, FRAGMENTS) + STAT(s, ERRORS), 0);
 	mutex_unlock(&mn->lock);
 
 	count_n(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_NO_MSS, false), 2);
 	count_n(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_MALFORMED, true), 1);
 	mutex_lock(&mn->lock);
 	mssclamp_stats_fold(af, &s);
-	KUNIT_EXPECT_EQ(test, s.syn, 2);
-	KUNIT_EXPECT_EQ(test, s.no_mss, 2);
-	KUNIT_EXPECT_EQ(test, s.synack, 1);
-	KUNIT_EXPECT_EQ(test, s.malformed, 1);
-	KUNIT_EXPECT_EQ(test, s.clamped_syn + s.clamped_synack + s.unchanged +
-			s.errors + s.fragments, 0);
+	KUNIT_EXPECT_EQ(test, STAT(s, SYN), 2);
+	KUNIT_EXPECT_EQ(test, STAT(s, NO_MSS), 2);
+	KUNIT_EXPECT_EQ(test, STAT(s, SYNACK), 1);
+	KUNIT_EXPECT_EQ(test, STAT(s, MALFORMED), 1);
+	KUNIT_EXPECT_EQ(test, STAT(s, CLAMPED_SYN) + STAT(s, CLAMPED_SYNACK) + STAT(s, UNCHANGED) +
+			STAT(s, ERRORS) + STAT(s, FRAGMENTS), 0);
 	mutex_unlock(&mn->lock);
 	state_free(mn);
 }

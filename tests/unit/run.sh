@@ -118,7 +118,10 @@ sub limits_test.py py_cases tests/unit/limits_test.py
 # completion; the examples of docs/mssclampctl.md as the tool prints them.
 sub cliref_test.py py_cases tests/unit/cliref_test.py
 
-# 9. scripts/kver.sh: which kernel each flavour asks for.
+# 9. The module's layering: each kmod/*.c uses only the files below it.
+sub layers_test.py py_cases tests/unit/layers_test.py
+
+# 10. scripts/kver.sh: which kernel each flavour asks for.
 sub kver_test.sh bash tests/unit/kver_test.sh
 
 [ "$(nfail)" = 0 ] || status=1

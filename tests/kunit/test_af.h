@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A family's state outside any namespace, for the suites that run the
+ * hooks on it directly: enabled, at MTU 1500 and the given overhead.
+ */
+#ifndef MSSCLAMP_TEST_AF_H
+#define MSSCLAMP_TEST_AF_H
+
+#include <kunit/test.h>
+#include <linux/string.h>
+
+#include "mssclamp.h"
+
+/* A counter of struct mssclamp_stats, by its attribute's name. */
+#define STAT_A(name)		MSSCLAMP_STAT_A_##name
+#define STAT(s, name)		((s).v[STAT_A(name)])
+
+struct test_af {
+	struct mssclamp_af af;
+	struct mssclamp_cfg *cfg;
+};
+
+static inline void test_af_init(struct kunit *test, struct test_af *t,
+				bool v6, u32 overhead)
+{
+	u8 family = v6 ? MSSCLAMP_FAMILY_IPV6 : MSSCLAMP_FAMILY_IPV4;
+
+	memset(t, 0, sizeof(*t));
+	KUNIT_ASSERT_EQ(test, 0, mssclamp_af_init(&t->af, family));
+	t->cfg = rcu_dereference_protected(t->af.cfg, true);
+	t->cfg->enabled = true;
+	t->cfg->overhead = overhead;
+	KUNIT_ASSERT_EQ(test, MSSCLAMP_CFG_OK,
+			mssclamp_cfg_check(family, t->cfg));
+	/* As mssclamp_cfg_publish() does when a family is enabled. */
+	KUNIT_ASSERT_EQ(test, 0, mssclamp_hist_alloc(&t->af));
+}
+
+static inline void test_af_fini(struct test_af *t)
+{
+	mssclamp_af_free(&t->af);
+}
+
+#endif /* MSSCLAMP_TEST_AF_H */
