@@ -27,6 +27,9 @@ static const char *const mssclamp_attr_names[MSSCLAMP_A_MAX + 1] = {
 	[MSSCLAMP_A_SYNACK] = "synack",
 	[MSSCLAMP_A_DEVS] = "dev",
 	[MSSCLAMP_A_STATS] = "stats",
+	[MSSCLAMP_A_HIST_KIND] = "histogram kind",
+	[MSSCLAMP_A_HIST_SUM] = "histogram sum",
+	[MSSCLAMP_A_HIST_BUCKET] = "histogram bucket",
 };
 
 /* The name of attribute @type (flags masked off), or "unknown". */
