@@ -261,6 +261,11 @@ unsigned int mssclamp_hook_v6(void *priv, struct sk_buff *skb,
 struct netlink_callback;
 int mssclamp_dump_fill(struct sk_buff *skb, struct netlink_callback *cb,
 		       struct mssclamp_net *mn);
+int mssclamp_hist_dump_start(struct netlink_callback *cb,
+			     struct mssclamp_net *mn);
+int mssclamp_hist_dump_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct mssclamp_net *mn);
+int mssclamp_hist_done(struct netlink_callback *cb);
 int mssclamp_genl_init(void);
 void mssclamp_genl_exit(void);
 

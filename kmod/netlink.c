@@ -259,9 +259,10 @@ struct mssclamp_hist_dump {
 	struct mssclamp_hist h[MSSCLAMP_AF_COUNT];
 };
 
-static int mssclamp_hist_start(struct netlink_callback *cb)
+/* Take the snapshot a get-hist dump sends from; cb->args[0] holds it. */
+int mssclamp_hist_dump_start(struct netlink_callback *cb,
+			     struct mssclamp_net *mn)
 {
-	struct mssclamp_net *mn = mssclamp_pernet(sock_net(cb->skb->sk));
 	struct mssclamp_hist_dump *d;
 	int i;
 
@@ -276,9 +277,16 @@ static int mssclamp_hist_start(struct netlink_callback *cb)
 	return 0;
 }
 
-static int mssclamp_hist_done(struct netlink_callback *cb)
+static int mssclamp_hist_start(struct netlink_callback *cb)
+{
+	return mssclamp_hist_dump_start(cb,
+					mssclamp_pernet(sock_net(cb->skb->sk)));
+}
+
+int mssclamp_hist_done(struct netlink_callback *cb)
 {
 	kvfree((void *)cb->args[0]);
+	cb->args[0] = 0;
 	return 0;
 }
 
@@ -302,11 +310,10 @@ static int mssclamp_put_bucket(struct sk_buff *skb, unsigned int b, u64 count)
 	return 0;
 }
 
-static int mssclamp_hist_dumpit(struct sk_buff *skb,
-				struct netlink_callback *cb)
+int mssclamp_hist_dump_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct mssclamp_net *mn)
 {
 	const struct mssclamp_hist_dump *d = (void *)cb->args[0];
-	struct mssclamp_net *mn = mssclamp_pernet(sock_net(skb->sk));
 	long pos = cb->args[1], b = cb->args[2];
 
 	for (; pos < MSSCLAMP_AF_COUNT * MSSCLAMP_HIST_KINDS; pos++, b = 0) {
@@ -338,6 +345,13 @@ static int mssclamp_hist_dumpit(struct sk_buff *skb,
 	cb->args[1] = pos;
 	cb->args[2] = b;
 	return skb->len;
+}
+
+static int mssclamp_hist_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	return mssclamp_hist_dump_fill(skb, cb,
+				       mssclamp_pernet(sock_net(skb->sk)));
 }
 
 /*
