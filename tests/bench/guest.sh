@@ -67,8 +67,10 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH LC_ALL=C
 
 : "${REPO:?}" "${TAP_FILE:=/dev/null}"
 : "${KVER:=$(cat /proc/sys/kernel/osrelease)}"
-# shellcheck source=tests/lib/tap.sh
-. "$REPO/tests/lib/tap.sh"
+# The scenarios' helpers: the topology (topo_up, ns_new, r, ...), the
+# module, the clean-up when the script exits (namespaces, at_exit).
+# shellcheck source=tests/netns/lib.sh
+. "$REPO/tests/netns/lib.sh"
 
 FRAMES=${BENCH_FRAMES:-15000}
 WARMUP=${BENCH_WARMUP:-1000}
@@ -97,83 +99,54 @@ KO=${MSSCLAMP_KO:-$REPO/build/kmod/$KVER/mssclamp.ko}
 MSS4=1460
 MSS6=1440
 
+# lib.sh's topology under the benchmark's own names (the sink is lib.sh's
+# server), and one namespace more, "other".
 NS_C=mb-client NS_R=mb-router NS_S=mb-sink NS_O=mb-other
 failures=0
 
 say() { echo "bench: $*"; }
 raw() { echo "$*" >>"$RAW"; }
+# The benchmark's cases are named "KVER bench: ...", and only failures
+# reach the console: ok, bad and bench_check (not lib.sh's check).
 ok() { tap_ok "$KVER bench: $*" >/dev/null; }
 bad() {
 	tap_fail "$KVER bench: $*"
 	failures=$((failures + 1))
 }
-# check NAME CMD...
-check() {
+# bench_check NAME CMD...
+bench_check() {
 	local name=$1
 	shift
 	if "$@"; then ok "$name"; else bad "$name"; fi
 }
-r() { ip netns exec "$NS_R" "$@"; }
 
 # --- topology -----------------------------------------------------------------
 
-ns_make() {
-	ip netns add "$1"
-	# shellcheck disable=SC2016
-	ip netns exec "$1" sh -c '
-		echo 0 >/proc/sys/net/ipv6/conf/all/accept_dad
-		echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad
-		echo 0 >/proc/sys/net/ipv6/conf/default/router_solicitations
-		echo 0 >/proc/sys/net/ipv6/conf/default/accept_ra'
+other_down() {
+	[ ! -e "/run/netns/$NS_O" ] || ip netns delete "$NS_O"
 }
+at_exit other_down
 
-topo_down() {
-	local ns
-	for ns in $NS_C $NS_R $NS_S $NS_O; do
-		[ ! -e "/run/netns/$ns" ] || ip netns delete "$ns"
-	done
-}
-
-topo_up() {
-	topo_down
-	ns_make $NS_C
-	ns_make $NS_R
-	ns_make $NS_S
-	ns_make $NS_O
-	ip netns exec $NS_R sh -c '
-		echo 1 >/proc/sys/net/ipv4/ip_forward
-		echo 1 >/proc/sys/net/ipv6/conf/all/forwarding'
-	ip -n $NS_R -batch - <<-EOF
-		link set lo up
-		link add eth-c type veth peer name eth0 netns $NS_C
-		link add eth-s type veth peer name eth0 netns $NS_S
-		link set eth-c up
-		link set eth-s up
-		addr add 192.0.2.1/24 dev eth-c
-		addr add 2001:db8:1::1/64 dev eth-c nodad
-		addr add 198.51.100.1/24 dev eth-s
-		addr add 2001:db8:2::1/64 dev eth-s nodad
+# lib.sh's client - router - sink, quiet (no router solicitations: only
+# the frames cross the router), plus "other" and the router's permanent
+# neighbours for the frames' destinations.
+bench_topo_up() {
+	topo_up quiet=1
+	other_down
+	ns_new "$NS_O"
+	ip -n "$NS_O" link set lo up
+	ip -n "$NS_R" -batch - <<-EOF
 		neigh add 198.51.100.9 lladdr 00:00:5e:00:53:01 dev eth-s nud permanent
 		neigh add 2001:db8:2::9 lladdr 00:00:5e:00:53:01 dev eth-s nud permanent
 	EOF
-	ip -n $NS_C -batch - <<-EOF
-		link set lo up
-		link set eth0 up
-		addr add 192.0.2.2/24 dev eth0
-		addr add 2001:db8:1::2/64 dev eth0 nodad
-	EOF
-	ip -n $NS_S -batch - <<-EOF
-		link set lo up
-		link set eth0 up
-		addr add 198.51.100.2/24 dev eth0
-		addr add 2001:db8:2::2/64 dev eth0 nodad
-	EOF
-	ip -n $NS_O link set lo up
+}
+
+bench_topo_down() {
+	topo_down
+	other_down
 }
 
 # --- the implementations --------------------------------------------------------
-
-mod_loaded() { [ -d "/sys/module/$1" ]; }
 
 ctl() { "$CTL" "$@"; }
 
@@ -335,7 +308,7 @@ impl_counters() {
 		if [ "$impl" = off ]; then
 			want4=0 want6=0
 		fi
-		check "round $round $impl: clamped_syn ipv4 $n4 = $want4, ipv6 $n6 = $want6" \
+		bench_check "round $round $impl: clamped_syn ipv4 $n4 = $want4, ipv6 $n6 = $want6" \
 			[ "$n4:$n6:$s4:$s6" = "$want4:$want6:$want4:$want6" ]
 		;;
 	iptables | legacy | iptables-pmtu | legacy-pmtu)
@@ -344,7 +317,7 @@ impl_counters() {
 		n4=$(r $ipt -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
 		n6=$(r $ip6t -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
 		raw "COUNTERS kver=$KVER round=$round impl=$impl ipv4_rule=$n4 ipv6_rule=$n6"
-		check "round $round $impl: rule counted ipv4 $n4 = $want4, ipv6 $n6 = $want6 SYNs" \
+		bench_check "round $round $impl: rule counted ipv4 $n4 = $want4, ipv6 $n6 = $want6 SYNs" \
 			[ "$n4:$n6" = "$want4:$want6" ]
 		;;
 	esac
@@ -358,12 +331,12 @@ measure() {
 	hooks=$(hooks_of $NS_R)
 	want=$(impl_hooks "$impl")
 	[ "$hooks" = "?" ] ||
-		check "round $round $impl: router hooks are '${want:-none}'" [ "$hooks" = "$want" ]
+		bench_check "round $round $impl: router hooks are '${want:-none}'" [ "$hooks" = "$want" ]
 	if [ "$round" = 1 ]; then
 		raw "HOOKS kver=$KVER impl=$impl ns=router hooks=$(hooks_of $NS_R all | tr ' ' :)"
 	fi
 	if [ "$impl" = nop-other ]; then
-		check "round $round $impl: the empty hook in the other namespace" \
+		bench_check "round $round $impl: the empty hook in the other namespace" \
 			[ "$(hooks_of $NS_O)" = "ipv4 forward mssbench_nop_hook,ipv6 forward mssbench_nop_hook" ]
 	fi
 
@@ -390,8 +363,8 @@ show_disabled() {
 	h_r=$(hooks_of $NS_R)
 	h_o=$(hooks_of $NS_O)
 	raw "DISABLED kver=$KVER router=${h_r:-none} other=${h_o:-none}"
-	check "off: no hook in the router's namespace, where mssclamp is disabled" [ -z "$h_r" ]
-	check "off: mssclamp's hooks in the namespace where it is enabled" \
+	bench_check "off: no hook in the router's namespace, where mssclamp is disabled" [ -z "$h_r" ]
+	bench_check "off: mssclamp's hooks in the namespace where it is enabled" \
 		[ "$h_o" = "ipv4 forward mssclamp_hook_v4,ipv6 forward mssclamp_hook_v6" ]
 	{
 		echo "# mssclamp loaded, enabled in $NS_O, disabled in $NS_R"
@@ -435,10 +408,10 @@ main() {
 	for f in "$SEND" "$PROBE_KO"; do
 		[ -e "$f" ] || { bad "$f exists (run through tests/bench/run.sh)"; return 1; }
 	done
-	! mod_loaded mssclamp || rmmod mssclamp
-	mod_loaded mssbench_probe || insmod "$PROBE_KO" || [ -n "${BENCH_HOST:-}" ]
+	! mod_loaded || rmmod mssclamp
+	[ -d /sys/module/mssbench_probe ] || insmod "$PROBE_KO" || [ -n "${BENCH_HOST:-}" ]
 	modprobe -a veth nf_tables nft_exthdr nft_rt xt_TCPMSS iptable_mangle ip6table_mangle 2>/dev/null || true
-	topo_up
+	bench_topo_up
 	[ -n "${BENCH_HOST:-}" ] || memory
 
 	for ((round = 1; round <= ROUNDS; round++)); do
@@ -460,11 +433,10 @@ main() {
 			impl_down "$impl" || bad "round $round: $impl removed"
 		done
 	done
-	topo_down
-	! mod_loaded mssbench_probe || rmmod mssbench_probe
+	bench_topo_down
+	[ ! -d /sys/module/mssbench_probe ] || rmmod mssbench_probe
 	say "done, $failures failed checks"
 	[ "$failures" = 0 ]
 }
 
-trap 'topo_down 2>/dev/null || true' EXIT
 main "$@"

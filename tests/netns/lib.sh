@@ -41,9 +41,16 @@
 #
 # Every veth end's MTU can be set at creation (both ends of a veth pair may
 # differ: a frame larger than the receiving end's MTU is dropped silently):
-#   topo_up [transit=1] [c=MTU] [rc=MTU] [rs=MTU] [tr=MTU] [ts=MTU] [s=MTU]
+#   topo_up [transit=1] [quiet=1] [c=MTU] [rc=MTU] [rs=MTU] [tr=MTU] [ts=MTU] [s=MTU]
 # c: client eth0, rc/rs: router eth-c/eth-s, tr/ts: transit eth-r/eth-s,
 # s: server eth0. Default 1500 everywhere.
+# With "quiet=1" no namespace of the topology solicits or accepts router
+# advertisements: no packet but the test's own crosses the router once
+# the links are up (the benchmark times frames).
+#
+# The namespaces' names are the variables NS_C, NS_R, NS_T, NS_S below;
+# a script may set them to other names after sourcing this file
+# (tests/bench/guest.sh does), before topo_up.
 
 # shellcheck source=tests/lib/tap.sh
 . "${BASH_SOURCE[0]%/*}/../lib/tap.sh"
@@ -119,9 +126,11 @@ addrs() {
 # shellcheck disable=SC2120 # the arguments are optional
 topo_up() {
 	local transit=0 mc=1500 mrc=1500 mrs=1500 mtr=1500 mts=1500 ms=1500 kv
+	local quiet=0 ns
 	for kv in "$@"; do
 		case $kv in
 		transit=*) transit=${kv#*=} ;;
+		quiet=*) quiet=${kv#*=} ;;
 		c=*) mc=${kv#*=} ;;
 		rc=*) mrc=${kv#*=} ;;
 		rs=*) mrs=${kv#*=} ;;
@@ -136,6 +145,15 @@ topo_up() {
 	ns_new "$NS_R" router || return 1
 	ns_new "$NS_S" || return 1
 	[ "$transit" != 1 ] || ns_new "$NS_T" router || return 1
+	if [ "$quiet" = 1 ]; then
+		local quiet_ns=("$NS_C" "$NS_R" "$NS_S")
+		[ "$transit" != 1 ] || quiet_ns+=("$NS_T")
+		for ns in "${quiet_ns[@]}"; do
+			ip netns exec "$ns" sh -c '
+				echo 0 >/proc/sys/net/ipv6/conf/default/router_solicitations &&
+				echo 0 >/proc/sys/net/ipv6/conf/default/accept_ra' || return 1
+		done
+	fi
 
 	# The server's side of the router: the server itself, or the transit.
 	local peer=$NS_S peer_if=eth0 peer_mtu=$ms
