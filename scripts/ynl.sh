@@ -14,10 +14,12 @@
 #   scripts/ynl.sh cli ARGS...  tools/net/ynl/cli.py --spec
 #                               docs/netlink/mssclamp.yaml, checked against
 #                               the genetlink-legacy schema, with ARGS
-#   scripts/ynl.sh link PATH    PATH becomes a symbolic link to the
-#                               directory (tests/netns/32-ynl.sh's
-#                               host-prepare step: the VM sees the host's /,
-#                               not the host user's cache path)
+#   scripts/ynl.sh copy PATH    a copy of the directory at PATH, made
+#                               again only when the extraction changed
+#                               (tests/netns/32-ynl.sh's host-prepare step:
+#                               the VM sees the repository, but a tmpfs
+#                               hides /root and the host user's cache may
+#                               be anywhere)
 #
 # Environment:
 #   MSSCLAMP_CACHE      cache directory (default ~/.cache/mssclamp)
@@ -113,13 +115,20 @@ cli)
 	exec "$py" "$dir/tools/net/ynl/cli.py" --spec "$spec" \
 		--schema "$dir/Documentation/netlink/genetlink-legacy.yaml" "$@"
 	;;
-link)
-	[ $# -eq 1 ] || die "usage: $0 link PATH"
+copy)
+	[ $# -eq 1 ] || die "usage: $0 copy PATH"
 	extract
-	mkdir -p "$(dirname "$1")"
-	ln -sfn "$dir" "$1"
+	dst=$1
+	if [ "$(cat "$dst.stamp" 2>/dev/null || true)" != "$(cat "$dir.stamp")" ] ||
+		[ ! -f "$dst/tools/net/ynl/cli.py" ]; then
+		mkdir -p "$(dirname "$dst")"
+		rm -rf "$dst" "$dst.tmp" "$dst.stamp"
+		cp -a "$dir" "$dst.tmp"
+		mv "$dst.tmp" "$dst"
+		cp "$dir.stamp" "$dst.stamp"
+	fi
 	;;
 *)
-	die "usage: $0 dir | gen [FILE] | cli ARGS... | link PATH"
+	die "usage: $0 dir | gen [FILE] | cli ARGS... | copy PATH"
 	;;
 esac
