@@ -57,11 +57,12 @@ ynl() {
 # ynl_to FILE NS ARGS...: ynl's output into $WORK/FILE, its errors to the
 # log; the exit status is cli.py's.
 ynl_to() {
-	local f=$WORK/$1 rc=0
+	local f=$WORK/$1 rc=0 t0=$SECONDS
 	shift
 	echo "# ynl ${*:2}"
 	ynl "$@" >"$f" 2>"$f.err" || rc=$?
 	sed 's/^/#   /' "$f" "$f.err" | head -n 40 | cut -c 1-3000
+	echo "#   (exit $rc, $((SECONDS - t0)) s)"
 	return "$rc"
 }
 
