@@ -80,7 +80,7 @@ vm_kernels() {
 # scenario). T when given; else, on the rt and cloud flavours, every
 # scenario but the two deployment ones (10-install, 11-deb: DKMS, dpkg and
 # depmod under TCG, 40 % of a run, and the same steps on every flavour)
-# and 32-ynl (the kernel's python ynl CLI, about 350 s under TCG, the same
+# and 32-ynl (the kernel's python ynl CLI, 220-350 s under TCG, the same
 # userspace steps against the same family on every flavour), so that make
 # check stays well under 45 minutes cold on two cores (docs/testing.md has
 # the figures); make check-long (MSSCLAMP_VM_ALL=1) and a named KVER run
