@@ -44,6 +44,7 @@ help:
 	@echo "make check-long           every suite at its long size (about an hour)"
 	@echo "make check-debug [T=...]  the VM scenarios on a KASAN/lockdep kernel (slow; not in check)"
 	@echo "make style                checkpatch on the kernel sources"
+	@echo "make uapi                 kmod/uapi/mssclamp.h from docs/netlink/mssclamp.yaml (ynl-gen-c.py)"
 	@echo "make clean                back to the tree as cloned"
 
 version:

@@ -79,11 +79,13 @@ vm_kernels() {
 # vm_scenarios KVER: what tests/vm/run.sh runs on KVER (empty: every
 # scenario). T when given; else, on the rt and cloud flavours, every
 # scenario but the two deployment ones (10-install, 11-deb: DKMS, dpkg and
-# depmod under TCG, 40 % of a run, and the same steps on every flavour),
-# so that make check stays well under 45 minutes cold on two cores
-# (docs/testing.md has the figures); make check-long (MSSCLAMP_VM_ALL=1)
-# and a named KVER run them there too.
-vm_deploy_scenarios=" 10-install.sh 11-deb.sh "
+# depmod under TCG, 40 % of a run, and the same steps on every flavour)
+# and 32-ynl (the kernel's python ynl CLI, 220-350 s under TCG, the same
+# userspace steps against the same family on every flavour), so that make
+# check stays well under 45 minutes cold on two cores (docs/testing.md has
+# the figures); make check-long (MSSCLAMP_VM_ALL=1) and a named KVER run
+# them there too.
+vm_deploy_scenarios=" 10-install.sh 11-deb.sh 32-ynl.sh "
 vm_scenarios() {
 	local f n list=
 	if [ -n "${T:-}" ] || [ -n "${KVER:-}" ] || [ "${MSSCLAMP_VM_ALL:-0}" = 1 ]; then

@@ -1,17 +1,36 @@
 #!/usr/bin/python3
-"""Check that the C agrees with docs/netlink/mssclamp.yaml.
+"""Check docs/netlink/mssclamp.yaml with the kernel's own tools, and the C.
 
-Compares every enum of the spec (definitions, attribute sets, operations)
-with kmod/uapi/mssclamp.h, and the operations' permission flags and the
-attributes' type checks with kmod/netlink.c. One TAP line per check.
+  - The spec validates (jsonschema) against the kernel's schema for the
+    protocol it declares, Documentation/netlink/genetlink-legacy.yaml of
+    Debian's linux-source-6.12 (extracted by scripts/ynl.sh): the schema
+    tools/net/ynl/cli.py and ynl-gen-c.py check it against.
+  - kmod/uapi/mssclamp.h is exactly what ynl-gen-c.py generates from the
+    spec (scripts/ynl.sh gen, what `make uapi` writes), so the two cannot
+    drift: every enum, value and define of the header comes from the spec.
+  - What the generator does not produce, kmod/netlink.c, agrees with the
+    spec: every operation with a request has its genl_ops entry with the
+    spec's handlers and permission flag, a notification has none and is
+    multicast by mssclamp_notify(); the policy enforces the spec's checks;
+    read-only attributes are rejected; the multicast groups are registered.
+
+One TAP line per check, "ok - spec: ..." / "not ok - spec: ... (why)".
+Run by tests/unit/run.sh with Debian's /usr/bin/python3 (python3-yaml,
+python3-jsonschema: make deps).
 """
+import difflib
 import os
 import re
+import subprocess
 import sys
 
 import yaml
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SPEC = os.path.join(TOP, "docs/netlink/mssclamp.yaml")
+HEADER = os.path.join(TOP, "kmod/uapi/mssclamp.h")
+NETLINK_C = os.path.join(TOP, "kmod/netlink.c")
+YNL = os.path.join(TOP, "scripts/ynl.sh")
 results = []
 
 
@@ -23,109 +42,203 @@ def check(name, ok, why=""):
     print(line)
 
 
-def c_enums(text):
-    """Map each enum constant of the header to its value."""
-    values = {}
-    for body in re.findall(r"enum\s+\w+\s*\{(.*?)\};", text, re.S):
-        body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-        nxt = 0
-        for item in body.split(","):
-            item = item.strip()
-            if not item:
-                continue
-            m = re.match(r"(\w+)\s*(?:=\s*(.+))?$", item)
-            if not m:
-                continue
-            name, expr = m.groups()
-            if expr is not None:
-                expr = expr.strip()
-                m = re.match(r"(__\w+_MAX) - 1$", expr)
-                if m:
-                    values[name] = values[m.group(1)] - 1
-                    continue
-                nxt = values[expr] if expr in values else int(expr, 0)
-            values[name] = nxt
-            nxt += 1
-    return values
+def note(text):
+    for line in text.splitlines():
+        print("# " + line)
 
 
 def cname(prefix, name):
+    """The C name ynl-gen-c.py gives NAME under PREFIX."""
     return (prefix + name).upper().replace("-", "_")
 
 
-def main():
-    spec = yaml.safe_load(open(os.path.join(TOP, "docs/netlink/mssclamp.yaml")))
-    hdr = open(os.path.join(TOP, "kmod/uapi/mssclamp.h")).read()
-    nl = open(os.path.join(TOP, "kmod/netlink.c")).read()
-    enums = c_enums(hdr)
+def ynl_dir():
+    """The extracted tools/net/ynl and Documentation/netlink, or None."""
+    p = subprocess.run(["bash", YNL, "dir"], capture_output=True, text=True)
+    note(p.stderr)
+    if p.returncode != 0:
+        return None, p.stderr.strip().splitlines()[-1:] or ["no output"]
+    return p.stdout.strip(), None
 
-    check("family name", f'#define MSSCLAMP_GENL_NAME\t"{spec["name"]}"' in hdr)
 
-    for d in spec["definitions"]:
-        nxt = 0
-        for e in d["entries"]:
-            if isinstance(e, dict):
-                nxt = e.get("value", nxt)
-                e = e["name"]
-            c = cname(f"mssclamp-{d['name']}-", e)
-            check(f"definition {d['name']} {e} = {nxt}",
-                  enums.get(c) == nxt, f"{c} is {enums.get(c)}")
-            nxt += 1
+def check_schema(spec, kdir):
+    proto = spec.get("protocol", "genetlink")
+    name = f"validates against the kernel's {proto} schema (jsonschema)"
+    try:
+        import jsonschema
+    except ImportError as e:
+        check(name, False, f"no jsonschema module: {e} (make deps)")
+        return
+    path = os.path.join(kdir, "Documentation/netlink", proto + ".yaml")
+    try:
+        with open(path) as f:
+            schema = yaml.safe_load(f)
+    except OSError as e:
+        check(name, False, f"no schema for protocol {proto}: {e}")
+        return
+    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(spec),
+                    key=lambda e: list(e.absolute_path))
+    for e in errors:
+        where = "/".join(str(p) for p in e.absolute_path) or "(top)"
+        note(f"schema: at {where}: {e.message}")
+    check(name, not errors, f"{len(errors)} errors, listed above")
 
-    for aset in spec["attribute-sets"]:
-        nxt = 1
-        for a in aset["attributes"]:
-            nxt = a.get("value", nxt)
-            c = cname(aset["name-prefix"], a["name"])
-            check(f"attribute {aset['name']}.{a['name']} = {nxt}",
-                  enums.get(c) == nxt, f"{c} is {enums.get(c)}")
-            nxt += 1
-        last = cname(aset["name-prefix"], "max")
-        check(f"attribute set {aset['name']} has nothing beyond the spec",
-              enums.get(last) == nxt - 1, f"{last} is {enums.get(last)}")
 
+def check_generated():
+    name = "kmod/uapi/mssclamp.h is what ynl-gen-c.py generates from the spec"
+    p = subprocess.run(["bash", YNL, "gen"], capture_output=True, text=True)
+    if p.returncode != 0:
+        note(p.stdout + p.stderr)
+        check(name, False, f"ynl-gen-c.py failed (exit {p.returncode}), output above")
+        return
+    with open(HEADER) as f:
+        have = f.read()
+    if have == p.stdout:
+        check(name, True)
+        return
+    diff = difflib.unified_diff(have.splitlines(), p.stdout.splitlines(),
+                                "kmod/uapi/mssclamp.h (committed)",
+                                "generated", lineterm="")
+    note("\n".join(diff))
+    check(name, False, "they differ, diff above: make uapi")
+
+
+def policy_entries(text, array):
+    """Map each [NAME] of the nla_policy array ARRAY to its initialiser."""
+    m = re.search(r"struct nla_policy " + array + r"\[[^]]*\] = \{(.*?)\n\};",
+                  text, re.S)
+    if not m:
+        return None
+    body = m.group(1)
+    out = {}
+    for m in re.finditer(r"\[(\w+)\] = ", body):
+        i, depth = m.end(), 0
+        while i < len(body):
+            c = body[i]
+            if c in "({":
+                depth += 1
+            elif c in ")}":
+                depth -= 1
+            elif c == "," and depth == 0:
+                break
+            i += 1
+        out[m.group(1)] = " ".join(body[m.end():i].split())
+    return out
+
+
+def check_ops(spec, nl):
     ops = spec["operations"]
-    nxt = 1
     for op in ops["list"]:
-        nxt = op.get("value", nxt)
+        if op["name"] == "unspec":
+            continue
         c = cname(ops["name-prefix"], op["name"])
-        check(f"operation {op['name']} = {nxt}", enums.get(c) == nxt,
-              f"{c} is {enums.get(c)}")
-        nxt += 1
-        block = re.search(r"\.cmd = " + c + r",(.*?)\}", nl, re.S)
+        block = re.search(r"\{\s*\.cmd = " + c + r",(.*?)\}", nl, re.S)
+        if "notify" in op or "event" in op:
+            # Sent by the module, never asked for.
+            check(f"operation {op['name']} has no genl_ops entry", block is None)
+            check(f"operation {op['name']} is multicast by mssclamp_notify()",
+                  re.search(r"mssclamp_notify\([^;]*\b" + c + r"\)", nl, re.S)
+                  is not None)
+            grp = op.get("mcgrp")
+            check(f"operation {op['name']} names a multicast group of the spec",
+                  grp in [g["name"] for g in
+                          spec.get("mcast-groups", {}).get("list", [])], grp)
+            continue
         if not block:
-            check(f"operation {op['name']} is in netlink.c", False)
+            check(f"operation {op['name']} is in netlink.c", False,
+                  f"no genl_ops entry for {c}")
             continue
+        body = block.group(1)
         admin = "uns-admin-perm" in op.get("flags", [])
-        has = "GENL_UNS_ADMIN_PERM" in block.group(1)
-        check(f"operation {op['name']} needs admin: {admin}", admin == has)
+        check(f"operation {op['name']} needs admin: {admin}",
+              admin == ("GENL_UNS_ADMIN_PERM" in body))
         check(f"operation {op['name']} do/dump as the spec says",
-              ("do" in op) == (".doit" in block.group(1)) and
-              ("dump" in op) == (".dumpit" in block.group(1)))
+              ("do" in op) == (".doit" in body) and
+              ("dump" in op) == (".dumpit" in body))
 
-    attrs = spec["attribute-sets"][0]
-    for a in attrs["attributes"]:
-        c = cname(attrs["name-prefix"], a["name"])
-        m = re.search(r"\[" + c + r"\] = ([^\n]*)", nl)
-        if not m:
-            check(f"policy of {a['name']}", False, "no policy entry")
+
+def read_only(attr):
+    return attr.get("doc", "").startswith("Read only")
+
+
+def check_policy(spec, nl):
+    sets = {s["name"]: s for s in spec["attribute-sets"]}
+    main = sets["mssclamp"]
+    pol = policy_entries(nl, "mssclamp_policy")
+    if pol is None:
+        check("netlink.c has the policy mssclamp_policy", False)
+        return
+    req_check = re.search(r"static int mssclamp_req_check\(.*?\n\}", nl, re.S)
+    req_check = req_check.group(0) if req_check else ""
+    for a in main["attributes"]:
+        if a["type"] == "unused":
             continue
-        pol = m.group(1)
-        if "checks" in a and "max" in a["checks"]:
+        c = cname(main["name-prefix"], a["name"])
+        p = pol.get(c)
+        if p is None:
+            check(f"policy of {a['name']}", False, f"no policy entry for {c}")
+            continue
+        if a["type"] == "pad" or read_only(a):
+            # NLA_REJECT, or (a nest that the policy parses) refused by
+            # mssclamp_req_check() with its own sentence.
+            check(f"policy of {a['name']}: read only, rejected",
+                  "NLA_REJECT" in p or
+                  f"info->attrs[{c}]" in req_check, p)
+        elif "checks" in a and "max" in a["checks"]:
             want = f"NLA_POLICY_MAX(NLA_{a['type'].upper()}, {a['checks']['max']})"
-            check(f"policy of {a['name']}: {want}", pol.startswith(want), pol)
-        elif a["type"] in ("u8", "u32", "u64"):
-            if a["name"] in ("mss",) or "Read only" in a.get("doc", ""):
-                check(f"policy of {a['name']}: read only", "NLA_REJECT" in pol
-                      or pol.strip() == "{", pol)
-            elif "enum" in a and a["name"] == "hook":
-                check(f"policy of {a['name']}: enum range",
-                      "NLA_POLICY_MAX(NLA_U8, MSSCLAMP_HOOK_POSTROUTING)" in pol,
-                      pol)
-            else:
-                check(f"policy of {a['name']}: {a['type']}",
-                      f"NLA_{a['type'].upper()}" in pol, pol)
+            check(f"policy of {a['name']}: {want}", p == want, p)
+        elif "enum" in a:
+            enum = [d for d in spec["definitions"] if d["name"] == a["enum"]][0]
+            last = enum["entries"][-1]
+            last = last["name"] if isinstance(last, dict) else last
+            want = (f"NLA_POLICY_MAX(NLA_{a['type'].upper()}, "
+                    f"{cname(enum.get('name-prefix', 'mssclamp-' + enum['name'] + '-'), last)})")
+            check(f"policy of {a['name']}: enum range, {want}", p == want, p)
+        elif a["type"] == "nest":
+            want = f"NLA_POLICY_NESTED(mssclamp_{a['nested-attributes']}_policy)"
+            check(f"policy of {a['name']}: {want}", p == want, p)
+        else:
+            want = f"{{ .type = NLA_{a['type'].upper()} }}"
+            check(f"policy of {a['name']}: {want}", p == want, p)
 
+    dev = sets["dev"]
+    pol = policy_entries(nl, "mssclamp_dev_policy") or {}
+    for a in dev["attributes"]:
+        if a["type"] != "string":
+            continue
+        c = cname(dev["name-prefix"], a["name"])
+        # IFNAMSIZ is 16: a name of at most 15 bytes and its NUL.
+        want = "{ .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }"
+        ok = a.get("checks", {}).get("max-len") == 15 and pol.get(c) == want
+        check(f"policy of dev.{a['name']}: at most 15 bytes, NUL-terminated",
+              ok, f"spec max-len {a.get('checks', {}).get('max-len')}, "
+              f"netlink.c {pol.get(c)}")
+
+
+def check_mcgrps(spec, nl):
+    for g in spec.get("mcast-groups", {}).get("list", []):
+        c = g.get("c-define-name", cname("mssclamp-mcgrp-", g["name"]))
+        check(f"multicast group {g['name']} is registered ({c})",
+              re.search(r"genl_multicast_group mssclamp_mcgrps\[\] = \{[^;]*"
+                        r"\.name = " + c + r"\b", nl, re.S) is not None)
+
+
+def main():
+    with open(SPEC) as f:
+        spec = yaml.safe_load(f)
+    with open(NETLINK_C) as f:
+        nl = f.read()
+
+    kdir, why = ynl_dir()
+    if kdir is None:
+        check("the kernel's netlink tools are there (scripts/ynl.sh dir)",
+              False, why[0])
+    else:
+        check_schema(spec, kdir)
+        check_generated()
+    check_ops(spec, nl)
+    check_policy(spec, nl)
+    check_mcgrps(spec, nl)
     return 0 if all(results) else 1
 
 
