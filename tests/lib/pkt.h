@@ -30,9 +30,10 @@
 /* The fixed part of a TCP header. */
 #define PKT_TCP_HLEN		20
 
-static inline uint16_t pkt_get16(const uint8_t *p)
+/* Unsigned int, not uint16_t: "pkt_get16(p) - 20" must not turn negative. */
+static inline unsigned int pkt_get16(const uint8_t *p)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	return (unsigned int)p[0] << 8 | p[1];
 }
 
 static inline void pkt_put16(uint8_t *p, unsigned int v)
