@@ -21,6 +21,7 @@
 
 #include "clamp.h"
 #include "mssclamp.h"
+#include "test_af.h"
 
 #define JUMBO_MSS	8960
 
@@ -325,29 +326,6 @@ static struct sk_buff *build_pkt(struct kunit *test, const struct hook_case *c,
 	return skb;
 }
 
-struct test_af {
-	struct mssclamp_af af;
-	struct mssclamp_cfg *cfg;
-};
-
-static void test_af_init(struct kunit *test, struct test_af *t, bool v6)
-{
-	u8 family = v6 ? MSSCLAMP_FAMILY_IPV6 : MSSCLAMP_FAMILY_IPV4;
-
-	memset(t, 0, sizeof(*t));
-	KUNIT_ASSERT_EQ(test, 0, mssclamp_af_init(&t->af, family));
-	t->cfg = rcu_dereference_protected(t->af.cfg, true);
-	t->cfg->enabled = true;
-	t->cfg->overhead = v6 ? 44 : 0;
-	KUNIT_ASSERT_EQ(test, 0, mssclamp_cfg_check(family, t->cfg, NULL,
-						    NULL));
-}
-
-static void test_af_fini(struct test_af *t)
-{
-	mssclamp_af_free(&t->af);
-}
-
 static unsigned int run_hook(struct test_af *t, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
@@ -401,7 +379,7 @@ static void mssclamp_hook_test(struct kunit *test)
 	unsigned int thoff;
 	u8 before[128];
 
-	test_af_init(test, &t, c->v6);
+	test_af_init(test, &t, c->v6, c->v6 ? 44 : 0);
 	t.cfg->syn = !c->syn_off;
 	t.cfg->synack = !c->synack_off;
 
@@ -461,7 +439,7 @@ static void mssclamp_hook_dev_test(struct kunit *test)
 	wan->ifindex = 7;
 	lan->ifindex = 3;
 
-	test_af_init(test, &t, false);
+	test_af_init(test, &t, false, 0);
 	t.cfg->ndevs = 1;
 	t.cfg->ifindex[0] = 7;
 
@@ -541,7 +519,7 @@ static void mssclamp_hook_malformed_test(struct kunit *test)
 		struct test_af t;
 		u8 before[128];
 
-		test_af_init(test, &t, false);
+		test_af_init(test, &t, false, 0);
 		skb = build_pkt(test, &c, &thoff);
 		if (bad[i].keep)
 			skb_trim(skb, thoff + bad[i].keep);

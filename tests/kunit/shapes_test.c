@@ -38,6 +38,7 @@
 
 #include "clamp.h"
 #include "mssclamp.h"
+#include "test_af.h"
 
 #define SYN_MSS		8960
 #define PAYLOAD_LEN	16
@@ -435,29 +436,6 @@ static void build(struct kunit *test, struct built *b, const struct run *r,
 	}
 }
 
-struct test_af {
-	struct mssclamp_af af;
-	struct mssclamp_cfg *cfg;
-};
-
-static void test_af_init(struct kunit *test, struct test_af *t, bool v6)
-{
-	u8 family = v6 ? MSSCLAMP_FAMILY_IPV6 : MSSCLAMP_FAMILY_IPV4;
-
-	memset(t, 0, sizeof(*t));
-	KUNIT_ASSERT_EQ(test, 0, mssclamp_af_init(&t->af, family));
-	t->cfg = rcu_dereference_protected(t->af.cfg, true);
-	t->cfg->enabled = true;
-	t->cfg->overhead = 0;
-	KUNIT_ASSERT_EQ(test, 0, mssclamp_cfg_check(family, t->cfg, NULL,
-						    NULL));
-}
-
-static void test_af_fini(struct test_af *t)
-{
-	mssclamp_af_free(&t->af);
-}
-
 static unsigned int run_hook(struct test_af *t, struct sk_buff *skb)
 {
 	struct nf_hook_state state = {};
@@ -609,7 +587,7 @@ static enum outcome run_one(struct kunit *test, const struct run *r,
 	bool clamp;
 	u8 mss_now[2];
 
-	test_af_init(test, &t, r->v6);
+	test_af_init(test, &t, r->v6, 0);
 	ceiling = t.cfg->mss;
 	pkt_for_state(&orig, r);
 	clamp = get_unaligned_be16(orig.b + orig.mss_at) > ceiling;
@@ -761,7 +739,7 @@ static void mssclamp_enomem_clone_test(struct kunit *test)
 	struct run r;
 
 	run_desc(&r, &s, false, CHECKSUM_NONE);
-	test_af_init(test, &t, false);
+	test_af_init(test, &t, false, 0);
 	pkt_for_state(&orig, &r);
 	build(test, &b, &r, &orig);
 
