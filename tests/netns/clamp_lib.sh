@@ -51,6 +51,8 @@ PY=/usr/bin/python3
 # next to tcp.py.
 PYS=("$PY" -S -B)
 TCP_PY=$CL_DIR/tcp.py
+# The Python helpers shared with wire.py (tests/lib/py).
+PYLIB=${CL_DIR%/*}/lib/py
 
 WORK=$(mktemp -d /tmp/mssclamp.XXXXXX)
 at_exit "rm -rf '$WORK'"
@@ -478,14 +480,19 @@ sink_up() {
 	EOF
 }
 
-# flood_build: build tests/netns/flood.c into $FLOOD, once per boot of the
-# VM (the compiler costs seconds under TCG), keyed by the source's content;
-# a recorded case.
-FLOOD=/tmp/mssclamp-flood.$(cksum <"$CL_DIR/flood.c" | cut -d' ' -f1)
+# flood_build: build tests/netns/flood.c (with tests/lib/pkt.c) into
+# $FLOOD, once per boot of the VM (the compiler costs seconds under TCG),
+# keyed by the sources' content; a recorded case.
+_PKT_C=${CL_DIR%/*}/lib/pkt.c
+FLOOD=/tmp/mssclamp-flood
+while read -r _sum _; do
+	FLOOD+=.$_sum
+done < <(cksum "$CL_DIR/flood.c" "$_PKT_C" "${_PKT_C%.c}.h")
 flood_build() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	[ -x "$FLOOD" ] || sh -c 'cc -O0 -Wall -Wextra -Werror -o "$1.$$" "$2" &&
-		mv "$1.$$" "$1"' - "$FLOOD" "$CL_DIR/flood.c" || true
+	[ -x "$FLOOD" ] || sh -c 'cc -O0 -Wall -Wextra -Werror -I"${3%/*}" \
+		-o "$1.$$" "$2" "$3" && mv "$1.$$" "$1"' - "$FLOOD" "$CL_DIR/flood.c" \
+		"$_PKT_C" || true
 	check "flood.c builds" [ -x "$FLOOD" ]
 }
 
@@ -602,7 +609,7 @@ raw_syns() {
 	ip netns exec "$ns" "${PYS[@]}" -c '
 import os, select, socket, struct, sys, time
 sys.path.insert(0, sys.argv[1])
-from wire import csum16 as csum
+from mssclamp_pkt import csum16 as csum, pseudo
 
 port = int(sys.argv[2])
 specs = sys.argv[3:]
@@ -625,13 +632,9 @@ for i, spec in enumerate(specs):
     sport = 20000 + (os.getpid() * 7 + i) % 10000
     seg = struct.pack("!HHIIBBHHH", sport, port, 1000 + i, 0,
                       (20 + len(opts)) // 4 << 4, flags, 64240, 0, 0) + opts + data
-    addrs = socket.inet_pton(fam, src) + socket.inet_pton(fam, dst)
-    if v6:
-        pseudo = addrs + struct.pack("!IxxxB", len(seg), 6)
-    else:
-        pseudo = addrs + struct.pack("!xBH", 6, len(seg))
+    ph = pseudo(socket.inet_pton(fam, src), socket.inet_pton(fam, dst), len(seg))
     bad = "badsum" in extra
-    seg = seg[:16] + struct.pack("!H", csum(pseudo + seg) ^ (0x5555 if bad else 0)) + seg[18:]
+    seg = seg[:16] + struct.pack("!H", csum(ph + seg) ^ (0x5555 if bad else 0)) + seg[18:]
     s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_TCP)
     if "dstopt" in extra:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_DSTOPTS,
@@ -664,7 +667,7 @@ for i, spec in enumerate(specs):
     s.close()
 print(answered)
 sys.exit(0 if answered == waited and not wrong else 1)
-' "$CL_DIR" "$@"
+' "$PYLIB" "$@"
 }
 
 # handshakes TAG PORT N ADDR...: N connections from the client to PORT of

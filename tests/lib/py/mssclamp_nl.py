@@ -4,7 +4,7 @@
 Numbers come from kmod/uapi/mssclamp.h, read when this module is imported:
 every constant of its enums and every numeric or string #define becomes a
 module attribute of the same name (MSSCLAMP_A_MTU, MSSCLAMP_CMD_SET_CONFIG,
-MSSCLAMP_GENL_NAME, ...), and from them
+MSSCLAMP_GENL_NAME, ...; also U.NAME, and the dict UAPI), and from them
 
   FAM        {"ipv4": 4, "ipv6": 6}        (MSSCLAMP_FAMILY_*)
   HOOKS      {"forward": 0, ...}           (MSSCLAMP_HOOK_*)
@@ -29,6 +29,7 @@ import re
 import socket
 import struct
 import time
+import types
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 UAPI_H = os.path.join(_HERE, "..", "..", "..", "kmod", "uapi", "mssclamp.h")
@@ -104,6 +105,19 @@ with open(UAPI_H) as _f:
     _text = _f.read()
 UAPI = dict(c_defines(_text), **c_enums(_text))
 globals().update(UAPI)
+# What this module uses, reached as U.NAME (a name missing from the header
+# fails the import here, naming it).
+_USED = ("MSSCLAMP_GENL_NAME MSSCLAMP_GENL_VERSION MSSCLAMP_A_FAMILY "
+         "MSSCLAMP_A_ENABLED MSSCLAMP_A_MTU MSSCLAMP_A_OVERHEAD "
+         "MSSCLAMP_A_MSS MSSCLAMP_A_PMTU MSSCLAMP_A_HOOK MSSCLAMP_A_SYN "
+         "MSSCLAMP_A_SYNACK "
+         "MSSCLAMP_A_DEVS MSSCLAMP_A_STATS MSSCLAMP_DEV_A_NAME "
+         "MSSCLAMP_CMD_GET_CONFIG MSSCLAMP_CMD_SET_CONFIG "
+         "MSSCLAMP_CMD_GET_STATS MSSCLAMP_CMD_RESET_STATS").split()
+_missing = [n for n in _USED if n not in UAPI]
+if _missing:
+    raise ImportError("%s has no %s" % (UAPI_H, ", ".join(_missing)))
+U = types.SimpleNamespace(**UAPI)
 
 FAM = _members(UAPI, "MSSCLAMP_FAMILY_")
 HOOKS = _members(UAPI, "MSSCLAMP_HOOK_")
@@ -177,7 +191,7 @@ class Genl:
         self.sk.close()
 
     def _req(self, typ, cmd, attrs, flags=NLM_F_REQUEST | NLM_F_ACK,
-             version=MSSCLAMP_GENL_VERSION):
+             version=U.MSSCLAMP_GENL_VERSION):
         self.seq += 1
         body = struct.pack("=BBH", cmd, version, 0) + attrs
         msg = struct.pack("=IHHII", 16 + len(body), typ, flags, self.seq,
@@ -202,7 +216,7 @@ class Genl:
         if self.fid is None:
             r = self._req(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
                           nla(CTRL_ATTR_FAMILY_NAME,
-                              MSSCLAMP_GENL_NAME.encode() + b"\0"),
+                              U.MSSCLAMP_GENL_NAME.encode() + b"\0"),
                           version=CTRL_VERSION)
             self.fid = struct.unpack(
                 "=H", nla_parse(r[0])[CTRL_ATTR_FAMILY_ID][:2])[0]
@@ -210,41 +224,45 @@ class Genl:
 
     def set(self, fam, enabled=None, mtu=None, overhead=None, pmtu=None,
             hook=None, syn=None, synack=None, devs=None):
-        a = nla(MSSCLAMP_A_FAMILY, bytes([FAM[fam]]))
-        for t, v in ((MSSCLAMP_A_ENABLED, enabled), (MSSCLAMP_A_PMTU, pmtu),
-                     (MSSCLAMP_A_SYN, syn), (MSSCLAMP_A_SYNACK, synack)):
+        a = nla(U.MSSCLAMP_A_FAMILY, bytes([FAM[fam]]))
+        for t, v in ((U.MSSCLAMP_A_ENABLED, enabled),
+                     (U.MSSCLAMP_A_PMTU, pmtu), (U.MSSCLAMP_A_SYN, syn),
+                     (U.MSSCLAMP_A_SYNACK, synack)):
             if v is not None:
                 a += nla(t, bytes([int(v)]))
         if hook is not None:
-            a += nla(MSSCLAMP_A_HOOK, bytes([HOOKS[hook]]))
-        for t, v in ((MSSCLAMP_A_MTU, mtu), (MSSCLAMP_A_OVERHEAD, overhead)):
+            a += nla(U.MSSCLAMP_A_HOOK, bytes([HOOKS[hook]]))
+        for t, v in ((U.MSSCLAMP_A_MTU, mtu),
+                     (U.MSSCLAMP_A_OVERHEAD, overhead)):
             if v is not None:
                 a += nla(t, struct.pack("=I", v))
         if devs is not None:
-            a += nla(MSSCLAMP_A_DEVS | NLA_F_NESTED, b"".join(
-                nla(MSSCLAMP_DEV_A_NAME, d.encode() + b"\0") for d in devs))
-        self._req(self.family(), MSSCLAMP_CMD_SET_CONFIG, a)
+            a += nla(U.MSSCLAMP_A_DEVS | NLA_F_NESTED, b"".join(
+                nla(U.MSSCLAMP_DEV_A_NAME, d.encode() + b"\0")
+                for d in devs))
+        self._req(self.family(), U.MSSCLAMP_CMD_SET_CONFIG, a)
 
     def stats(self, fam):
-        r = self._req(self.family(), MSSCLAMP_CMD_GET_STATS,
-                      nla(MSSCLAMP_A_FAMILY, bytes([FAM[fam]])))
-        st = nla_parse(nla_parse(r[0])[MSSCLAMP_A_STATS])
+        r = self._req(self.family(), U.MSSCLAMP_CMD_GET_STATS,
+                      nla(U.MSSCLAMP_A_FAMILY, bytes([FAM[fam]])))
+        st = nla_parse(nla_parse(r[0])[U.MSSCLAMP_A_STATS])
         return {k: struct.unpack("=Q", st[t])[0]
                 for k, t in STAT_ATTR.items()}
 
     def config(self, fam):
-        r = self._req(self.family(), MSSCLAMP_CMD_GET_CONFIG,
-                      nla(MSSCLAMP_A_FAMILY, bytes([FAM[fam]])))
+        r = self._req(self.family(), U.MSSCLAMP_CMD_GET_CONFIG,
+                      nla(U.MSSCLAMP_A_FAMILY, bytes([FAM[fam]])))
         a = nla_parse(r[0])
-        return {"enabled": a[MSSCLAMP_A_ENABLED][0],
-                "mtu": struct.unpack("=I", a[MSSCLAMP_A_MTU])[0],
-                "hook": a[MSSCLAMP_A_HOOK][0], "pmtu": a[MSSCLAMP_A_PMTU][0],
-                "mss": struct.unpack("=I", a[MSSCLAMP_A_MSS])[0],
+        return {"enabled": a[U.MSSCLAMP_A_ENABLED][0],
+                "mtu": struct.unpack("=I", a[U.MSSCLAMP_A_MTU])[0],
+                "hook": a[U.MSSCLAMP_A_HOOK][0],
+                "pmtu": a[U.MSSCLAMP_A_PMTU][0],
+                "mss": struct.unpack("=I", a[U.MSSCLAMP_A_MSS])[0],
                 "devs": [v.rstrip(b"\0").decode()
-                         for v in nla_list(a.get(MSSCLAMP_A_DEVS, b""))]}
+                         for v in nla_list(a.get(U.MSSCLAMP_A_DEVS, b""))]}
 
     def reset(self):
-        self._req(self.family(), MSSCLAMP_CMD_RESET_STATS, b"")
+        self._req(self.family(), U.MSSCLAMP_CMD_RESET_STATS, b"")
 
 
 class Rtnl(Genl):
