@@ -35,6 +35,9 @@
 #   blackhole_icmp NS          drop "too big" ICMP forwarded or sent by NS
 #   json_flat                  JSON on stdin as PATH=VALUE lines (awk)
 #   mod_unload_checked         rmmod at the end, as recorded cases
+#   refused NAME ERE CMD...    CMD refused with one line on stderr, nothing
+#                              changed (the scenario's refused_unchanged)
+#   nlhostile_build            tests/tools/nlhostile.c into $NLHOSTILE
 #   sink_up                    the sink (SINKMAC, K4, K6) behind the router
 #   flood_build                tests/netns/flood.c into $FLOOD
 #   handshakes TAG PORT N ADDR...  connect_n from the client, captured at
@@ -703,6 +706,44 @@ blackhole_icmp() {
 		}
 	}
 	EOF
+}
+
+# --- refusals and the hostile-request tool -----------------------------------
+
+# refused NAME ERE CMD...: CMD is refused: it exits non-zero and prints one
+# line on stderr matching ERE, and changes nothing. Recorded as cases
+# "NAME: exits non-zero", with REFUSED_QUIET=1 "NAME: nothing on stdout",
+# "NAME: one line on stderr", "NAME: $REFUSED_WHY" (default "the line says
+# why"), then what the scenario's refused_unchanged NAME records (that the
+# state it cares about is as it was).
+refused() {
+	local name=$1 ere=$2 rc=0 err
+	shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+	err=$(<"$WORK/err")
+	echo "# $name: exit status $rc, stderr: $err"
+	check_not "$name: exits non-zero" test "$rc" = 0
+	if [ "${REFUSED_QUIET:-0}" = 1 ]; then
+		check_eq "$name: nothing on stdout" "" "$(<"$WORK/out")"
+	fi
+	check_eq "$name: one line on stderr" 1 "$(awk 'END { print NR }' "$WORK/err")"
+	check_match "$name: ${REFUSED_WHY:-the line says why}" "$ere" "$err"
+	refused_unchanged "$name"
+}
+
+# nlhostile_build: tests/tools/nlhostile.c into $NLHOSTILE: the host's build
+# (vm-host-prepare: make -s -C tests/tools) if it is current, else built
+# here (into the scenario's scratch directory; the VM's / is an overlay).
+nlhostile_build() {
+	local src=$REPO/tests/tools/nlhostile.c pre=$REPO/build/tools/nlhostile
+	if [ -x "$pre" ] && [ "$pre" -nt "$src" ] &&
+		[ "$pre" -nt "$REPO/kmod/uapi/mssclamp.h" ]; then
+		NLHOSTILE=$pre
+		return 0
+	fi
+	NLHOSTILE=$WORK/nlhostile
+	make -s --no-print-directory -f "$REPO/tests/tools/Makefile" \
+		OUT="$WORK" "$NLHOSTILE"
 }
 
 # mod_unload_checked: unload the module at the end, as a recorded case.
