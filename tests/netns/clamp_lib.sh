@@ -33,7 +33,7 @@
 #                              data in fragments, extension header, RST,
 #                              wrong checksum)
 #   blackhole_icmp NS          drop "too big" ICMP forwarded or sent by NS
-#   json_flat                  JSON on stdin as PATH=VALUE lines (awk)
+#   json_flat                  JSON on stdin as PATH=VALUE lines (jq)
 #   mod_unload_checked         rmmod at the end, as recorded cases
 #   refused NAME ERE CMD...    CMD refused with one line on stderr, nothing
 #                              changed (the scenario's refused_unchanged)
@@ -84,108 +84,49 @@ ctl_set() {
 	check "${ns#mc-}: mssclampctl $*" ctl "$ns" "$@"
 }
 
-# The JSON reader, in awk: a python start costs more than a second under
-# TCG, and every process counts. It flattens the document into
-# out["PATH"] = VALUE, PATH the object keys joined by dots, strings without
-# their quotes, a list of scalars as its items joined by spaces:
-# {"ipv4": {"mss": 1460, "dev": ["wan"]}} gives ipv4.mss=1460 and
-# ipv4.dev=wan. Then, by -v mode=:
-#   all       every "PATH=VALUE" line, in document order
-#   get       the value at -v want=PATH, or <missing>
-#   counters  "syn=N ... errors=N" for each of -v fams="ipv4 ipv6" (one
-#             line each) and -v keys=...
-# shellcheck disable=SC2016 # awk code
-_JSON_AWK='
-function path(  i, p) {
-	p = ""
-	for (i = 1; i <= d; i++)
-		if (type[i] == "o")
-			p = p (p == "" ? "" : ".") key[i]
-	return p
-}
-function value(v,  p) {
-	if (d > 0 && type[d] == "a") {
-		acc[d] = acc[d] (cnt[d]++ ? " " : "") v
-		return
-	}
-	p = path()
-	out[p] = v
-	order[++n] = p
-}
-{ buf = buf $0 "\n" }
-END {
-	s = buf
-	while (s != "") {
-		if (match(s, /^[ \t\r\n]+/)) {
-			s = substr(s, RLENGTH + 1)
-			continue
-		}
-		c = substr(s, 1, 1)
-		if (c == "{" || c == "[") {
-			d++
-			type[d] = c == "{" ? "o" : "a"
-			key[d] = ""
-			wantkey[d] = 1
-			acc[d] = ""
-			cnt[d] = 0
-			s = substr(s, 2)
-			continue
-		}
-		if (c == "}" || c == "]") {
-			v = acc[d]
-			d--
-			s = substr(s, 2)
-			if (c == "]")
-				value(v)
-			continue
-		}
-		if (c == ":" || c == ",") {
-			wantkey[d] = c == ","
-			s = substr(s, 2)
-			continue
-		}
-		if (c == "\"") {
-			if (!match(s, /^"([^"\\]|\\.)*"/))
-				break
-			tok = substr(s, 2, RLENGTH - 2)
-		} else {
-			if (!match(s, /^[^] \t\r\n,:{}[]+/))
-				break
-			tok = substr(s, 1, RLENGTH)
-		}
-		s = substr(s, RLENGTH + 1)
-		if (d > 0 && type[d] == "o" && wantkey[d])
-			key[d] = tok
-		else
-			value(tok)
-	}
-	if (mode == "get") {
-		v = (want in out) ? out[want] : "<missing>"
-		print v
-	} else if (mode == "counters") {
-		k = split(keys, names, " ")
-		nf = split(fams, f, " ")
-		for (j = 1; j <= nf; j++) {
-			line = ""
-			for (i = 1; i <= k; i++)
-				line = line (i > 1 ? " " : "") names[i] "=" \
-					(((f[j] "." names[i]) in out) ? out[f[j] "." names[i]] : "?")
-			print line
-		}
-	} else {
-		for (i = 1; i <= n; i++)
-			print order[i] "=" out[order[i]]
-	}
-}'
+# The JSON reader: jq (one exec, as awk was; a python start costs more
+# than a second under TCG). Strings come without their quotes, a list of
+# scalars as its items joined by spaces: {"ipv4": {"mss": 1460, "dev":
+# ["wan"]}} gives ipv4.mss=1460 and ipv4.dev=wan. No input, or input that
+# is not JSON (mssclampctl failed), reads as missing. Numbers are jq's
+# (exact to 2^53: every counter a scenario makes). The filters:
+#   _JQ_GET       the value at --arg path PATH (keys joined by dots), or
+#                 <missing>
+#   _JQ_COUNTERS  "syn=N ... errors=N" for each of --arg fams "ipv4 ipv6"
+#                 (one line each) and --arg keys "...", "?" for a missing one
+#   _JQ_FLAT      every "PATH=VALUE" line, in document order
+# shellcheck disable=SC2016 # jq code
+_JQ_GET='(try input catch null) as $d
+	| ($d | try getpath($path | split(".")) catch null)
+	| if . == null or type == "object" then "<missing>"
+	  elif type == "array" then map(tostring) | join(" ")
+	  else tostring end'
+# shellcheck disable=SC2016 # jq code
+_JQ_COUNTERS='(try input catch null) as $d
+	| ($keys | split(" ")) as $k
+	| $fams | split(" ")[] as $f
+	| [$k[] as $key | "\($key)=\($d | try .[$f][$key] catch null
+		| if . == null then "?" else tostring end)"]
+	| join(" ")'
+# shellcheck disable=SC2016 # jq code
+_JQ_FLAT='def flat($p):
+	if type == "object" then
+		to_entries[] | .key as $k | .value
+		| flat(if $p == "" then $k else "\($p).\($k)" end)
+	elif type == "array" then "\($p)=\(map(tostring) | join(" "))"
+	else "\($p)=\(tostring)" end;
+	flat("")'
+
+# _json_get PATH: the value at PATH of the JSON on stdin.
+_json_get() { jq -rn --arg path "$1" "$_JQ_GET" 2>/dev/null || echo "<missing>"; }
 
 # json_flat: JSON on stdin, its "PATH=VALUE" lines out.
-json_flat() { awk -v mode=all "$_JSON_AWK"; }
+json_flat() { jq -r "$_JQ_FLAT"; }
 
 # counter NS FAMILY KEY: one counter (FAMILY ipv4 or ipv6), "<missing>" if
 # the tool or the key is not there.
 counter() {
-	{ ctl "$1" -j stats 2>/dev/null || true; } |
-		awk -v mode=get -v want="$2.$3" "$_JSON_AWK"
+	{ ctl "$1" -j stats 2>/dev/null || true; } | _json_get "$2.$3"
 }
 
 # counters NS FAMILY [FAMILY]: "syn=N synack=N ... errors=N" in the order
@@ -195,7 +136,7 @@ counters() {
 	local ns=$1
 	shift
 	{ ctl "$ns" -j stats 2>/dev/null || true; } |
-		awk -v mode=counters -v fams="$*" -v keys="$STAT_KEYS" "$_JSON_AWK"
+		jq -rn --arg fams "$*" --arg keys "$STAT_KEYS" "$_JQ_COUNTERS"
 }
 
 # stats2 NS: both families' counters() lines, from one call, into ST4 and
@@ -257,8 +198,7 @@ delta() {
 
 # cfg NS FAMILY KEY: one field of the configuration ("dev" as words).
 cfg() {
-	{ ctl "$1" -j show 2>/dev/null || true; } |
-		awk -v mode=get -v want="$2.$3" "$_JSON_AWK"
+	{ ctl "$1" -j show 2>/dev/null || true; } | _json_get "$2.$3"
 }
 
 # --- captures --------------------------------------------------------------
