@@ -84,30 +84,78 @@ ctl_set() {
 	check "${ns#mc-}: mssclampctl $*" ctl "$ns" "$@"
 }
 
-# The JSON reader: jq (one exec, as awk was; a python start costs more
-# than a second under TCG). Strings come without their quotes, a list of
+# The JSON reader: jq. Strings come without their quotes, a list of
 # scalars as its items joined by spaces: {"ipv4": {"mss": 1460, "dev":
 # ["wan"]}} gives ipv4.mss=1460 and ipv4.dev=wan. No input, or input that
 # is not JSON (mssclampctl failed), reads as missing. Numbers are jq's
-# (exact to 2^53: every counter a scenario makes). The filters:
-#   _JQ_GET       the value at --arg path PATH (keys joined by dots), or
-#                 <missing>
-#   _JQ_COUNTERS  "syn=N ... errors=N" for each of --arg fams "ipv4 ipv6"
-#                 (one line each) and --arg keys "...", "?" for a missing one
-#   _JQ_FLAT      every "PATH=VALUE" line, in document order
+# (exact to 2^53: every counter a scenario makes).
+#   get($path)              the value at PATH (keys joined by dots), or
+#                           <missing>
+#   counters($fams; $keys)  "syn=N ... errors=N" for each of the families
+#                           (one line each) and keys, "?" for a missing one
 # shellcheck disable=SC2016 # jq code
-_JQ_GET='(try input catch null) as $d
-	| ($d | try getpath($path | split(".")) catch null)
+_JQ_DEFS='def get($path):
+	(try getpath($path | split(".")) catch null)
 	| if . == null or type == "object" then "<missing>"
 	  elif type == "array" then map(tostring) | join(" ")
-	  else tostring end'
-# shellcheck disable=SC2016 # jq code
-_JQ_COUNTERS='(try input catch null) as $d
-	| ($keys | split(" ")) as $k
+	  else tostring end;
+def counters($fams; $keys):
+	. as $d | ($keys | split(" ")) as $k
 	| $fams | split(" ")[] as $f
 	| [$k[] as $key | "\($key)=\($d | try .[$f][$key] catch null
 		| if . == null then "?" else tostring end)"]
-	| join(" ")'
+	| join(" ");
+'
+# A jq start costs about 2 s under TCG (jq 1.6 compiles its builtins each
+# time), five times an awk's: one jq runs beside the scenario instead, a
+# coprocess started here. A request is two lines, "TAG OP ARG..." and the
+# document on one line; each answer line comes back as "TAG VALUE" (an
+# answer for another TAG, left by a caller that gave up waiting, is
+# skipped). Where the coprocess is out of reach (bash hands its pipes only
+# to command substitutions, not to pipelines or background jobs), or does
+# not answer, a jq of its own answers.
+# shellcheck disable=SC2016 # jq code
+coproc _JQ {
+	exec jq -nrR --unbuffered --arg keys "$STAT_KEYS" "$_JQ_DEFS"'
+		inputs | split(" ") as $w
+		| (try input catch "") as $doc
+		| ($doc | try fromjson catch null)
+		| if $w[1] == "get" then get($w[2])
+		  else counters($w[2:] | join(" "); $keys) end
+		| "\($w[0]) \(.)"' 2>/dev/null
+}
+
+# _jq_ask OP ARG DOC N: the N answer lines of OP (get PATH, counters
+# "FAMILY...") over the JSON document DOC.
+_jq_ask() {
+	local op=$1 arg=$2 doc=${3//$'\n'/ } n=$4 tag=$BASHPID.$RANDOM line got=0 out=
+	# The coprocess, if this shell has its pipes and it runs.
+	if [ -n "${_JQ_PID:-}" ] && [ -n "${_JQ[1]:-}" ] &&
+		kill -0 "$_JQ_PID" 2>/dev/null &&
+		{ printf '%s %s %s\n%s\n' "$tag" "$op" "$arg" "$doc" \
+			>&"${_JQ[1]}"; } 2>/dev/null; then
+		while [ "$got" -lt "$n" ] &&
+			IFS= read -r -t 60 -u "${_JQ[0]:-}" line 2>/dev/null; do
+			[ "${line%% *}" = "$tag" ] || continue
+			out+=${out:+$'\n'}${line#* }
+			got=$((got + 1))
+		done
+		if [ "$got" = "$n" ]; then
+			printf '%s\n' "$out"
+			return
+		fi
+	fi
+	# A jq of its own.
+	if [ "$op" = get ]; then
+		printf '%s' "$doc" | jq -rn --arg path "$arg" \
+			"$_JQ_DEFS"'(try input catch null) | get($path)' 2>/dev/null ||
+			echo "<missing>"
+	else
+		printf '%s' "$doc" | jq -rn --arg fams "$arg" --arg keys "$STAT_KEYS" \
+			"$_JQ_DEFS"'(try input catch null) | counters($fams; $keys)' || true
+	fi
+}
+
 # shellcheck disable=SC2016 # jq code
 _JQ_FLAT='def flat($p):
 	if type == "object" then
@@ -117,16 +165,15 @@ _JQ_FLAT='def flat($p):
 	else "\($p)=\(tostring)" end;
 	flat("")'
 
-# _json_get PATH: the value at PATH of the JSON on stdin.
-_json_get() { jq -rn --arg path "$1" "$_JQ_GET" 2>/dev/null || echo "<missing>"; }
-
 # json_flat: JSON on stdin, its "PATH=VALUE" lines out.
 json_flat() { jq -r "$_JQ_FLAT"; }
 
 # counter NS FAMILY KEY: one counter (FAMILY ipv4 or ipv6), "<missing>" if
 # the tool or the key is not there.
 counter() {
-	{ ctl "$1" -j stats 2>/dev/null || true; } | _json_get "$2.$3"
+	local doc
+	doc=$(ctl "$1" -j stats 2>/dev/null) || true
+	_jq_ask get "$2.$3" "$doc" 1
 }
 
 # counters NS FAMILY [FAMILY]: "syn=N synack=N ... errors=N" in the order
@@ -135,8 +182,9 @@ counter() {
 counters() {
 	local ns=$1
 	shift
-	{ ctl "$ns" -j stats 2>/dev/null || true; } |
-		jq -rn --arg fams "$*" --arg keys "$STAT_KEYS" "$_JQ_COUNTERS"
+	local doc
+	doc=$(ctl "$ns" -j stats 2>/dev/null) || true
+	_jq_ask counters "$*" "$doc" $#
 }
 
 # stats2 NS: both families' counters() lines, from one call, into ST4 and
@@ -198,7 +246,9 @@ delta() {
 
 # cfg NS FAMILY KEY: one field of the configuration ("dev" as words).
 cfg() {
-	{ ctl "$1" -j show 2>/dev/null || true; } | _json_get "$2.$3"
+	local doc
+	doc=$(ctl "$1" -j show 2>/dev/null) || true
+	_jq_ask get "$2.$3" "$doc" 1
 }
 
 # --- captures --------------------------------------------------------------
