@@ -34,7 +34,8 @@
  *   FAKEGENL_HIST_SPLIT=N   at most N buckets per GET_HIST message (the
  *                           kernel goes on in the next message when one is
  *                           full); default: all of a histogram in one
- *   FAKEGENL_HIST_DGRAM=M   at most M GET_HIST messages per datagram
+ *   FAKEGENL_HIST_DGRAM=M   at most M GET_HIST messages per datagram; the
+ *                           log says how many of each a dump took
  *   FAKEGENL_NO_MCGRP=1     the family has no multicast group
  *   FAKEGENL_EVENTS=E;E     what a socket that joined the groups hears,
  *                           one E per read once the replies are read: words
@@ -48,6 +49,8 @@
  *                             overrun     the read fails with ENOBUFS
  *                             int         SIGINT is raised, the read fails
  *                                         with EINTR
+ *                             wait        nothing until the file
+ *                                         FAKEGENL_WAIT exists (10 s)
  *                           a message of a group not joined is not heard;
  *                           after the last E a read fails with EAGAIN
  *
@@ -61,6 +64,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <libmnl/libmnl.h>
@@ -71,7 +75,7 @@
 #define FAKE_FAMILY_ID	0x42
 #define FAKE_MONITOR	7	/* the monitor group's id */
 #define FAKE_PORTID	4242
-#define QUEUE_LEN	64
+#define QUEUE_LEN	400	/* a dump of a message per datagram */
 #define DGRAM_SIZE	8192
 
 /* The one socket; its address is all the caller ever sees. */
@@ -490,7 +494,7 @@ static void answer_hist(const struct nlmsghdr *req)
 	struct nlmsghdr *nlh;
 	char *buf = dgram();
 	size_t len = 0;
-	int nmsg = 0, f, k;
+	int nmsg = 0, msgs = 0, dgrams = 1, f, k;
 
 	if (sk.dumps++ == 0 && env_int("FAKEGENL_INTR"))
 		intr = NLM_F_DUMP_INTR;
@@ -514,6 +518,7 @@ static void answer_hist(const struct nlmsghdr *req)
 					buf = dgram();
 					len = 0;
 					nmsg = 0;
+					dgrams++;
 					room = (DGRAM_SIZE - 64) / 40;
 				}
 				end = fh->n;
@@ -546,6 +551,7 @@ static void answer_hist(const struct nlmsghdr *req)
 				}
 				len += nlh->nlmsg_len;
 				nmsg++;
+				msgs++;
 			} while (b < fh->n);
 		}
 	}
@@ -553,7 +559,9 @@ static void answer_hist(const struct nlmsghdr *req)
 		dgram_done(len);
 		buf = dgram();
 		len = 0;
+		dgrams++;
 	}
+	logf_("# GET_HIST: %d messages in %d datagrams\n", msgs, dgrams);
 	nlh = put_msg(buf + len, req, NLMSG_DONE, NLM_F_MULTI | intr, 0);
 	*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
 	len += nlh->nlmsg_len;
@@ -609,12 +617,29 @@ static int next_event(void)
 				errno = ENOBUFS;
 				return -1;
 			}
+			if (!strcmp(word, "wait")) {
+				const char *path = getenv("FAKEGENL_WAIT");
+				int i;
+
+				for (i = 0; path && i < 1000; i++) {
+					FILE *f = fopen(path, "r");
+
+					if (f) {
+						fclose(f);
+						break;
+					}
+					usleep(10000);
+				}
+			}
 			if (!strcmp(word, "int")) {
 				raise(SIGINT);
 				errno = EINTR;
 				return -1;
 			}
-			if (!strncmp(word, "config", 6) || !strcmp(word, "bad")) {
+			if (!strcmp(word, "wait")) {
+				/* waited above: nothing to hear */
+			} else if (!strncmp(word, "config", 6) ||
+				   !strcmp(word, "bad")) {
 				if (joined(FAKE_MONITOR)) {
 					nlh = put_ntf(buf + len, FAKE_FAMILY_ID,
 						      MSSCLAMP_CMD_CONFIG_NTF);
