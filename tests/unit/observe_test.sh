@@ -499,6 +499,133 @@ check_eq "... and the rest after it, then status 1" \
 	'{"event": "stats-reset", "family": "ipv4"},{"event": "stats-reset", "family": "ipv6"},1' \
 	"$(paste -sd, "$tmp/mon.out"),$rc"
 
+# --- the exporter's units ------------------------------------------------------
+
+# As make install fills them in, with @SBINDIR@ a directory holding the
+# mssclampctl under test (systemd-analyze checks the command exists).
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$tmp/unit" "$tmp/sbin"
+	ln -sf "$ctl" "$tmp/sbin/mssclampctl"
+	sed "s|@SBINDIR@|$tmp/sbin|g" "$top/packaging/mssclamp-prometheus.service.in" \
+		>"$tmp/unit/mssclamp-prometheus.service"
+	cp "$top/packaging/mssclamp-prometheus.timer" "$tmp/unit/"
+	if systemd-analyze verify --man=no "$tmp/unit/mssclamp-prometheus.service" \
+		"$tmp/unit/mssclamp-prometheus.timer" >"$tmp/verify.out" 2>&1 &&
+		[ ! -s "$tmp/verify.out" ]; then
+		tap_ok "ctl: systemd-analyze verify mssclamp-prometheus.service and .timer"
+	else
+		fail "ctl: systemd-analyze verify mssclamp-prometheus.service and .timer"
+		sed 's/^/# /' "$tmp/verify.out"
+	fi
+else
+	tap_ok "ctl: systemd-analyze verify mssclamp-prometheus.* # SKIP no systemd-analyze"
+fi
+# make install puts them beside mssclamp.service, enables neither.
+if make -s -C "$top" install DESTDIR="$tmp/dest" PREFIX=/usr >"$tmp/install.log" 2>&1; then
+	ud=$tmp/dest/usr/lib/systemd/system
+	check_eq "make install: the exporter's service and timer beside mssclamp.service" \
+		"mssclamp-prometheus.service mssclamp-prometheus.timer mssclamp.service" \
+		"$(ls "$ud" | paste -sd' ')"
+	check_eq "make install: the service runs the installed mssclampctl, atomically into the collector's directory" \
+		"ExecStart=/usr/sbin/mssclampctl stats --prometheus --output /var/lib/prometheus/node-exporter/mssclamp.prom" \
+		"$(grep '^ExecStart=' "$ud/mssclamp-prometheus.service")"
+	check_eq "make install: nothing is enabled (no .wants links)" "" \
+		"$(find "$tmp/dest" -name '*.wants' -o -type l)"
+	check_eq "the timer: every 15 s, after the last run" "OnBootSec=15s OnUnitActiveSec=15s" \
+		"$(grep -e '^OnBootSec=' -e '^OnUnitActiveSec=' "$ud/mssclamp-prometheus.timer" | paste -sd' ')"
+	make -s -C "$top" uninstall DESTDIR="$tmp/dest" PREFIX=/usr >/dev/null 2>&1
+	check_eq "make uninstall removes them" "" "$(ls -A "$ud")"
+else
+	fail "ctl: make install DESTDIR=..."
+	sed 's/^/# /' "$tmp/install.log"
+fi
+check "debian/rules: the package installs the timer without enabling or starting it" \
+	0 "" "" grep -q -- '--no-enable --no-start' "$top/debian/rules"
+
+# --- the alert rules of docs/operations.md ----------------------------------------
+
+# The ```yaml block of "Monitoring a fleet", as an operator would copy it.
+awk '/^## Monitoring a fleet/ { f = 1 } f && /^```yaml$/ { y = 1; next }
+	y && /^```$/ { exit } y' "$top/docs/operations.md" >"$tmp/rules.yml"
+if ! command -v promtool >/dev/null; then
+	tap_ok "ctl: the alert rules of docs/operations.md # SKIP no promtool (Debian: prometheus)"
+elif [ ! -s "$tmp/rules.yml" ]; then
+	fail "ctl: docs/operations.md has a yaml block of rules under Monitoring a fleet"
+else
+	if promtool check rules "$tmp/rules.yml" >"$tmp/rules.out" 2>&1; then
+		tap_ok "ctl: promtool check rules: the alert rules of docs/operations.md"
+	else
+		fail "ctl: promtool check rules: the alert rules of docs/operations.md"
+		sed 's/^/# /' "$tmp/rules.out"
+	fi
+	# What they say, on series of a minute's resolution.
+	cat >"$tmp/rules_test.yml" <<-EOF
+	rule_files: [$tmp/rules.yml]
+	evaluation_interval: 1m
+	tests:
+	  - interval: 1m
+	    input_series:
+	      # 100 SYNs a minute; clamped 10 a minute until 60m, then none.
+	      - series: 'mssclamp_syn_total{family="ipv4"}'
+	        values: '0+100x180'
+	      - series: 'mssclamp_clamped_syn_total{family="ipv4"}'
+	        values: '0+10x60 600+0x120'
+	      # IPv6: 5 PTB per 100 SYNs; IPv4's PTB: 1 per 100.
+	      - series: 'mssclamp_syn_total{family="ipv6"}'
+	        values: '0+100x180'
+	      - series: 'mssclamp_clamped_syn_total{family="ipv6"}'
+	        values: '0+10x180'
+	      - series: 'mssclamp_ptb_total{family="ipv6"}'
+	        values: '0+5x180'
+	      - series: 'mssclamp_ptb_total{family="ipv4"}'
+	        values: '0+1x180'
+	      - series: 'mssclamp_errors_total{family="ipv4"}'
+	        values: '0+0x100 1+0x80'
+	      - series: 'node_textfile_mtime_seconds{file="/var/lib/prometheus/node-exporter/mssclamp.prom"}'
+	        values: '0+60x100 6000+0x80'
+	    alert_rule_test:
+	      - eval_time: 50m
+	        alertname: MssclampStoppedClamping
+	        exp_alerts: []
+	      - eval_time: 100m
+	        alertname: MssclampStoppedClamping
+	        exp_alerts:
+	          - exp_labels: {severity: warning, family: ipv4}
+	            exp_annotations:
+	              summary: ": no ipv4 SYN clamped for 15 minutes, where an hour ago there were"
+	      - eval_time: 100m
+	        alertname: MssclampPacketTooBigRising
+	        exp_alerts:
+	          - exp_labels: {severity: warning, family: ipv6}
+	            exp_annotations:
+	              summary: ": ipv6 Packet Too Big messages above 2 per 100 SYNs: paths narrower than the ceiling (mssclampctl histogram ipv6 ptb)"
+	      - eval_time: 105m
+	        alertname: MssclampRewriteErrors
+	        exp_alerts:
+	          - exp_labels: {severity: warning, family: ipv4}
+	            exp_annotations:
+	              summary: ": ipv4 SYNs left unclamped: the kernel could not make them writable"
+	      - eval_time: 90m
+	        alertname: MssclampRewriteErrors
+	        exp_alerts: []
+	      - eval_time: 95m
+	        alertname: MssclampExportStale
+	        exp_alerts: []
+	      - eval_time: 110m
+	        alertname: MssclampExportStale
+	        exp_alerts:
+	          - exp_labels: {severity: warning, file: /var/lib/prometheus/node-exporter/mssclamp.prom}
+	            exp_annotations:
+	              summary: ": mssclamp.prom not rewritten for 2 minutes (systemctl status mssclamp-prometheus)"
+	EOF
+	if promtool test rules "$tmp/rules_test.yml" >"$tmp/rules_test.out" 2>&1; then
+		tap_ok "ctl: promtool test rules: each alert fires when it should and not before"
+	else
+		fail "ctl: promtool test rules: each alert fires when it should and not before"
+		sed 's/^/# /' "$tmp/rules_test.out"
+	fi
+fi
+
 # --- completion -----------------------------------------------------------------
 
 bc=/usr/share/bash-completion/bash_completion
