@@ -373,7 +373,8 @@ int nl_monitor(struct nl *nl)
 			nl->what);
 		return -1;
 	}
-	if (join(nl, ctrl.group_id) < 0 || join(nl, nl->monitor_group) < 0)
+	/* The family's first: once the controller's is joined, both are. */
+	if (join(nl, nl->monitor_group) < 0 || join(nl, ctrl.group_id) < 0)
 		return -1;
 	return 0;
 }
@@ -383,19 +384,20 @@ struct listen_ctx {
 	const struct nl *nl;
 	nl_event_cb cb;
 	void *data;
+	int ret;		/* what @cb last returned */
 };
 
 static int listen_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct listen_ctx *ctx = data;
+	struct listen_ctx *ctx = data;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
 		return MNL_CB_OK;
 	if (nlh->nlmsg_type == GENL_ID_CTRL)
-		return ctx->cb(nlh, true, ctx->data);
-	if (nlh->nlmsg_type == ctx->nl->family_id)
-		return ctx->cb(nlh, false, ctx->data);
-	return MNL_CB_OK;
+		ctx->ret = ctx->cb(nlh, true, ctx->data);
+	else if (nlh->nlmsg_type == ctx->nl->family_id)
+		ctx->ret = ctx->cb(nlh, false, ctx->data);
+	return ctx->ret;
 }
 
 int nl_listen(struct nl *nl, nl_event_cb cb, void *data,
@@ -421,11 +423,19 @@ int nl_listen(struct nl *nl, nl_event_cb cb, void *data,
 			return -1;
 		}
 		/* Notifications carry sequence number 0 and port id 0. */
+		ctx.ret = MNL_CB_OK;
+		errno = 0;
 		ret = mnl_cb_run2(nl->recv, len, 0, 0, listen_cb, &ctx, NULL, 0);
-		if (ret == MNL_CB_STOP)
+		if (ctx.ret == MNL_CB_STOP)
 			return 0;
-		if (ret < 0)
+		if (ctx.ret == MNL_CB_ERROR)
+			return -1;	/* @cb said why */
+		if (ret < 0) {
+			fprintf(stderr, PROG_NAME ": %s: unexpected message from the kernel: %s\n",
+				nl->what, strerror(errno ? errno : EBADMSG));
 			return -1;
+		}
+		/* A control message that ends nothing here (NLMSG_DONE): on. */
 	}
 	return 0;
 }

@@ -49,6 +49,8 @@
  *                             overrun     the read fails with ENOBUFS
  *                             int         SIGINT is raised, the read fails
  *                                         with EINTR
+ *                             done        an NLMSG_DONE (nothing ends)
+ *                             error       an NLMSG_ERROR, EINVAL
  *                             wait        nothing until the file
  *                                         FAKEGENL_WAIT exists (10 s)
  *                           a message of a group not joined is not heard;
@@ -638,6 +640,17 @@ static int next_event(void)
 			}
 			if (!strcmp(word, "wait")) {
 				/* waited above: nothing to hear */
+			} else if (!strcmp(word, "done") ||
+				   !strcmp(word, "error")) {
+				struct nlmsghdr hdr = { 0 };
+
+				nlh = put_msg(buf + len, &hdr, *word == 'd' ?
+					      NLMSG_DONE : NLMSG_ERROR, 0, 0);
+				*(int *)mnl_nlmsg_put_extra_header(nlh,
+					*word == 'd' ? sizeof(int) :
+					sizeof(struct nlmsgerr)) = -EINVAL;
+				if (*word == 'd')
+					*(int *)mnl_nlmsg_get_payload(nlh) = 0;
 			} else if (!strncmp(word, "config", 6) ||
 				   !strcmp(word, "bad")) {
 				if (joined(FAKE_MONITOR)) {

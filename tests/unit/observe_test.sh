@@ -179,7 +179,7 @@ big+=";6/ptb:1280=2,1500=3"
 rm -f "$tmp/log"
 fakes FAKEGENL_HIST="$big" FAKEGENL_HIST_SPLIT=1000 -j histogram >"$tmp/whole.json"
 cuts=$(grep '^# GET_HIST' "$tmp/log")
-echo "# $cuts"
+printf "%s\n" "$cuts"
 check_eq "the stand-in cut a 315-bucket histogram over datagrams by itself" \
 	"cut" "$(awk '/^# GET_HIST/ { print ($5 > 1 && $3 > 6) ? "cut" : $0 }' "$tmp/log")"
 rm -f "$tmp/log"
@@ -466,6 +466,11 @@ check "monitor: lost notifications are said, and it goes on" 1 \
 stats-reset ipv6" \
 	"mssclampctl: monitor: notifications were lost (the socket's receive buffer overran)
 $gone" fakes FAKEGENL_EVENTS="reset 4;overrun;reset 6;gone" monitor
+check "monitor: an NLMSG_DONE ends nothing" 1 "stats-reset ipv4
+stats-reset ipv6" "$gone" fakes FAKEGENL_EVENTS="reset 4;done;reset 6;gone" monitor
+check "monitor: an error message from the kernel" 1 "stats-reset ipv4" \
+	"mssclampctl: monitor: unexpected message from the kernel: Invalid argument" \
+	fakes FAKEGENL_EVENTS="reset 4;error;reset 6;gone" monitor
 check "monitor: a malformed notification" 1 "" \
 	"mssclampctl: monitor: a malformed notification from the kernel: Bad message" \
 	fakes FAKEGENL_EVENTS="bad" monitor
