@@ -111,8 +111,6 @@ check_eq "-j histogram: the ceilings" "1452 1396" \
 # --- 3: text, Prometheus -------------------------------------------------------------
 
 hist=$(ctl "$NS_R" histogram)
-mapfile -t hl <<<"$hist"
-printf '# %s\n' "${hl[@]}"
 # closing FAMILY KIND: the closing line of that histogram in the text.
 closing() {
 	awk -v h="$1 $2:" '$1 " " $2 == h { f = 1 } f && /^ceiling / { print; exit }' <<<"$hist"
@@ -130,10 +128,16 @@ check_eq "text, ipv6 syn: 4 of 10 at or below 1396" \
 check_eq "text, ipv6 ptb: 2 of 6 MTUs fit a 1456-byte packet" \
 	"ceiling 1396 (1456-byte packets): 33.3 % of Packet Too Big messages report an MTU they fit, 66.7 % a smaller one" \
 	"$(closing ipv6 ptb)"
+hist6=$(ctl "$NS_R" histogram ipv6)
+check_eq "histogram ipv6: the ipv6 part of histogram" \
+	"$(sed -n '/^ipv6 syn:/,$p' <<<"$hist")" "$hist6"
+mapfile -t hl <<<"$hist6"
+printf '# histogram ipv6: %s\n' "${hl[@]}"
 check_match "text, ipv6 syn: the open bucket as 16384+" '^ +16384\+ +#+ +10\.0 % +100\.0 %$' \
 	"$(awk '/^ipv6 syn:/ { f = 1 } f && /^ceiling/ { exit } f' <<<"$hist")"
 
 ctl "$NS_R" stats --prometheus >"$WORK/m.prom"
+sed 's/^/# stats --prometheus: /' "$WORK/m.prom"
 if command -v promtool >/dev/null; then
 	# shellcheck disable=SC2016 # expanded by eval
 	check "promtool check metrics accepts stats --prometheus" \
