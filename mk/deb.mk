@@ -4,7 +4,7 @@
 #
 #   make deb    build/deb/mssclamp-dkms_VERSION_all.deb (the module's
 #               sources and dkms.conf) and build/deb/mssclamp-tools_VERSION_
-#               ARCH.deb (mssclampctl, man page, completion, systemd unit,
+#               ARCH.deb (mssclampctl, man page, completion, systemd units,
 #               /etc/mssclamp.conf as a conffile), with debhelper and
 #               dh-dkms, then lintian on them: any error fails the target.
 #

@@ -4,7 +4,9 @@
 #
 #   make install [DESTDIR=...] [PREFIX=/usr/local]
 #       mssclampctl, its man page, bash completion, the systemd unit
-#       mssclamp.service, and /etc/mssclamp.conf when there is none yet.
+#       mssclamp.service, the exporter mssclamp-prometheus.service and its
+#       .timer (installed, not enabled), and /etc/mssclamp.conf when there
+#       is none yet.
 #       Finer: SBINDIR, MANDIR, BASHCOMPDIR, UNITDIR, SYSCONFDIR.
 #   make uninstall [DESTDIR=...] [PREFIX=...]
 #       removes what install put there, except /etc/mssclamp.conf.
@@ -47,6 +49,11 @@ install: ctl
 	sed 's|@SBINDIR@|$(SBINDIR)|g' packaging/mssclamp.service.in \
 		>$(DESTDIR)$(UNITDIR)/mssclamp.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/mssclamp.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' packaging/mssclamp-prometheus.service.in \
+		>$(DESTDIR)$(UNITDIR)/mssclamp-prometheus.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/mssclamp-prometheus.service
+	install -m 0644 packaging/mssclamp-prometheus.timer \
+		$(DESTDIR)$(UNITDIR)/mssclamp-prometheus.timer
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/mssclamp.conf ]; then \
 		echo "install: keeping the existing $(DESTDIR)$(SYSCONFDIR)/mssclamp.conf"; \
 	else \
@@ -58,7 +65,9 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mssclampctl \
 		$(DESTDIR)$(MANDIR)/man8/mssclampctl.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/mssclampctl \
-		$(DESTDIR)$(UNITDIR)/mssclamp.service
+		$(DESTDIR)$(UNITDIR)/mssclamp.service \
+		$(DESTDIR)$(UNITDIR)/mssclamp-prometheus.service \
+		$(DESTDIR)$(UNITDIR)/mssclamp-prometheus.timer
 	@echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/mssclamp.conf is left in place"
 
 # The sources DKMS builds from: what the Makefile builds the module from.

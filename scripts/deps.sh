@@ -9,6 +9,9 @@ set -eu
 
 export DEBIAN_FRONTEND=noninteractive INITRD=No
 
+# prometheus for promtool (the unit tests and 24-observe check stats
+# --prometheus and docs/operations.md's alert rules with it; the VM guest
+# runs the host's), jq for 24-observe's reading of -j monitor.
 PKGS="build-essential gcc make clang llvm libclang-rt-14-dev pkg-config
 libmnl-dev libnftnl-dev dkms debhelper dh-dkms lintian devscripts
 qemu-system-x86 busybox-static kmod cpio xz-utils zstd iproute2 nftables
@@ -16,7 +19,8 @@ iptables tcpdump ethtool python3 python3-scapy python3-yaml python3-jsonschema
 socat valgrind iputils-ping shellcheck jq
 linux-source-6.1 linux-source-6.12 flex bison bc libelf-dev libssl-dev
 linux-image-amd64 linux-headers-amd64 systemd
-curl bash-completion groff-base man-db openssl"
+curl bash-completion groff-base man-db openssl
+prometheus jq"
 
 missing() {
 	for p in "$@"; do

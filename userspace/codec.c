@@ -175,32 +175,40 @@ static int reply_index(const struct nlmsghdr *nlh, const struct nlattr **tb)
 	return idx < 0 ? -2 : idx;
 }
 
+/* The configuration in the attributes @tb of a reply or notification. */
+static int parse_config(const struct nlattr **tb, struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->seen = true;
+	if (get_u8(tb[MSSCLAMP_A_ENABLED], &c->enabled) < 0 ||
+	    get_u32(tb[MSSCLAMP_A_MTU], &c->mtu) < 0 ||
+	    get_u32(tb[MSSCLAMP_A_OVERHEAD], &c->overhead) < 0 ||
+	    get_u32(tb[MSSCLAMP_A_MSS], &c->mss) < 0 ||
+	    get_u8(tb[MSSCLAMP_A_PMTU], &c->pmtu) < 0 ||
+	    get_u8(tb[MSSCLAMP_A_HOOK], &c->hook) < 0 ||
+	    get_u8(tb[MSSCLAMP_A_SYN], &c->syn) < 0 ||
+	    get_u8(tb[MSSCLAMP_A_SYNACK], &c->synack) < 0)
+		return -1;
+	if (tb[MSSCLAMP_A_DEVS] && parse_devs(tb[MSSCLAMP_A_DEVS], c) < 0)
+		return -1;
+	return 0;
+}
+
 int codec_config_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[MSSCLAMP_A_MAX + 1];
 	struct config *configs = data;
-	struct config c = { .seen = true };
+	struct config c;
 	int idx = reply_index(nlh, tb);
 
 	if (idx == -2)
 		return MNL_CB_OK;	/* a family newer than this tool */
-	if (idx < 0 ||
-	    get_u8(tb[MSSCLAMP_A_ENABLED], &c.enabled) < 0 ||
-	    get_u32(tb[MSSCLAMP_A_MTU], &c.mtu) < 0 ||
-	    get_u32(tb[MSSCLAMP_A_OVERHEAD], &c.overhead) < 0 ||
-	    get_u32(tb[MSSCLAMP_A_MSS], &c.mss) < 0 ||
-	    get_u8(tb[MSSCLAMP_A_PMTU], &c.pmtu) < 0 ||
-	    get_u8(tb[MSSCLAMP_A_HOOK], &c.hook) < 0 ||
-	    get_u8(tb[MSSCLAMP_A_SYN], &c.syn) < 0 ||
-	    get_u8(tb[MSSCLAMP_A_SYNACK], &c.synack) < 0)
-		goto bad;
-	if (tb[MSSCLAMP_A_DEVS] && parse_devs(tb[MSSCLAMP_A_DEVS], &c) < 0)
-		goto bad;
+	if (idx < 0 || parse_config(tb, &c) < 0) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
 	configs[idx] = c;
 	return MNL_CB_OK;
-bad:
-	errno = EBADMSG;
-	return MNL_CB_ERROR;
 }
 
 int codec_stats_cb(const struct nlmsghdr *nlh, void *data)
@@ -229,20 +237,184 @@ bad:
 	return MNL_CB_ERROR;
 }
 
-int codec_family_id_cb(const struct nlmsghdr *nlh, void *data)
+/*
+ * Put @b into @h, in ascending order. A bucket already there with the same
+ * bounds takes the new count (a dump seen twice); one that overlaps
+ * another is refused.
+ */
+static int hist_put(struct hist *h, const struct hist_bucket *b)
+{
+	unsigned int i = 0;
+
+	if (b->low > b->high)
+		return -1;
+	while (i < h->n && h->b[i].high < b->low)
+		i++;
+	if (i < h->n && h->b[i].low == b->low && h->b[i].high == b->high) {
+		h->b[i].count = b->count;
+		return 0;
+	}
+	if ((i < h->n && h->b[i].low <= b->high) || h->n == HIST_MAX_BUCKETS)
+		return -1;
+	memmove(&h->b[i + 1], &h->b[i], (h->n - i) * sizeof(h->b[0]));
+	h->b[i] = *b;
+	h->n++;
+	return 0;
+}
+
+static int parse_bucket(const struct nlattr *nest, struct hist_bucket *b)
+{
+	const struct nlattr *tb[MSSCLAMP_BUCKET_A_MAX + 1];
+
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    parse_nested(nest, tb, MSSCLAMP_BUCKET_A_MAX) < 0 ||
+	    get_u32(tb[MSSCLAMP_BUCKET_A_LOW], &b->low) < 0 ||
+	    get_u32(tb[MSSCLAMP_BUCKET_A_HIGH], &b->high) < 0 ||
+	    get_u64(tb[MSSCLAMP_BUCKET_A_COUNT], &b->count) < 0)
+		return -1;
+	return 0;
+}
+
+int codec_hist_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MSSCLAMP_A_MAX + 1];
+	const struct nlattr *attr;
+	struct hists *hs = data;
+	struct hist_bucket b;
+	struct hist *h;
+	uint8_t kind;
+	int idx = reply_index(nlh, tb), pos;
+
+	if (idx == -1 || get_u8(tb[MSSCLAMP_A_HIST_KIND], &kind) < 0)
+		goto bad;
+	if (idx == -2 || kind >= HIST_KINDS)
+		return MNL_CB_OK;	/* a family or kind newer than this tool */
+	/* The dump goes through the histograms in order: back to an
+	 * earlier one means it started again (NLM_F_DUMP_INTR). */
+	pos = idx * HIST_KINDS + kind + 1;
+	if (pos < hs->pos)
+		memset(hs->h, 0, sizeof(hs->h));
+	hs->pos = pos;
+	h = &hs->h[idx][kind];
+	if (get_u64(tb[MSSCLAMP_A_HIST_SUM], &h->sum) < 0)
+		goto bad;
+	h->seen = true;
+	/* The buckets repeat: the table above kept only the last. */
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != MSSCLAMP_A_HIST_BUCKET)
+			continue;
+		if (parse_bucket(attr, &b) < 0 || hist_put(h, &b) < 0)
+			goto bad;
+	}
+	return MNL_CB_OK;
+bad:
+	errno = EBADMSG;
+	return MNL_CB_ERROR;
+}
+
+/* The id of the group named @name in CTRL_ATTR_MCAST_GROUPS, or 0. */
+static int mcast_group_id(const struct nlattr *groups, const char *name,
+			  uint32_t *id)
+{
+	const struct nlattr *grp;
+
+	*id = 0;
+	if (mnl_attr_validate(groups, MNL_TYPE_NESTED) < 0)
+		return -1;
+	mnl_attr_for_each_nested(grp, groups) {
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+
+		if (parse_nested(grp, tb, CTRL_ATTR_MCAST_GRP_MAX) < 0)
+			return -1;
+		if (!tb[CTRL_ATTR_MCAST_GRP_NAME] ||
+		    mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_NAME],
+				      MNL_TYPE_NUL_STRING) < 0 ||
+		    get_u32(tb[CTRL_ATTR_MCAST_GRP_ID], id) < 0)
+			return -1;
+		if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+			    name))
+			return 0;
+		*id = 0;
+	}
+	return 0;
+}
+
+int codec_family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
-	uint16_t *id = data;
+	struct genl_family_info *fi = data;
 
 	if (parse_msg(nlh, tb, CTRL_ATTR_MAX) < 0)
 		return MNL_CB_ERROR;
 	if (!tb[CTRL_ATTR_FAMILY_ID] ||
-	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	*id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0)
+		goto bad;
+	fi->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	fi->group_id = 0;
+	if (fi->group && tb[CTRL_ATTR_MCAST_GROUPS] &&
+	    mcast_group_id(tb[CTRL_ATTR_MCAST_GROUPS], fi->group,
+			   &fi->group_id) < 0)
+		goto bad;
 	return MNL_CB_OK;
+bad:
+	errno = EBADMSG;
+	return MNL_CB_ERROR;
+}
+
+/* ------------------------------------------------------------------ */
+/* Notifications                                                        */
+
+/* The controller's: only the mssclamp family going away matters here. */
+static int ctrl_event(const struct nlmsghdr *nlh, struct event *ev)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	const struct nlattr *name;
+
+	if (genl->cmd != CTRL_CMD_DELFAMILY)
+		return 0;
+	if (parse_msg(nlh, tb, CTRL_ATTR_MAX) < 0)
+		return -1;
+	name = tb[CTRL_ATTR_FAMILY_NAME];
+	if (!name || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) < 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	if (!strcmp(mnl_attr_get_str(name), MSSCLAMP_GENL_NAME))
+		ev->kind = EVENT_GONE;
+	return 0;
+}
+
+int codec_event_parse(const struct nlmsghdr *nlh, bool ctrl, struct event *ev)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[MSSCLAMP_A_MAX + 1];
+	int idx;
+
+	memset(ev, 0, sizeof(*ev));
+	if (ctrl)
+		return ctrl_event(nlh, ev);
+	if (genl->cmd != MSSCLAMP_CMD_CONFIG_NTF &&
+	    genl->cmd != MSSCLAMP_CMD_RESET_NTF)
+		return 0;
+	idx = reply_index(nlh, tb);
+	if (idx == -2)
+		return 0;		/* a family newer than this tool */
+	if (idx < 0)
+		goto bad;
+	ev->family = families[idx];
+	if (genl->cmd == MSSCLAMP_CMD_RESET_NTF) {
+		ev->kind = EVENT_RESET;
+		return 0;
+	}
+	if (parse_config(tb, &ev->config) < 0)
+		goto bad;
+	ev->kind = EVENT_CONFIG;
+	return 0;
+bad:
+	memset(ev, 0, sizeof(*ev));
+	errno = EBADMSG;
+	return -1;
 }
 
 /* ------------------------------------------------------------------ */

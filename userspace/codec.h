@@ -15,11 +15,59 @@
 
 #include "change.h"
 #include "config.h"
+#include "family.h"
 
 /* One family's counters, as GET_STATS answers it: val[MSSCLAMP_STAT_A_*]. */
 struct stats {
 	bool seen;		/* filled in by a reply */
 	uint64_t val[MSSCLAMP_STAT_A_MAX + 1];
+};
+
+/* The kinds of histogram, indexed by enum mssclamp_hist_kind. */
+#define HIST_KINDS		3
+/* More buckets than any histogram of the module has (it has 315). */
+#define HIST_MAX_BUCKETS	1024
+
+/* The values from low to high, both included. */
+struct hist_bucket {
+	uint32_t low;
+	uint32_t high;
+	uint64_t count;
+};
+
+/* One histogram, its non-empty buckets in ascending order, none overlapping. */
+struct hist {
+	bool seen;		/* filled in by a reply */
+	uint64_t sum;		/* of the values counted */
+	unsigned int n;
+	struct hist_bucket b[HIST_MAX_BUCKETS];
+};
+
+/* What GET_HIST answers: h[family_index()][kind]. */
+struct hists {
+	struct hist h[FAMILY_COUNT][HIST_KINDS];
+	int pos;		/* the last histogram a reply was about */
+};
+
+/* The family lookup: CTRL_CMD_GETFAMILY's answer. */
+struct genl_family_info {
+	uint16_t id;
+	const char *group;	/* in: the multicast group wanted, or NULL */
+	uint32_t group_id;	/* out: its id; 0 if the family has none */
+};
+
+/* What a notification said (codec_event_parse). */
+enum event_kind {
+	EVENT_NONE,		/* nothing this tool listens for */
+	EVENT_CONFIG,		/* MSSCLAMP_CMD_CONFIG_NTF */
+	EVENT_RESET,		/* MSSCLAMP_CMD_RESET_NTF */
+	EVENT_GONE,		/* CTRL_CMD_DELFAMILY of the mssclamp family */
+};
+
+struct event {
+	enum event_kind kind;
+	uint8_t family;		/* EVENT_CONFIG, EVENT_RESET */
+	struct config config;	/* EVENT_CONFIG */
 };
 
 /* ---- requests, into a message nl_request() started ---- */
@@ -40,8 +88,27 @@ void codec_put_family_name(struct nlmsghdr *nlh, const char *name);
  */
 int codec_config_cb(const struct nlmsghdr *nlh, void *data);
 int codec_stats_cb(const struct nlmsghdr *nlh, void *data);
-/* CTRL_CMD_NEWFAMILY: the family's id into @data, a uint16_t. */
-int codec_family_id_cb(const struct nlmsghdr *nlh, void *data);
+/*
+ * GET_HIST, a dump: each message adds buckets to one histogram of @data,
+ * a zeroed struct hists (a histogram may come in several messages); a
+ * dump seen again from its start replaces what the first one said. A
+ * bucket that overlaps another is EBADMSG.
+ */
+int codec_hist_cb(const struct nlmsghdr *nlh, void *data);
+/*
+ * CTRL_CMD_NEWFAMILY: the family's id, and the id of the multicast group
+ * @data->group names, into @data, a struct genl_family_info.
+ */
+int codec_family_cb(const struct nlmsghdr *nlh, void *data);
+
+/*
+ * ---- notifications ----
+ * One message heard on the multicast groups: a notification of the
+ * mssclamp family (@ctrl false) or of the controller (@ctrl true), into
+ * @ev. Returns 0 (@ev->kind EVENT_NONE for anything else), or -1 with
+ * errno EBADMSG for a malformed one.
+ */
+int codec_event_parse(const struct nlmsghdr *nlh, bool ctrl, struct event *ev);
 
 /* ---- errors ---- */
 

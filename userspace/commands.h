@@ -9,6 +9,8 @@
 int show_main(int argc, char *argv[]);		/* show.c */
 int set_main(int argc, char *argv[]);		/* set.c */
 int stats_main(int argc, char *argv[]);		/* stats.c */
+int histogram_main(int argc, char *argv[]);	/* histogram.c */
+int monitor_main(int argc, char *argv[]);	/* monitor.c */
 int save_main(int argc, char *argv[]);		/* conffile.c */
 int apply_main(int argc, char *argv[]);		/* conffile.c */
 int version_main(int argc, char *argv[]);	/* version.c */

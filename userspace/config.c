@@ -3,10 +3,12 @@
  * mssclampctl: what a configuration is, apart from how it travels
  * (codec.c) and how it is checked (limit.c).
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "config.h"
 #include "ctl.h"
+#include "output.h"
 
 static const char *const hook_names[] = {
 	[MSSCLAMP_HOOK_FORWARD] = "forward",
@@ -41,4 +43,27 @@ bool config_same(const struct config *a, const struct config *b)
 		if (strcmp(a->devs[i], b->devs[i]))
 			return false;
 	return true;
+}
+
+void config_print(const char *key, const char *fmt, const struct config *c)
+{
+	unsigned int i;
+
+	out_object_open(key, fmt);
+	out_bool(OUT_JSON, "enabled", NULL, c->enabled);
+	out_string(OUT_TEXT, NULL, "%-8s", c->enabled ? "enabled" : "disabled");
+	out_uint(OUT_ANY, "mtu", "  mtu %-5" PRIu64, c->mtu);
+	out_uint(OUT_ANY, "overhead", "  overhead %-3" PRIu64, c->overhead);
+	out_uint(OUT_ANY, "mss", "  mss %-5" PRIu64, c->mss);
+	out_bool(OUT_ANY, "pmtu", "  pmtu %-3s", c->pmtu);
+	out_string(OUT_ANY, "hook", "  hook %-11s", hook_name(c->hook));
+	out_bool(OUT_ANY, "syn", "  syn %-3s", c->syn);
+	out_bool(OUT_ANY, "synack", "  synack %-3s", c->synack);
+	out_array_open("dev", "  dev ");
+	if (!c->ndevs)
+		out_text("any");
+	for (i = 0; i < c->ndevs; i++)
+		out_string(OUT_ANY, NULL, i ? ",%s" : "%s", c->devs[i]);
+	out_array_close(NULL);
+	out_object_close("\n");
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mssclampctl: the configuration of one family, as the kernel reports it
- * (codec.c decodes it, show and save print it, apply computes it).
+ * (codec.c decodes it, show, monitor and save print it, apply computes
+ * it).
  */
 #ifndef MSSCLAMPCTL_CONFIG_H
 #define MSSCLAMPCTL_CONFIG_H
@@ -31,6 +32,13 @@ struct config {
 const char *hook_name(uint8_t hook);
 /* The reverse: the value of @word into *@hook; false if it names none. */
 bool hook_parse(const char *word, uint32_t *hook);
+
+/*
+ * Print @c (output.h) as show does: in JSON the object @key, in text one
+ * line, "enabled   mtu 1500 ... dev any", after @fmt with @key as its
+ * argument ("%s: ") or nothing for a NULL @fmt.
+ */
+void config_print(const char *key, const char *fmt, const struct config *c);
 
 /* Do two configurations set the same (the computed mss aside)? */
 bool config_same(const struct config *a, const struct config *b);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mssclampctl: configure mssclamp and read its counters.
+ * mssclampctl: configure mssclamp and read what it counts.
  *
  *	mssclampctl [-j|--json] [-n NETNS] COMMAND [ARGS]
  *
@@ -37,8 +37,16 @@ static const struct subcommand {
 	  "                [hook forward|postrouting] [syn on|off] [synack on|off]\n"
 	  "                [dev IF[,IF...]|dev any]",
 	  "change the configuration of one family" },
-	{ "stats", stats_main, "[ipv4|ipv6]\n  stats reset [ipv4|ipv6]",
-	  "show the counters, or zero them (both families if none is named)" },
+	{ "stats", stats_main,
+	  "[ipv4|ipv6]\n  stats reset [ipv4|ipv6]\n"
+	  "  stats --prometheus [--output FILE] [ipv4|ipv6]",
+	  "show the counters, or zero them (both families if none is named),\n"
+	  "      or print them with the histograms for Prometheus" },
+	{ "histogram", histogram_main, "[ipv4|ipv6] [syn|synack|ptb]",
+	  "show the MSS advertised in SYNs and SYN-ACKs, and the MTU in\n"
+	  "      Packet Too Big messages, against the ceiling" },
+	{ "monitor", monitor_main, "",
+	  "print configuration changes and counter resets as they happen" },
 	{ "save", save_main, "",
 	  "print the configuration as lines that apply reads back" },
 	{ "apply", apply_main, "FILE|-",

@@ -32,6 +32,7 @@ struct nl {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family_id;
+	uint32_t monitor_group;		/* 0: the family has none */
 	int quiet_enoent;
 	char send[NL_SEND_SIZE];
 	char recv[NL_RECV_SIZE];
@@ -289,35 +290,153 @@ struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags)
 /* Socket and family                                                    */
 
 /*
- * CTRL_CMD_GETFAMILY also asks the kernel to load a module that declares
- * the family (MODULE_ALIAS_GENL_FAMILY), when the caller may.
+ * Look the family @name up, with the id of its multicast group @group
+ * (NULL: none wanted) into @fi. CTRL_CMD_GETFAMILY also asks the kernel to
+ * load a module that declares the family (MODULE_ALIAS_GENL_FAMILY), when
+ * the caller may. Returns 0, -ENOENT (quietly) for a family the kernel
+ * does not have, or -1 once the error is printed.
  */
-static int resolve_family(struct nl *nl)
+static int lookup_family(struct nl *nl, const char *name, const char *group,
+			 struct genl_family_info *fi)
 {
-	const char *what = nl->what;
 	struct nlmsghdr *nlh;
-	uint16_t id = 0;
 	int ret;
 
+	memset(fi, 0, sizeof(*fi));
+	fi->group = group;
 	nlh = genl_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
-	codec_put_family_name(nlh, MSSCLAMP_GENL_NAME);
+	codec_put_family_name(nlh, name);
 
-	/* ENOENT has its own message; anything else is reported by nl_talk. */
+	/* ENOENT has its caller's message; anything else is nl_talk's. */
 	nl->quiet_enoent = 1;
-	ret = nl_talk(nl, nlh, codec_family_id_cb, &id);
+	ret = nl_talk(nl, nlh, codec_family_cb, fi);
 	nl->quiet_enoent = 0;
+	if (ret < 0)
+		return ret;
+	if (!fi->id) {
+		fprintf(stderr, PROG_NAME ": %s: the kernel sent no id for the %s family\n",
+			nl->what, name);
+		return -1;
+	}
+	return 0;
+}
+
+static int resolve_family(struct nl *nl)
+{
+	struct genl_family_info fi;
+	int ret;
+
+	ret = lookup_family(nl, MSSCLAMP_GENL_NAME, MSSCLAMP_MCGRP_MONITOR, &fi);
 	if (ret == -ENOENT) {
 		fprintf(stderr, PROG_NAME ": the mssclamp module is not loaded (modprobe mssclamp)\n");
 		return -1;
 	}
 	if (ret < 0)
 		return -1;
-	if (!id) {
-		fprintf(stderr, PROG_NAME ": %s: the kernel sent no id for the "
-			MSSCLAMP_GENL_NAME " family\n", what);
+	nl->family_id = fi.id;
+	nl->monitor_group = fi.group_id;
+	return 0;
+}
+
+static int join(struct nl *nl, uint32_t group)
+{
+	int g = (int)group;
+
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &g,
+				  sizeof(g)) < 0) {
+		fprintf(stderr, PROG_NAME ": %s: cannot join multicast group %u: %s\n",
+			nl->what, group, strerror(errno));
 		return -1;
 	}
-	nl->family_id = id;
+	return 0;
+}
+
+int nl_monitor(struct nl *nl)
+{
+	struct genl_family_info ctrl;
+	int ret;
+
+	if (!nl->monitor_group) {
+		fprintf(stderr, PROG_NAME ": %s: the module has no %s group (is the module older than this tool?)\n",
+			nl->what, MSSCLAMP_MCGRP_MONITOR);
+		return -1;
+	}
+	/* The controller's own group tells when the family goes away. */
+	ret = lookup_family(nl, "nlctrl", "notify", &ctrl);
+	if (ret == -ENOENT)
+		fprintf(stderr, PROG_NAME ": %s: the kernel has no netlink controller family\n",
+			nl->what);
+	if (ret < 0)
+		return -1;
+	if (!ctrl.group_id) {
+		fprintf(stderr, PROG_NAME ": %s: the kernel's netlink controller has no notify group\n",
+			nl->what);
+		return -1;
+	}
+	/* The family's first: once the controller's is joined, both are. */
+	if (join(nl, nl->monitor_group) < 0 || join(nl, ctrl.group_id) < 0)
+		return -1;
+	return 0;
+}
+
+/* What nl_listen() hands on: the family's messages and the controller's. */
+struct listen_ctx {
+	const struct nl *nl;
+	nl_event_cb cb;
+	void *data;
+	int ret;		/* what @cb last returned */
+};
+
+static int listen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct listen_ctx *ctx = data;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return MNL_CB_OK;
+	if (nlh->nlmsg_type == GENL_ID_CTRL)
+		ctx->ret = ctx->cb(nlh, true, ctx->data);
+	else if (nlh->nlmsg_type == ctx->nl->family_id)
+		ctx->ret = ctx->cb(nlh, false, ctx->data);
+	return ctx->ret;
+}
+
+int nl_listen(struct nl *nl, nl_event_cb cb, void *data,
+	      volatile sig_atomic_t *stop)
+{
+	struct listen_ctx ctx = { .nl = nl, .cb = cb, .data = data };
+	ssize_t len;
+	int ret;
+
+	while (!*stop) {
+		len = mnl_socket_recvfrom(nl->sock, nl->recv, sizeof(nl->recv));
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0 && errno == ENOBUFS) {
+			/* The socket's buffer overran: say so, go on. */
+			fprintf(stderr, PROG_NAME ": %s: notifications were lost (the socket's receive buffer overran)\n",
+				nl->what);
+			continue;
+		}
+		if (len < 0) {
+			fprintf(stderr, PROG_NAME ": %s: cannot read from the kernel: %s\n",
+				nl->what, strerror(errno));
+			return -1;
+		}
+		/* Notifications carry sequence number 0 and port id 0. */
+		ctx.ret = MNL_CB_OK;
+		errno = 0;
+		ret = mnl_cb_run2(nl->recv, len, 0, 0, listen_cb, &ctx, NULL, 0);
+		if (ctx.ret == MNL_CB_STOP)
+			return 0;
+		if (ctx.ret == MNL_CB_ERROR)
+			return -1;	/* @cb said why */
+		if (ret < 0) {
+			fprintf(stderr, PROG_NAME ": %s: unexpected message from the kernel: %s\n",
+				nl->what, strerror(errno ? errno : EBADMSG));
+			return -1;
+		}
+		/* A control message that ends nothing here (NLMSG_DONE): on. */
+	}
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 #ifndef MSSCLAMPCTL_NL_H
 #define MSSCLAMPCTL_NL_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
@@ -36,5 +38,28 @@ struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags);
  * printed: -ENOENT when the kernel answered ENOENT, else -1.
  */
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/*
+ * Join the family's "monitor" multicast group and the netlink controller's
+ * "notify" group (which says when the family goes away). Any user may.
+ * 0, or -1 once the error is printed.
+ */
+int nl_monitor(struct nl *nl);
+
+/*
+ * A notification heard: @ctrl says whether it is the controller's (else it
+ * is the mssclamp family's). Returns MNL_CB_OK to go on, MNL_CB_STOP to
+ * end nl_listen(), MNL_CB_ERROR (errno set, the error printed) to fail it.
+ */
+typedef int (*nl_event_cb)(const struct nlmsghdr *nlh, bool ctrl, void *data);
+
+/*
+ * Hand every notification to @cb until it stops, or until *@stop is set
+ * (by a signal handler: a signal interrupts the wait). Lost notifications
+ * (the receive buffer overran) are reported on stderr, and listening goes
+ * on. Returns 0, or -1 once the error is printed.
+ */
+int nl_listen(struct nl *nl, nl_event_cb cb, void *data,
+	      volatile sig_atomic_t *stop);
 
 #endif /* MSSCLAMPCTL_NL_H */

@@ -74,6 +74,45 @@ int query_get(struct nl *nl, const struct query *q, const char *what,
 	return 0;
 }
 
+static const char *const hist_kinds[HIST_KINDS] = {
+	[MSSCLAMP_HIST_SYN] = "syn",
+	[MSSCLAMP_HIST_SYNACK] = "synack",
+	[MSSCLAMP_HIST_PTB] = "ptb",
+};
+
+const char *hist_kind_name(int kind)
+{
+	return kind >= 0 && kind < HIST_KINDS ? hist_kinds[kind] : NULL;
+}
+
+int hist_kind_parse(const char *word)
+{
+	int k;
+
+	for (k = 0; k < HIST_KINDS; k++)
+		if (!strcmp(word, hist_kinds[k]))
+			return k;
+	return -1;
+}
+
+int query_hist(struct nl *nl, const char *what, struct hists *hs)
+{
+	struct nlmsghdr *nlh;
+	int i, k;
+
+	memset(hs, 0, sizeof(*hs));
+	nlh = nl_request(nl, MSSCLAMP_CMD_GET_HIST, NLM_F_DUMP);
+	if (nl_talk(nl, nlh, codec_hist_cb, hs) < 0)
+		return EXIT_RUNTIME;
+	for (i = 0; i < FAMILY_COUNT; i++)
+		for (k = 0; k < HIST_KINDS; k++)
+			if (!hs->h[i][k].seen)
+				return runtime_error("%s: the kernel sent no %s histogram for %s",
+						     what, hist_kinds[k],
+						     family_name(families[i]));
+	return 0;
+}
+
 int query_set(struct nl *nl, const struct change *chg)
 {
 	struct nlmsghdr *nlh = nl_request(nl, MSSCLAMP_CMD_SET_CONFIG, 0);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "change.h"
+#include "codec.h"
 #include "nl.h"
 
 /* A GET command that answers with one object per family. */
@@ -26,6 +27,18 @@ extern const struct query query_stats;	/* struct stats[FAMILY_COUNT] */
  */
 int query_get(struct nl *nl, const struct query *q, const char *what,
 	      uint8_t family, void *objs);
+
+/*
+ * GET_HIST: every histogram of both families into @hs (a dump; a
+ * histogram may come in several messages). Returns 0, or EXIT_RUNTIME
+ * once the error is printed, also when one of the six is missing.
+ */
+int query_hist(struct nl *nl, const char *what, struct hists *hs);
+
+/* The name of a histogram's kind ("syn", "synack", "ptb"), NULL if none. */
+const char *hist_kind_name(int kind);
+/* The reverse; -1 for a word that names no kind. */
+int hist_kind_parse(const char *word);
 
 /* SET_CONFIG with what @chg names; 0, or -1 once the error is printed. */
 int query_set(struct nl *nl, const struct change *chg);

@@ -63,6 +63,12 @@ check_eq "man finds the page" "$prefix/share/man/man8/mssclampctl.8" \
 check_match "the unit runs the installed mssclampctl" \
 	"^ExecStart=$MSSCLAMPCTL apply /etc/mssclamp.conf\$" "$(cat "$unit")"
 unit_verify "$unit"
+for f in "${unit%/*}/mssclamp-prometheus.service" "${unit%/*}/mssclamp-prometheus.timer"; do
+	check "installed: $f" test -s "$f"
+done
+check_match "the exporter runs the installed mssclampctl" \
+	"^ExecStart=$MSSCLAMPCTL stats --prometheus --output /var/lib/prometheus/node-exporter/mssclamp.prom\$" \
+	"$(cat "${unit%/*}/mssclamp-prometheus.service")"
 
 echo "ipv4 enable mtu 1492" >/etc/mssclamp.conf
 check "make install again" eval 'mk install >"$WORK/install2.log" 2>&1'

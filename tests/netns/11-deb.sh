@@ -35,6 +35,7 @@ arch=$(dpkg --print-architecture)
 debs=("$REPO/build/deb/mssclamp-dkms_${VERSION}_all.deb"
 	"$REPO/build/deb/mssclamp-tools_${VERSION}_$arch.deb")
 unit=/lib/systemd/system/mssclamp.service
+punit=/lib/systemd/system/mssclamp-prometheus.service
 export MSSCLAMPCTL=/usr/sbin/mssclampctl
 check "module trees trimmed for depmod (veth loaded first)" modtree_trim veth
 
@@ -96,10 +97,29 @@ check_eq "man finds the page" /usr/share/man/man8/mssclampctl.8.gz \
 check_match "the unit runs /usr/sbin/mssclampctl" \
 	"^ExecStart=/usr/sbin/mssclampctl apply /etc/mssclamp.conf\$" "$(cat "$unit")"
 unit_verify "$unit"
+for f in "$punit" "${punit%.service}.timer"; do
+	check "installed: $f" test -s "$f"
+	unit_verify "$f"
+done
+check_not "the exporter's timer is not enabled (timers.target wants nothing of it)" \
+	eval 'ls /etc/systemd/system/*.wants/mssclamp-prometheus.* >/dev/null 2>&1'
 
 # --- the unit, the clamp, save and apply ----------------------------------------
 
 deployed_checks "$unit"
+
+# --- the exporter: its command, as the timer would run it -----------------------
+
+prom=/var/lib/prometheus/node-exporter/mssclamp.prom
+check "modprobe mssclamp for the exporter" modprobe mssclamp
+mkdir -p "${prom%/*}"
+check "the exporter's start" unit_run "$punit" ExecStart
+check_match "it wrote $prom: ipv4's ceiling" '^mssclamp_ceiling_bytes\{family="ipv4"\} 1460$' \
+	"$(cat "$prom" 2>&1)"
+check_eq "... mode 0644, nothing else beside it" "644 mssclamp.prom" \
+	"$(stat -c %a "$prom" 2>&1) $(ls -A "${prom%/*}")"
+check "rmmod mssclamp after the exporter" mod_unload
+rm -rf /var/lib/prometheus
 
 # --- removal, purge ----------------------------------------------------------------
 

@@ -195,8 +195,17 @@ def control_checks(cmds, usage, man, comp_file):
 # --- the examples of docs/mssclampctl.md --------------------------------------
 
 CONFIGURED = "4 1 1500 0 0 0 1 1 -\n6 1 1500 44 0 0 1 1 wan0,wan1\n"
-COUNTERS = ("182734,180012,4410,3960,354376,0,0,0,0;"
-            "9121,9003,877,812,16435,0,0,0,0")
+COUNTERS = ("182734,180012,4410,3960,354376,0,0,0,0,57;"
+            "9121,9003,877,812,16435,0,0,0,0,44")
+# Seed 001's tables (docs/operations.md) as counts per 10 000 SYNs, and
+# the MTUs its Packet Too Big messages reported.
+HIST = ("4/syn:1300=128,1360=440,1370=115,1380=335,1400=795,1410=117,"
+        "1412=458,1440=614,1452=1150,1460=4709,8192-8999=21;"
+        "6/syn:1220=421,1340=311,1362=131,1368=338,1370=424,1380=352,"
+        "1390=211,1400=389,1412=364,1420=202,1440=5431;"
+        "6/ptb:1280=41,1390=3")
+PMTU_ON = "4 1 1500 0 0 0 1 1 -\n6 1 1500 44 1 0 1 1 wan0,wan1\n"
+EVENTS = "config 6;reset 4;gone"
 # How each example runs: the stand-in's state and environment, or None
 # for the host itself (no module there, no namespace 'blue').
 EXAMPLES = {
@@ -223,6 +232,22 @@ EXAMPLES = {
     "mssclampctl set ipv4 enable # without CAP_NET_ADMIN": {
         "env": {"FAKEGENL_ERRNO": "1"}},
     "mssclampctl -n blue show": None,
+    "mssclampctl histogram ipv6 syn": {"state": CONFIGURED,
+                                       "env": {"FAKEGENL_HIST": HIST}},
+    "mssclampctl histogram ipv6 ptb": {"state": CONFIGURED,
+                                       "env": {"FAKEGENL_HIST": HIST}},
+    "mssclampctl -j histogram ipv4 syn": {"state": CONFIGURED,
+                                          "env": {"FAKEGENL_HIST": HIST}},
+    "mssclampctl monitor": {"state": PMTU_ON,
+                            "env": {"FAKEGENL_EVENTS": EVENTS}},
+    "mssclampctl -j monitor": {"state": PMTU_ON,
+                               "env": {"FAKEGENL_EVENTS": EVENTS}},
+    "mssclampctl stats --prometheus | grep -e '^mssclamp_clamped_syn_total' "
+    "-e '^mssclamp_ptb_total' -e '^mssclamp_ceiling' -e '^mssclamp_ptb_mtu'": {
+        "state": CONFIGURED,
+        "env": {"FAKEGENL_HIST": HIST, "FAKEGENL_COUNTERS": COUNTERS}},
+    "mssclampctl histogram ipv4 fin": {},
+    "mssclampctl -j stats --prometheus": {},
 }
 DOC_VERSION = "0.1.0"	# the version the page's examples show
 

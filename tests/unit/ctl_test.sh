@@ -32,10 +32,8 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
-fail() {
-	tap_fail "$@"
-	status=1
-}
+# shellcheck source=tests/unit/ctl_lib.sh
+. "$top/tests/unit/ctl_lib.sh"
 
 # --- build -------------------------------------------------------------
 
@@ -67,85 +65,8 @@ for cc in gcc clang; do
 	fi
 done
 
-# --- helpers -----------------------------------------------------------
-
-# fake [VAR=VALUE...] ARGS...: run mssclampctl against the stand-in.
-fake() {
-	local vars=()
-
-	while [ $# -gt 0 ] && [[ $1 == FAKEGENL_*=* ]]; do
-		vars+=("$1")
-		shift
-	done
-	env LD_PRELOAD="$fakelib" FAKEGENL_LOG="$tmp/log" "${vars[@]}" \
-		"$ctl" "$@"
-}
-
-# real ARGS...: run mssclampctl against this host's kernel.
-real() {
-	"$ctl" "$@"
-}
-
-# same FILE TEXT: FILE holds TEXT and a newline, or nothing if TEXT is "".
-same() {
-	if [ -z "$2" ]; then
-		[ ! -s "$1" ]
-	else
-		printf '%s\n' "$2" | cmp -s - "$1"
-	fi
-}
-
-# check NAME STATUS STDOUT STDERR CMD...: CMD exits STATUS and prints
-# exactly STDOUT and STDERR (each "" for nothing, else lines).
-check() {
-	local name=$1 want=$2 out=$3 err=$4 got
-	shift 4
-
-	rm -f "$tmp/log"
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" = "$want" ] && same "$tmp/out" "$out" &&
-		same "$tmp/err" "$err"; then
-		tap_ok "ctl: $name"
-		return 0
-	fi
-	fail "ctl: $name"
-	echo "# $*"
-	echo "# exit $got, wanted $want"
-	sed 's/^/# stdout: /' "$tmp/out"
-	sed 's/^/# stderr: /' "$tmp/err"
-	return 1
-}
-
-# usage NAME MESSAGE ARGS...: a usage error: exit 2, one line on stderr,
-# nothing on stdout, nothing sent.
-usage() {
-	local name=$1 msg=$2
-	shift 2
-
-	check "usage: $name" 2 "" "mssclampctl: $msg" fake "$@" || return
-	if [ -s "$tmp/log" ]; then
-		fail "ctl: usage: $name sends nothing"
-		sed 's/^/# sent: /' "$tmp/log"
-	fi
-}
-
-# sent NAME LINES: what the last fake run asked of the family.
-sent() {
-	local got
-
-	got=$(grep -v -e '^setsockopt' -e '^GETFAMILY' "$tmp/log" 2>/dev/null)
-	if [ "$got" = "$2" ]; then
-		tap_ok "ctl: sends $1"
-	else
-		fail "ctl: sends $1"
-		printf '%s\n' "$got" | sed 's/^/# sent: /'
-		printf '%s\n' "$2" | sed 's/^/# want: /'
-	fi
-}
-
 notloaded="mssclampctl: the mssclamp module is not loaded (modprobe mssclamp)"
-commands="show, set, stats, save, apply, version or help"
+commands="show, set, stats, histogram, monitor, save, apply, version or help"
 settings="enable, disable, mtu, overhead, pmtu, hook, syn, synack or dev"
 nothing="enable, disable, mtu N, overhead N, pmtu on|off, hook forward|postrouting, syn on|off, synack on|off or dev IF[,IF...]|any"
 noname="names cannot contain '/', ':' or whitespace"
@@ -153,10 +74,6 @@ noname="names cannot contain '/', ':' or whitespace"
 # --- usage errors ------------------------------------------------------
 
 usage "unknown command" "unknown command 'foo' (expected $commands)" foo
-usage "histogram is not here yet" \
-	"unknown command 'histogram' (expected $commands)" histogram ipv4
-usage "monitor is not here yet" \
-	"unknown command 'monitor' (expected $commands)" monitor
 usage "unknown option" \
 	"unknown option '-x' (expected -j, --json, -n NETNS, --netns NETNS, -h or --help)" -x show
 usage "-n without a name" \
@@ -255,7 +172,8 @@ check "write error" 1 "" \
 	sh -c '"$1" version >/dev/full' sh "$ctl"
 
 check "help" 0 "$("$ctl" --help)" "" real help
-for c in show set stats "stats reset" save apply version; do
+for c in show set stats "stats reset" "stats --prometheus" histogram monitor \
+	save apply version; do
 	if grep -q "^  $c " "$tmp/out" || grep -q "^  $c\$" "$tmp/out"; then
 		tap_ok "ctl: help lists $c"
 	else
@@ -321,10 +239,11 @@ unchanged       1006  5000000006
 no_mss          1007  5000000007
 malformed       1008  5000000008
 fragments       1009  5000000009
-errors          1010  5000000010" "" fake stats
+errors          1010  5000000010
+ptb             1011  5000000011" "" fake stats
 sent "a stats dump" "GET_STATS dump"
-s4='{"syn": 1002, "synack": 1003, "clamped_syn": 1004, "clamped_synack": 1005, "unchanged": 1006, "no_mss": 1007, "malformed": 1008, "fragments": 1009, "errors": 1010}'
-s6='{"syn": 5000000002, "synack": 5000000003, "clamped_syn": 5000000004, "clamped_synack": 5000000005, "unchanged": 5000000006, "no_mss": 5000000007, "malformed": 5000000008, "fragments": 5000000009, "errors": 5000000010}'
+s4='{"syn": 1002, "synack": 1003, "clamped_syn": 1004, "clamped_synack": 1005, "unchanged": 1006, "no_mss": 1007, "malformed": 1008, "fragments": 1009, "errors": 1010, "ptb": 1011}'
+s6='{"syn": 5000000002, "synack": 5000000003, "clamped_syn": 5000000004, "clamped_synack": 5000000005, "unchanged": 5000000006, "no_mss": 5000000007, "malformed": 5000000008, "fragments": 5000000009, "errors": 5000000010, "ptb": 5000000011}'
 check "-j stats" 0 "{\"ipv4\": $s4, \"ipv6\": $s6}" "" fake -j stats
 check "-j stats ipv4" 0 "{\"ipv4\": $s4}" "" fake -j stats ipv4
 sent "a stats request for stats ipv4" "GET_STATS ack family=4"
@@ -565,9 +484,9 @@ if command -v groff >/dev/null; then
 else
 	tap_ok "ctl: the man page renders without warnings # SKIP no groff"
 fi
-for w in show set stats "stats reset" save apply version help \
-	syn synack clamped_syn clamped_synack unchanged no_mss malformed \
-	fragments errors; do
+for w in show set stats "stats reset" histogram monitor save apply version \
+	help syn synack clamped_syn clamped_synack unchanged no_mss malformed \
+	fragments errors ptb; do
 	if grep -q -e "^\.B[RI]* \"*$w\b" -e "^\.T[PH].*\b$w\b" -e "^\.BR $w " \
 		"$man8"; then
 		tap_ok "ctl: the man page explains '$w'"
@@ -623,7 +542,8 @@ if [ -f "$bc" ]; then
 			echo "#   got:      $got"
 		fi
 	}
-	comp "commands" "apply help save set show stats version" mssclampctl ""
+	comp "commands" "apply help histogram monitor save set show stats version" \
+		mssclampctl ""
 	comp "options" "--help --json --netns -h -j -n" mssclampctl -
 	comp "commands after -j" "save set show stats" mssclampctl -j s
 	comp "families of set" "ipv4 ipv6" mssclampctl set ""

@@ -25,16 +25,48 @@
  *                           missing FILE starts from the defaults below.
  *   FAKEGENL_INTR=1         mark the first dump NLM_F_DUMP_INTR
  *   FAKEGENL_BAD=1          leave MSSCLAMP_A_MTU out of GET_CONFIG replies
+ *   FAKEGENL_HIST=H;H       the histograms of GET_HIST, each H
+ *                           "F/KIND[@SUM]:B,B,...": F 4 or 6, KIND syn,
+ *                           synack or ptb, each bucket B "LOW=N",
+ *                           "LOW-HIGH=N" or "LOW+=N" (up to 4294967295),
+ *                           sent in the order given; SUM defaults to the
+ *                           sum of LOW * N. A histogram not named is empty.
+ *   FAKEGENL_HIST_SPLIT=N   at most N buckets per GET_HIST message (the
+ *                           kernel goes on in the next message when one is
+ *                           full); default: all of a histogram in one
+ *   FAKEGENL_HIST_DGRAM=M   at most M GET_HIST messages per datagram; the
+ *                           log says how many of each a dump took
+ *   FAKEGENL_NO_MCGRP=1     the family has no multicast group
+ *   FAKEGENL_EVENTS=E;E     what a socket that joined the groups hears,
+ *                           one E per read once the replies are read: words
+ *                           joined by "+" (in one datagram) of
+ *                             config F    CONFIG_NTF with F's configuration
+ *                             reset F     RESET_NTF of F
+ *                             gone        nlctrl: DELFAMILY of mssclamp
+ *                             other       nlctrl: DELFAMILY of another family
+ *                             newfam      nlctrl: NEWFAMILY of mssclamp
+ *                             bad         a CONFIG_NTF without its mtu
+ *                             overrun     the read fails with ENOBUFS
+ *                             int         SIGINT is raised, the read fails
+ *                                         with EINTR
+ *                             done        an NLMSG_DONE (nothing ends)
+ *                             error       an NLMSG_ERROR, EINVAL
+ *                             wait        nothing until the file
+ *                                         FAKEGENL_WAIT exists (10 s)
+ *                           a message of a group not joined is not heard;
+ *                           after the last E a read fails with EAGAIN
  *
  * A test double, not part of the tool and never installed: built by
  * tests/unit/Makefile (build/unit/fakegenl.so). The attribute names it
  * logs are the tool's own table (userspace/attr_names.h).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <libmnl/libmnl.h>
@@ -43,8 +75,9 @@
 #include "uapi/mssclamp.h"
 
 #define FAKE_FAMILY_ID	0x42
+#define FAKE_MONITOR	7	/* the monitor group's id */
 #define FAKE_PORTID	4242
-#define QUEUE_LEN	8
+#define QUEUE_LEN	400	/* a dump of a message per datagram */
 #define DGRAM_SIZE	8192
 
 /* The one socket; its address is all the caller ever sees. */
@@ -52,6 +85,8 @@ static struct {
 	int ext_ack;
 	int cap_ack;
 	int dumps;
+	unsigned long joined;		/* bit N: group N */
+	const char *events;		/* the next of FAKEGENL_EVENTS */
 	struct {
 		size_t len;
 		char buf[DGRAM_SIZE];
@@ -372,6 +407,296 @@ static void answer_get(const struct nlmsghdr *req, uint8_t cmd,
 	dgram_done(len);
 }
 
+/* ------------------------------------------------------------------ */
+/* GET_HIST                                                             */
+
+struct fake_bucket {
+	uint32_t low, high;
+	uint64_t count;
+};
+
+struct fake_hist {
+	uint64_t sum;
+	unsigned int n;
+	struct fake_bucket b[512];
+};
+
+static const char *const kind_names[] = { "syn", "synack", "ptb" };
+
+/* FAKEGENL_HIST into h[family index][kind]. */
+static void hist_load(struct fake_hist h[2][3])
+{
+	const char *p = getenv("FAKEGENL_HIST");
+
+	memset(h, 0, 2 * 3 * sizeof(h[0][0]));
+	while (p && *p) {
+		unsigned int fam, k;
+		char kind[16];
+		int n = 0, given_sum = 0;
+		struct fake_hist *fh;
+		uint64_t sum = 0;
+
+		if (sscanf(p, "%u/%15[a-z]%n", &fam, kind, &n) != 2 ||
+		    (fam != 4 && fam != 6))
+			abort();
+		for (k = 0; k < 3 && strcmp(kind, kind_names[k]); k++)
+			;
+		if (k == 3)
+			abort();
+		fh = &h[fam == 6][k];
+		p += n;
+		if (*p == '@') {
+			sum = strtoull(p + 1, (char **)&p, 10);
+			given_sum = 1;
+		}
+		if (*p++ != ':')
+			abort();
+		while (*p && *p != ';') {
+			struct fake_bucket *b = &fh->b[fh->n++];
+			char *end;
+
+			b->low = b->high = strtoul(p, &end, 10);
+			if (*end == '-')
+				b->high = strtoul(end + 1, &end, 10);
+			else if (*end == '+')
+				b->high = UINT32_MAX, end++;
+			if (*end != '=')
+				abort();
+			b->count = strtoull(end + 1, &end, 10);
+			if (!given_sum)
+				sum += b->count * b->low;
+			p = *end == ',' ? end + 1 : end;
+		}
+		fh->sum = sum;
+		if (*p == ';')
+			p++;
+	}
+}
+
+static void put_u64(struct nlmsghdr *nlh, uint16_t type, uint16_t pad,
+		    uint64_t val)
+{
+	/* The kernel aligns u64 with a pad attribute. */
+	mnl_attr_put(nlh, pad, 0, NULL);
+	mnl_attr_put_u64(nlh, type, val);
+}
+
+/*
+ * Every histogram of both families, in the kernel's order, each in as many
+ * messages as FAKEGENL_HIST_SPLIT makes it (and as the datagrams need:
+ * the kernel too goes on in the next message when an skb is full), then
+ * NLMSG_DONE.
+ */
+static void answer_hist(const struct nlmsghdr *req)
+{
+	static struct fake_hist h[2][3];
+	int split = env_int("FAKEGENL_HIST_SPLIT");
+	int per = env_int("FAKEGENL_HIST_DGRAM");
+	uint16_t intr = 0;
+	struct nlmsghdr *nlh;
+	char *buf = dgram();
+	size_t len = 0;
+	int nmsg = 0, msgs = 0, dgrams = 1, f, k;
+
+	if (sk.dumps++ == 0 && env_int("FAKEGENL_INTR"))
+		intr = NLM_F_DUMP_INTR;
+	hist_load(h);
+	for (f = 0; f < 2; f++) {
+		for (k = 0; k < 3; k++) {
+			const struct fake_hist *fh = &h[f][k];
+			unsigned int b = 0;
+
+			do {
+				unsigned int end, room;
+				struct nlattr *nest;
+
+				/* A message takes 64 bytes and 40 per
+				 * bucket at most: as many buckets as the
+				 * datagram holds, else a new datagram. */
+				room = (DGRAM_SIZE - len - 64) / 40;
+				if (len && ((per && nmsg == per) ||
+					    room < (fh->n > b ? 1 : 0) + 1)) {
+					dgram_done(len);
+					buf = dgram();
+					len = 0;
+					nmsg = 0;
+					dgrams++;
+					room = (DGRAM_SIZE - 64) / 40;
+				}
+				end = fh->n;
+				if (split && end > b + split)
+					end = b + split;
+				if (end > b + room)
+					end = b + room;
+				nlh = put_msg(buf + len, req, FAKE_FAMILY_ID,
+					      NLM_F_MULTI | intr,
+					      MSSCLAMP_CMD_GET_HIST);
+				mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY,
+						f ? MSSCLAMP_FAMILY_IPV6 :
+						    MSSCLAMP_FAMILY_IPV4);
+				mnl_attr_put_u8(nlh, MSSCLAMP_A_HIST_KIND, k);
+				put_u64(nlh, MSSCLAMP_A_HIST_SUM,
+					MSSCLAMP_A_PAD, fh->sum);
+				for (; b < end; b++) {
+					nest = mnl_attr_nest_start(nlh,
+						MSSCLAMP_A_HIST_BUCKET);
+					mnl_attr_put_u32(nlh,
+						MSSCLAMP_BUCKET_A_LOW,
+						fh->b[b].low);
+					mnl_attr_put_u32(nlh,
+						MSSCLAMP_BUCKET_A_HIGH,
+						fh->b[b].high);
+					put_u64(nlh, MSSCLAMP_BUCKET_A_COUNT,
+						MSSCLAMP_BUCKET_A_PAD,
+						fh->b[b].count);
+					mnl_attr_nest_end(nlh, nest);
+				}
+				len += nlh->nlmsg_len;
+				nmsg++;
+				msgs++;
+			} while (b < fh->n);
+		}
+	}
+	if (len + 64 > DGRAM_SIZE) {
+		dgram_done(len);
+		buf = dgram();
+		len = 0;
+		dgrams++;
+	}
+	logf_("# GET_HIST: %d messages in %d datagrams\n", msgs, dgrams);
+	nlh = put_msg(buf + len, req, NLMSG_DONE, NLM_F_MULTI | intr, 0);
+	*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
+	len += nlh->nlmsg_len;
+	dgram_done(len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Notifications                                                        */
+
+/* A notification: sequence number 0, port id 0, as the kernel sends. */
+static struct nlmsghdr *put_ntf(char *at, uint16_t type, uint8_t cmd)
+{
+	struct nlmsghdr hdr = { 0 };
+	struct nlmsghdr *nlh = put_msg(at, &hdr, type, 0, cmd);
+
+	nlh->nlmsg_pid = 0;
+	return nlh;
+}
+
+static int joined(uint32_t group)
+{
+	return group < 8 * sizeof(sk.joined) && (sk.joined >> group & 1);
+}
+
+/*
+ * The next FAKEGENL_EVENTS entry into the queue: 1 if a datagram was
+ * queued, 0 when none is left, -1 with errno set when the read must fail.
+ */
+static int next_event(void)
+{
+	char *buf;
+	size_t len = 0;
+
+	if (!sk.events)
+		sk.events = getenv("FAKEGENL_EVENTS");
+	while (sk.events && *sk.events) {
+		const char *e = sk.events;
+		size_t n = strcspn(e, ";");
+
+		sk.events = e[n] ? e + n + 1 : e + n;
+		buf = dgram();
+		len = 0;
+		while (n > 0) {
+			size_t w = strcspn(e, "+;");
+			struct nlmsghdr *nlh = NULL;
+			unsigned int fam = 0;
+			char word[16];
+
+			snprintf(word, sizeof(word), "%.*s", (int)w, e);
+			sscanf(word + strcspn(word, " "), "%u", &fam);
+			logf_("event %s\n", word);
+			if (!strcmp(word, "overrun")) {
+				errno = ENOBUFS;
+				return -1;
+			}
+			if (!strcmp(word, "wait")) {
+				const char *path = getenv("FAKEGENL_WAIT");
+				int i;
+
+				for (i = 0; path && i < 1000; i++) {
+					FILE *f = fopen(path, "r");
+
+					if (f) {
+						fclose(f);
+						break;
+					}
+					usleep(10000);
+				}
+			}
+			if (!strcmp(word, "int")) {
+				raise(SIGINT);
+				errno = EINTR;
+				return -1;
+			}
+			if (!strcmp(word, "wait")) {
+				/* waited above: nothing to hear */
+			} else if (!strcmp(word, "done") ||
+				   !strcmp(word, "error")) {
+				struct nlmsghdr hdr = { 0 };
+
+				nlh = put_msg(buf + len, &hdr, *word == 'd' ?
+					      NLMSG_DONE : NLMSG_ERROR, 0, 0);
+				*(int *)mnl_nlmsg_put_extra_header(nlh,
+					*word == 'd' ? sizeof(int) :
+					sizeof(struct nlmsgerr)) = -EINVAL;
+				if (*word == 'd')
+					*(int *)mnl_nlmsg_get_payload(nlh) = 0;
+			} else if (!strncmp(word, "config", 6) ||
+				   !strcmp(word, "bad")) {
+				if (joined(FAKE_MONITOR)) {
+					nlh = put_ntf(buf + len, FAKE_FAMILY_ID,
+						      MSSCLAMP_CMD_CONFIG_NTF);
+					if (*word == 'b') {
+						mnl_attr_put_u8(nlh,
+							MSSCLAMP_A_FAMILY, 4);
+					} else {
+						put_config(nlh, fam);
+					}
+				}
+			} else if (!strncmp(word, "reset", 5)) {
+				if (joined(FAKE_MONITOR)) {
+					nlh = put_ntf(buf + len, FAKE_FAMILY_ID,
+						      MSSCLAMP_CMD_RESET_NTF);
+					mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY,
+							fam);
+				}
+			} else if (joined(GENL_ID_CTRL)) {
+				nlh = put_ntf(buf + len, GENL_ID_CTRL,
+					      strcmp(word, "newfam") ?
+					      CTRL_CMD_DELFAMILY :
+					      CTRL_CMD_NEWFAMILY);
+				mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME,
+						  strcmp(word, "other") ?
+						  MSSCLAMP_GENL_NAME : "other");
+				mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID,
+						 strcmp(word, "other") ?
+						 FAKE_FAMILY_ID : 0x43);
+			}
+			if (nlh)
+				len += nlh->nlmsg_len;
+			e += w;
+			n -= w;
+			if (n > 0 && *e == '+')
+				e++, n--;
+		}
+		if (len) {
+			dgram_done(len);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void log_request(const struct nlmsghdr *req, const char *name)
 {
 	const struct nlattr *a, *d;
@@ -419,6 +744,9 @@ static void answer(const struct nlmsghdr *req)
 		[MSSCLAMP_CMD_SET_CONFIG] = "SET_CONFIG",
 		[MSSCLAMP_CMD_GET_STATS] = "GET_STATS",
 		[MSSCLAMP_CMD_RESET_STATS] = "RESET_STATS",
+		[MSSCLAMP_CMD_GET_HIST] = "GET_HIST",
+		[MSSCLAMP_CMD_CONFIG_NTF] = "CONFIG_NTF",
+		[MSSCLAMP_CMD_RESET_NTF] = "RESET_NTF",
 	};
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
 	const struct nlattr *a, *family = NULL;
@@ -427,19 +755,40 @@ static void answer(const struct nlmsghdr *req)
 	int only = env_int("FAKEGENL_ERRNO_FAMILY");
 
 	if (req->nlmsg_type == GENL_ID_CTRL) {
+		const char *fname = "";
+		struct nlattr *grps, *grp;
 		struct nlmsghdr *nlh;
+		int ctrl;
 		char *buf;
 
-		logf_("GETFAMILY%s\n", req->nlmsg_flags & NLM_F_ACK ? " ack" : "");
-		if (env_int("FAKEGENL_ABSENT")) {
+		mnl_attr_for_each(a, req, GENL_HDRLEN)
+			if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_NAME)
+				fname = mnl_attr_get_str(a);
+		logf_("GETFAMILY%s %s\n", req->nlmsg_flags & NLM_F_ACK ? " ack" : "",
+		      fname);
+		ctrl = !strcmp(fname, "nlctrl");
+		if (!ctrl && (strcmp(fname, MSSCLAMP_GENL_NAME) ||
+			      env_int("FAKEGENL_ABSENT"))) {
 			ack(req, ENOENT, NULL, 0);
 			return;
 		}
 		buf = dgram();
 		nlh = put_msg(buf, req, GENL_ID_CTRL, 0, CTRL_CMD_NEWFAMILY);
-		mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, MSSCLAMP_GENL_NAME);
-		mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY_ID);
-		mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, MSSCLAMP_GENL_VERSION);
+		mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, fname);
+		mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID,
+				 ctrl ? GENL_ID_CTRL : FAKE_FAMILY_ID);
+		mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION,
+				 ctrl ? 2 : MSSCLAMP_GENL_VERSION);
+		if (ctrl || !env_int("FAKEGENL_NO_MCGRP")) {
+			grps = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+			grp = mnl_attr_nest_start(nlh, 1);
+			mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID,
+					 ctrl ? GENL_ID_CTRL : FAKE_MONITOR);
+			mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME,
+					  ctrl ? "notify" : MSSCLAMP_MCGRP_MONITOR);
+			mnl_attr_nest_end(nlh, grp);
+			mnl_attr_nest_end(nlh, grps);
+		}
 		dgram_done(nlh->nlmsg_len);
 		if (req->nlmsg_flags & NLM_F_ACK)
 			ack(req, 0, NULL, 0);
@@ -460,6 +809,17 @@ static void answer(const struct nlmsghdr *req)
 	case MSSCLAMP_CMD_GET_CONFIG:
 	case MSSCLAMP_CMD_GET_STATS:
 		answer_get(req, genl->cmd, family);
+		return;
+	case MSSCLAMP_CMD_GET_HIST:
+		if ((req->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP || family) {
+			ack(req, EOPNOTSUPP, NULL, 0);
+			return;
+		}
+		answer_hist(req);
+		return;
+	case MSSCLAMP_CMD_CONFIG_NTF:
+	case MSSCLAMP_CMD_RESET_NTF:
+		ack(req, EOPNOTSUPP, NULL, 0);
 		return;
 	case MSSCLAMP_CMD_SET_CONFIG:
 		if (only && (!family || mnl_attr_get_u8(family) != only))
@@ -512,6 +872,17 @@ int mnl_socket_setsockopt(const struct mnl_socket *nl, int type, void *buf,
 	int on = len >= sizeof(int) && *(int *)buf;
 
 	(void)nl;
+	if (type == NETLINK_ADD_MEMBERSHIP) {
+		unsigned int g = len >= sizeof(int) ? *(unsigned int *)buf : 0;
+
+		logf_("JOIN %u\n", g);
+		if (g == 0 || g >= 8 * sizeof(sk.joined)) {
+			errno = EINVAL;
+			return -1;
+		}
+		sk.joined |= 1UL << g;
+		return 0;
+	}
 	if (type == NETLINK_EXT_ACK)
 		sk.ext_ack = on;
 	else if (type == NETLINK_CAP_ACK)
@@ -542,6 +913,12 @@ ssize_t mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf,
 	size_t len;
 
 	(void)nl;
+	if (sk.head == sk.tail && sk.joined) {
+		int r = next_event();
+
+		if (r < 0)
+			return -1;
+	}
 	if (sk.head == sk.tail) {
 		/* The kernel would block here for ever. */
 		logf_("recvfrom on an empty queue\n");

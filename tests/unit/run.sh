@@ -1,8 +1,8 @@
 #!/bin/bash
 # Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
 # -Werror), check the same sources build clean with clang, run the test, then
-# tests/unit/ctl_test.sh if it exists, spec_test.py, layout_test.py,
-# limits_test.py, cliref_test.py and kver_test.sh. Every
+# tests/unit/ctl_test.sh if it exists, observe_test.sh, spec_test.py,
+# layout_test.py, limits_test.py, cliref_test.py and kver_test.sh. Every
 # case lands in $TAP_FILE as "ok - unit: ..." / "not ok - unit: ..."; a
 # failed build or a crash (e.g. a sanitizer report) is recorded as a
 # "not ok" line too. Exit status is non-zero on any failure.
@@ -103,6 +103,10 @@ py_cases() {
 if [ -f tests/unit/ctl_test.sh ]; then
 	sub ctl_test.sh bash tests/unit/ctl_test.sh
 fi
+
+# 4b. histogram, monitor and stats --prometheus, the exporter's units and
+# the alert rule of docs/operations.md.
+sub observe_test.sh bash tests/unit/observe_test.sh
 
 # 5. The netlink family's YAML spec against the C.
 sub spec_test.py py_cases tests/unit/spec_test.py

@@ -1,0 +1,95 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The helpers of mssclampctl's unit tests (ctl_test.sh, observe_test.sh):
+# run the tool against the stand-in family or this host's kernel, and
+# record what it printed, exited with and sent as TAP cases. The caller
+# sets ctl (the tool under test), fakelib (build/unit/fakegenl.so), tmp (a
+# scratch directory) and status (0), and has sourced tests/lib/tap.sh; the
+# cases are named "ctl: ...".
+# shellcheck disable=SC2034,SC2154	# status is the caller's; so are tmp, ctl, fakelib
+
+# fail NAME: a failed case; the test's status becomes 1.
+fail() {
+	tap_fail "$@"
+	status=1
+}
+
+# fake [VAR=VALUE...] ARGS...: run mssclampctl against the stand-in.
+fake() {
+	local vars=()
+
+	while [ $# -gt 0 ] && [[ $1 == FAKEGENL_*=* ]]; do
+		vars+=("$1")
+		shift
+	done
+	env LD_PRELOAD="$fakelib" FAKEGENL_LOG="$tmp/log" "${vars[@]}" \
+		"$ctl" "$@"
+}
+
+# real ARGS...: run mssclampctl against this host's kernel.
+real() {
+	"$ctl" "$@"
+}
+
+# same FILE TEXT: FILE holds TEXT and a newline, or nothing if TEXT is "".
+same() {
+	if [ -z "$2" ]; then
+		[ ! -s "$1" ]
+	else
+		printf '%s\n' "$2" | cmp -s - "$1"
+	fi
+}
+
+# check NAME STATUS STDOUT STDERR CMD...: CMD exits STATUS and prints
+# exactly STDOUT and STDERR (each "" for nothing, else lines).
+check() {
+	local name=$1 want=$2 out=$3 err=$4 got
+	shift 4
+
+	rm -f "$tmp/log"
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" = "$want" ] && same "$tmp/out" "$out" &&
+		same "$tmp/err" "$err"; then
+		tap_ok "ctl: $name"
+		return 0
+	fi
+	fail "ctl: $name"
+	echo "# $*"
+	echo "# exit $got, wanted $want"
+	sed 's/^/# stdout: /' "$tmp/out"
+	sed 's/^/# stderr: /' "$tmp/err"
+	return 1
+}
+
+# usage NAME MESSAGE ARGS...: a usage error: exit 2, one line on stderr,
+# nothing on stdout, nothing sent.
+usage() {
+	local name=$1 msg=$2
+	shift 2
+
+	check "usage: $name" 2 "" "mssclampctl: $msg" fake "$@" || return
+	if [ -s "$tmp/log" ]; then
+		fail "ctl: usage: $name sends nothing"
+		sed 's/^/# sent: /' "$tmp/log"
+	fi
+}
+
+# sent NAME LINES: what the last fake run asked of the family (not the
+# socket options, family lookups, groups joined, events heard or the
+# stand-in's own remarks).
+sent() {
+	local got
+
+	got=$(grep -v -e '^setsockopt' -e '^GETFAMILY' -e '^#' -e '^JOIN' \
+		-e '^event' "$tmp/log" 2>/dev/null)
+	if [ "$got" = "$2" ]; then
+		tap_ok "ctl: sends $1"
+	else
+		fail "ctl: sends $1"
+		printf '%s\n' "$got" | sed 's/^/# sent: /'
+		printf '%s\n' "$2" | sed 's/^/# want: /'
+	fi
+}
+
