@@ -22,26 +22,22 @@ the source towards DST (a raw socket's kernel fills in the IP header).
 
 A raw socket and the standard library: under TCG scapy's import takes
 seconds, and this runs under "python3 -S". The checksums are computed
-here (the kernel fills in none for raw TCP and ICMPv4; it does for
-ICMPv6).
+with tests/lib/py/mssclamp_pkt.py (the kernel fills in none for raw TCP
+and ICMPv4; it does for ICMPv6).
 """
+import os
 import socket
 import struct
 import sys
 
+sys.dont_write_bytecode = True  # nothing written next to the helpers
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib", "py"))
+from mssclamp_pkt import csum16 as csum, pseudo  # noqa: E402 (the path first)
+
 PORT = 9
 GONE4 = "198.51.100.77"
 GONE6 = "2001:db8:2::77"
-
-
-def csum(b):
-    """The Internet checksum (RFC 1071) of b."""
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def family(addr):
@@ -54,12 +50,9 @@ def tcp(src, dst, sport, dport, flags, opts):
     seg = struct.pack("!HHIIBBHHH", sport, dport, 0x01020304,
                       0x0a0b0c0d if flags & 0x10 else 0,
                       (20 + len(opts)) // 4 << 4, flags, 64240, 0, 0) + opts
-    addrs = socket.inet_pton(fam, src) + socket.inet_pton(fam, dst)
-    if fam == socket.AF_INET6:
-        pseudo = addrs + struct.pack("!IxxxB", len(seg), 6)
-    else:
-        pseudo = addrs + struct.pack("!xBH", 6, len(seg))
-    return seg[:16] + struct.pack("!H", csum(pseudo + seg)) + seg[18:]
+    ph = pseudo(socket.inet_pton(fam, src), socket.inet_pton(fam, dst),
+                len(seg))
+    return seg[:16] + struct.pack("!H", csum(ph + seg)) + seg[18:]
 
 
 def mss_opts(value):
