@@ -58,8 +58,8 @@ for cc in gcc clang; do
 	# shellcheck disable=SC2046	# pkg-config's flags are words
 	if "$cc" -std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
 		-I"$top/kmod" -DMSSCLAMP_VERSION="\"$version\"" \
-		$(pkg-config --cflags libmnl) -o "$tmp/ctl-$cc" "${srcs[@]}" \
-		$(pkg-config --libs libmnl) >"$tmp/cc.log" 2>&1; then
+		$(pkg-config --cflags libmnl libnftnl) -o "$tmp/ctl-$cc" "${srcs[@]}" \
+		$(pkg-config --libs libnftnl libmnl) >"$tmp/cc.log" 2>&1; then
 		tap_ok "ctl: builds warning-free with $cc"
 	else
 		fail "ctl: builds warning-free with $cc"
@@ -145,7 +145,7 @@ sent() {
 }
 
 notloaded="mssclampctl: the mssclamp module is not loaded (modprobe mssclamp)"
-commands="show, set, stats, save, apply, version or help"
+commands="show, set, stats, save, apply, version, doctor or help"
 settings="enable, disable, mtu, overhead, pmtu, hook, syn, synack or dev"
 nothing="enable, disable, mtu N, overhead N, pmtu on|off, hook forward|postrouting, syn on|off, synack on|off or dev IF[,IF...]|any"
 noname="names cannot contain '/', ':' or whitespace"
@@ -623,7 +623,7 @@ if [ -f "$bc" ]; then
 			echo "#   got:      $got"
 		fi
 	}
-	comp "commands" "apply help save set show stats version" mssclampctl ""
+	comp "commands" "apply doctor help save set show stats version" mssclampctl ""
 	comp "options" "--help --json --netns -h -j -n" mssclampctl -
 	comp "commands after -j" "save set show stats" mssclampctl -j s
 	comp "families of set" "ipv4 ipv6" mssclampctl set ""
