@@ -242,7 +242,7 @@ static void check_config(const struct fam *f, const struct rtnl_view *rt,
 	const struct config *c = f->cfg;
 	char list[MSSCLAMP_MAX_DEVS * (IFNAMSIZ + 1) + 1];
 	size_t len = 0;
-	unsigned int i;
+	unsigned int i, missing;
 
 	if (!c->enabled) {
 		add(SEV_WARN, fcheck(f->fi, "enabled"),
@@ -285,16 +285,16 @@ static void check_config(const struct fam *f, const struct rtnl_view *rt,
 		    list);
 		return;
 	}
-	len = 0;
+	missing = 0;
 	for (i = 0; i < c->ndevs; i++) {
 		if (rtnl_link_by_name(rt, c->devs[i]))
 			continue;
-		len++;
+		missing++;
 		add(SEV_WARN, fcheck(f->fi, "scope"),
 		    "dev %s does not exist in this network namespace: nothing through it is clamped until an interface of that name appears (check the name, or the namespace: -n)",
 		    c->devs[i]);
 	}
-	if (!len)
+	if (!missing)
 		add(SEV_OK, fcheck(f->fi, "scope"), "dev %s: all present",
 		    list);
 }
@@ -506,11 +506,11 @@ static void where(const struct nft_ruleset *rs, size_t chain, size_t base,
 /*
  * Where a clamp at (@hook, @prio) of an IP family runs for a packet,
  * against mssclamp at @clamp_hook: <0 before, >0 after, 0 the same
- * priority; @on_path false when mssclamp does not see the packets the rule
- * sees (input: the box's own incoming).
+ * priority; *@off_path says which packets, when mssclamp sees none of
+ * those the rule sees (NULL when it does).
  */
 static int order(uint32_t hook, int32_t prio, uint8_t clamp_hook,
-		 bool *on_path)
+		 const char **off_path)
 {
 	static const int rank[] = {
 		[NF_INET_PRE_ROUTING] = 0, [NF_INET_LOCAL_IN] = 1,
@@ -520,11 +520,19 @@ static int order(uint32_t hook, int32_t prio, uint8_t clamp_hook,
 	uint32_t ch = clamp_hook == MSSCLAMP_HOOK_POSTROUTING ?
 		      NF_INET_POST_ROUTING : NF_INET_FORWARD;
 
-	*on_path = true;
-	if (hook == NF_INET_LOCAL_IN ||
-	    (hook == NF_INET_LOCAL_OUT && ch == NF_INET_FORWARD) ||
-	    hook > NF_INET_POST_ROUTING) {
-		*on_path = false;
+	*off_path = NULL;
+	if (hook == NF_INET_INGRESS)
+		return -1;		/* before prerouting */
+	if (hook == NF_INET_LOCAL_IN) {
+		*off_path = "packets to the box itself";
+		return 0;
+	}
+	if (hook == NF_INET_LOCAL_OUT && ch == NF_INET_FORWARD) {
+		*off_path = "the box's own packets";
+		return 0;
+	}
+	if (hook > NF_INET_POST_ROUTING) {
+		*off_path = "packets at a hook it does not know";
 		return 0;
 	}
 	if (hook != ch)
@@ -563,7 +571,7 @@ static void other_clamp(struct nft_ctx *x, const char *check, const char *id,
 	}
 	for (fi = 0; fi < FAMILY_COUNT && len < sizeof(msg); fi++) {
 		const struct fam *f = &x->fams[fi];
-		bool on_path;
+		const char *off_path;
 		int o;
 
 		if ((family == NFPROTO_IPV4 && fi != 0) ||
@@ -575,11 +583,11 @@ static void other_clamp(struct nft_ctx *x, const char *check, const char *id,
 					f->label, f->cfg ? "disabled" : "not loaded");
 			continue;
 		}
-		o = order(hook, prio, f->cfg->hook, &on_path);
-		if (!on_path) {
+		o = order(hook, prio, f->cfg->hook, &off_path);
+		if (off_path) {
 			len += snprintf(msg + len, sizeof(msg) - len,
-					"; %s: on packets to the box itself, which mssclamp's hook %s does not see",
-					f->label, hook_name(f->cfg->hook));
+					"; %s: on %s, which mssclamp's hook %s does not see",
+					f->label, off_path, hook_name(f->cfg->hook));
 			continue;
 		}
 		doubled++;

@@ -119,8 +119,17 @@ check "router: set ipv4 enable mtu 1500" rctl set ipv4 enable mtu 1500
 check "router: set ipv6 enable mtu 1500 overhead 44" \
 	rctl set ipv6 enable mtu 1500 overhead 44
 
+NFT_BEFORE=$([ -d /sys/module/nf_tables ] && echo loaded || echo absent)
 clean "clean router"
 show "clean router"
+if [ "$NFT_BEFORE" = absent ]; then
+	check_eq "clean router: doctor did not load nf_tables" absent \
+		"$([ -d /sys/module/nf_tables ] && echo loaded || echo absent)"
+	check_match "clean router: it says there is no ruleset" \
+		'^nf_tables is not loaded' "${MSG[nftables]:-}"
+fi
+check_eq "clean router: -n $NS_R says the same as inside it" "$(cat "$DOC")" \
+	"$("$CTL" -n "$NS_R" -j doctor)"
 for c in module netlink version ipv4.enabled ipv6.enabled ipv4.hook \
 	ipv6.hook ipv4.scope ipv6.scope ipv4.mtu ipv6.mtu ipv4.route-mtu \
 	ipv6.route-mtu ipv4.forwarding ipv6.forwarding nftables legacy; do
