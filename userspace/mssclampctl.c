@@ -52,6 +52,8 @@ static const struct subcommand {
 	{ "apply", apply_main, "FILE|-",
 	  "set what FILE (- for standard input) says, if all of it is valid" },
 	{ "version", version_main, "", "show the versions of tool and module" },
+	{ "doctor", doctor_main, "",
+	  "find what makes the clamp ineffective here (changes nothing)" },
 	{ "help", help_main, "", "show this help" },
 };
 

@@ -56,8 +56,8 @@ for cc in gcc clang; do
 	# shellcheck disable=SC2046	# pkg-config's flags are words
 	if "$cc" -std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
 		-I"$top/kmod" -DMSSCLAMP_VERSION="\"$version\"" \
-		$(pkg-config --cflags libmnl) -o "$tmp/ctl-$cc" "${srcs[@]}" \
-		$(pkg-config --libs libmnl) >"$tmp/cc.log" 2>&1; then
+		$(pkg-config --cflags libmnl libnftnl) -o "$tmp/ctl-$cc" "${srcs[@]}" \
+		$(pkg-config --libs libnftnl libmnl) >"$tmp/cc.log" 2>&1; then
 		tap_ok "ctl: builds warning-free with $cc"
 	else
 		fail "ctl: builds warning-free with $cc"
@@ -66,7 +66,7 @@ for cc in gcc clang; do
 done
 
 notloaded="mssclampctl: the mssclamp module is not loaded (modprobe mssclamp)"
-commands="show, set, stats, histogram, monitor, save, apply, version or help"
+commands="show, set, stats, histogram, monitor, save, apply, version, doctor or help"
 settings="enable, disable, mtu, overhead, pmtu, hook, syn, synack or dev"
 nothing="enable, disable, mtu N, overhead N, pmtu on|off, hook forward|postrouting, syn on|off, synack on|off or dev IF[,IF...]|any"
 noname="names cannot contain '/', ':' or whitespace"
@@ -542,7 +542,7 @@ if [ -f "$bc" ]; then
 			echo "#   got:      $got"
 		fi
 	}
-	comp "commands" "apply help histogram monitor save set show stats version" \
+	comp "commands" "apply doctor help histogram monitor save set show stats version" \
 		mssclampctl ""
 	comp "options" "--help --json --netns -h -j -n" mssclampctl -
 	comp "commands after -j" "save set show stats" mssclampctl -j s

@@ -128,5 +128,9 @@ sub layers_test.py py_cases tests/unit/layers_test.py
 # 10. scripts/kver.sh: which kernel each flavour asks for.
 sub kver_test.sh bash tests/unit/kver_test.sh
 
+# doctor: its nftables recognisers on rules built with libnftnl (ASan,
+# UBSan), and the subcommand on this host.
+sub doctor_test.sh bash tests/unit/doctor_test.sh
+
 [ "$(nfail)" = 0 ] || status=1
 exit "$status"
