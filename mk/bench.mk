@@ -37,9 +37,11 @@ bench-smoke:
 
 bench-build: $(BENCH_SEND) $(BENCH_MODDIR)/mssbench_nop.ko
 
-$(BENCH_SEND): tests/bench/send.c tests/bench/frames.c tests/bench/frames.h
+$(BENCH_SEND): tests/bench/send.c tests/bench/frames.c tests/bench/frames.h \
+		tests/lib/pkt.c tests/lib/pkt.h
 	@mkdir -p $(dir $@)
-	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ tests/bench/send.c tests/bench/frames.c
+	$(BENCH_CC) $(BENCH_CFLAGS) -Itests/lib -o $@ tests/bench/send.c \
+		tests/bench/frames.c tests/lib/pkt.c
 
 $(BENCH_MODDIR)/mssbench_nop.ko: $(BENCH_MODSRC) $(BENCH_MODHDR)
 	@test -d "$(BENCH_KDIR)" || { echo "no kernel headers at '$(BENCH_KDIR)'" >&2; exit 1; }

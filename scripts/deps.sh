@@ -13,7 +13,7 @@ PKGS="build-essential gcc make clang llvm libclang-rt-14-dev pkg-config
 libmnl-dev libnftnl-dev dkms debhelper dh-dkms lintian devscripts
 qemu-system-x86 busybox-static kmod cpio xz-utils zstd iproute2 nftables
 iptables tcpdump ethtool python3 python3-scapy python3-yaml socat valgrind
-iputils-ping shellcheck
+iputils-ping shellcheck jq
 linux-source-6.1 flex bison bc libelf-dev libssl-dev
 linux-image-amd64 linux-headers-amd64 systemd
 curl bash-completion groff-base man-db openssl"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "frames.h"
+#include "pkt.h"
 
 #define ETH_HLEN	14
 #define IP4_HLEN	20
@@ -37,54 +38,6 @@ const char *frame_kind_name(enum frame_kind kind)
 	return names[kind];
 }
 
-static void put16(uint8_t *p, unsigned int v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
-static unsigned int get16(const uint8_t *p)
-{
-	return (unsigned int)p[0] << 8 | p[1];
-}
-
-/* One's complement sum of @len bytes, added to @sum (not folded). */
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static unsigned int fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
-/* Sum of the TCP pseudo-header for @tcplen bytes of segment. */
-static uint32_t pseudo_sum(int v6, const uint8_t *ip, size_t tcplen)
-{
-	uint32_t sum;
-
-	if (v6)
-		sum = sum16(ip + 8, 32, 0);	/* source and destination */
-	else
-		sum = sum16(ip + 12, 8, 0);
-	return sum + 6 /* TCP */ + (uint32_t)tcplen;
-}
-
 /*
  * TCP options. SYN: Linux's usual layout, MSS, SACK permitted, timestamps,
  * NOP, window scale 7 (20 bytes). Data: NOP, NOP, timestamps (12 bytes).
@@ -92,15 +45,15 @@ static uint32_t pseudo_sum(int v6, const uint8_t *ip, size_t tcplen)
 static size_t tcp_options(uint8_t *o, int syn, unsigned int mss)
 {
 	if (syn) {
-		o[0] = 2; o[1] = 4; put16(o + 2, mss);
+		o[0] = 2; o[1] = 4; pkt_put16(o + 2, mss);
 		o[4] = 4; o[5] = 2;
-		o[6] = 8; o[7] = 10; put32(o + 8, 0x0badcafe); put32(o + 12, 0);
+		o[6] = 8; o[7] = 10; pkt_put32(o + 8, 0x0badcafe); pkt_put32(o + 12, 0);
 		o[16] = 1;
 		o[17] = 3; o[18] = 3; o[19] = 7;
 		return 20;
 	}
 	o[0] = 1; o[1] = 1;
-	o[2] = 8; o[3] = 10; put32(o + 4, 0x0badcb00); put32(o + 8, 0x12345678);
+	o[2] = 8; o[3] = 10; pkt_put32(o + 4, 0x0badcb00); pkt_put32(o + 8, 0x12345678);
 	return 12;
 }
 
@@ -121,63 +74,53 @@ void frame_build(struct frame *f, enum frame_kind kind,
 
 	memcpy(f->buf, dst, 6);
 	memcpy(f->buf + 6, src, 6);
-	put16(f->buf + 12, v6 ? 0x86dd : 0x0800);
+	pkt_put16(f->buf + 12, v6 ? 0x86dd : 0x0800);
 
 	optlen = tcp_options(th + 20, syn, v6 ? SYN_MSS6 : SYN_MSS4);
 	thlen = 20 + optlen;
 	tcplen = thlen + payload;
-	put16(th, TCP_SPORT);
-	put16(th + 2, TCP_DPORT);
-	put32(th + 4, 0x01020304);
-	put32(th + 8, syn ? 0 : 0x0a0b0c0d);
+	pkt_put16(th, TCP_SPORT);
+	pkt_put16(th + 2, TCP_DPORT);
+	pkt_put32(th + 4, 0x01020304);
+	pkt_put32(th + 8, syn ? 0 : 0x0a0b0c0d);
 	th[12] = (uint8_t)(thlen / 4) << 4;
 	th[13] = syn ? 0x02 : 0x18;		/* SYN, or ACK|PSH */
-	put16(th + 14, syn ? 64240 : 502);
+	pkt_put16(th + 14, syn ? 64240 : 502);
 	for (i = 0; i < payload; i++)
 		th[thlen + i] = (uint8_t)(i * 7 + 1);
 
 	if (v6) {
-		put32(ip, 0x60000000);
-		put16(ip + 4, tcplen);
+		pkt_put32(ip, 0x60000000);
+		pkt_put16(ip + 4, tcplen);
 		ip[6] = 6;			/* next header: TCP */
 		ip[7] = 64;			/* hop limit */
 		memcpy(ip + 8, ip6_src, 16);
 		memcpy(ip + 24, ip6_dst, 16);
 	} else {
 		ip[0] = 0x45;
-		put16(ip + 2, IP4_HLEN + tcplen);
-		put16(ip + 4, 0x1234);
-		put16(ip + 6, 0x4000);		/* DF */
+		pkt_put16(ip + 2, IP4_HLEN + tcplen);
+		pkt_put16(ip + 4, 0x1234);
+		pkt_put16(ip + 6, 0x4000);		/* DF */
 		ip[8] = 64;
 		ip[9] = 6;
 		memcpy(ip + 12, ip4_src, 4);
 		memcpy(ip + 16, ip4_dst, 4);
-		put16(ip + 10, ~fold(sum16(ip, IP4_HLEN, 0)) & 0xffff);
+		pkt_put16(ip + 10, pkt_csum(pkt_sum(0, ip, IP4_HLEN)));
 	}
-	put16(th + 16, ~fold(sum16(th, tcplen, pseudo_sum(v6, ip, tcplen))) &
-		       0xffff);
+	pkt_put16(th + 16, pkt_tcp_csum(pkt_pseudo_sum_ip(v6, ip, tcplen), th,
+				    tcplen));
 	f->len = ETH_HLEN + iphlen + tcplen;
 }
 
-/* The MSS option's value in the options of @th, -1 without one. */
+/*
+ * The MSS option's value in the options of @th, -1 without one or when
+ * the options are malformed (tests/lib/pkt.c's reference walk).
+ */
 static int find_mss(const uint8_t *th, size_t thlen)
 {
-	size_t i = 20;
+	int at = pkt_ref_mss_at(th, thlen);
 
-	while (i < thlen) {
-		if (th[i] == 0)
-			break;
-		if (th[i] == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= thlen || th[i + 1] < 2)
-			break;
-		if (th[i] == 2 && th[i + 1] == 4 && i + 4 <= thlen)
-			return (int)get16(th + i + 2);
-		i += th[i + 1];
-	}
-	return -1;
+	return at > 0 ? (int)pkt_get16(th + at) : -1;
 }
 
 int frame_inspect(const uint8_t *buf, size_t len, enum frame_kind kind,
@@ -188,27 +131,27 @@ int frame_inspect(const uint8_t *buf, size_t len, enum frame_kind kind,
 	size_t iphlen, tcplen, thlen;
 	const uint8_t *ip = buf + ETH_HLEN, *th;
 
-	if (len < ETH_HLEN + 60 || get16(buf + 12) != (v6 ? 0x86ddu : 0x0800u))
+	if (len < ETH_HLEN + 60 || pkt_get16(buf + 12) != (v6 ? 0x86ddu : 0x0800u))
 		return -1;
 	if (v6) {
 		if (ip[0] >> 4 != 6 || ip[6] != 6)
 			return -1;
 		iphlen = IP6_HLEN;
-		tcplen = get16(ip + 4);
+		tcplen = pkt_get16(ip + 4);
 		seen->ttl = ip[7];
 		seen->ip_csum_ok = 1;
 	} else {
 		if (ip[0] != 0x45 || ip[9] != 6)
 			return -1;
 		iphlen = IP4_HLEN;
-		tcplen = get16(ip + 2) - IP4_HLEN;
+		tcplen = pkt_get16(ip + 2) - IP4_HLEN;
 		seen->ttl = ip[8];
-		seen->ip_csum_ok = fold(sum16(ip, IP4_HLEN, 0)) == 0xffff;
+		seen->ip_csum_ok = pkt_fold(pkt_sum(0, ip, IP4_HLEN)) == 0xffff;
 	}
 	if (ETH_HLEN + iphlen + tcplen > len || tcplen < 20)
 		return -1;
 	th = ip + iphlen;
-	if (get16(th) != TCP_SPORT || get16(th + 2) != TCP_DPORT ||
+	if (pkt_get16(th) != TCP_SPORT || pkt_get16(th + 2) != TCP_DPORT ||
 	    !(th[13] & 0x02) != !syn)
 		return -1;
 	thlen = (size_t)(th[12] >> 4) * 4;
@@ -217,6 +160,6 @@ int frame_inspect(const uint8_t *buf, size_t len, enum frame_kind kind,
 	seen->mss = find_mss(th, thlen);
 	seen->payload = tcplen - thlen;
 	seen->tcp_csum_ok =
-		fold(sum16(th, tcplen, pseudo_sum(v6, ip, tcplen))) == 0xffff;
+		pkt_tcp_csum_ok(pkt_pseudo_sum_ip(v6, ip, tcplen), th, tcplen);
 	return 0;
 }

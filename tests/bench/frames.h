@@ -42,7 +42,8 @@ void frame_build(struct frame *f, enum frame_kind kind,
  */
 struct frame_seen {
 	int ttl;		/* TTL or hop limit */
-	int mss;		/* MSS option value, -1 when absent */
+	int mss;		/* MSS option value, -1 when absent or the
+				 * options are malformed */
 	int ip_csum_ok;		/* IPv4 header checksum (1 for IPv6) */
 	int tcp_csum_ok;	/* TCP checksum over the pseudo-header */
 	size_t payload;		/* TCP payload bytes */

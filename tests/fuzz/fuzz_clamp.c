@@ -48,14 +48,16 @@
 #include <string.h>
 
 #include "clamp.h"
+#include "pkt.h"
+#include "uapi/mssclamp.h"
 
 #define CTL_FIX_CSUM	0x01
 #define CTL_V6		0x02
 #define CTL_RAW_CSUM	0x04
 #define PARAM_LEN	3
-#define CHECK_OFF	16
-#define FLOOR_V4	536
-#define FLOOR_V6	1220
+#define CHECK_OFF	PKT_TCP_CSUM_OFF
+#define FLOOR_V4	MSSCLAMP_IPV4_MSS_FLOOR
+#define FLOOR_V6	MSSCLAMP_IPV6_MSS_FLOOR
 
 #define FAIL(...) do {							\
 		fprintf(stderr, "fuzz_clamp: " __VA_ARGS__);		\
@@ -70,60 +72,22 @@ static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
 static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0,
 				  0, 0, 0, 0, 0, 0, 0, 2 };
 
-/* One's complement sum of @len bytes, as 16-bit big-endian words. */
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
+static uint32_t pseudo(int v6, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
+	return v6 ? pkt_pseudo_sum(1, src6, dst6, len) :
+		    pkt_pseudo_sum(0, src4, dst4, len);
 }
 
 /* The sum over the pseudo header and the segment, checksum field included. */
 static uint16_t segment_sum(int v6, const uint8_t *seg, size_t len)
 {
-	uint8_t ph[40];
-	size_t phlen;
-
-	if (v6) {
-		memcpy(ph, src6, 16);
-		memcpy(ph + 16, dst6, 16);
-		ph[32] = (uint8_t)(len >> 24);
-		ph[33] = (uint8_t)(len >> 16);
-		ph[34] = (uint8_t)(len >> 8);
-		ph[35] = (uint8_t)len;
-		ph[36] = ph[37] = ph[38] = 0;
-		ph[39] = 6;
-		phlen = 40;
-	} else {
-		memcpy(ph, src4, 4);
-		memcpy(ph + 4, dst4, 4);
-		ph[8] = 0;
-		ph[9] = 6;
-		ph[10] = (uint8_t)(len >> 8);
-		ph[11] = (uint8_t)len;
-		phlen = 12;
-	}
-	return (uint16_t)sum16(sum16(0, ph, phlen), seg, len);
+	return pkt_fold(pkt_sum(pseudo(v6, len), seg, len));
 }
 
 /* The checksum computed from scratch (field taken as zero). */
 static uint16_t full_csum(int v6, const uint8_t *seg, size_t len)
 {
-	uint8_t save[2] = { seg[CHECK_OFF], seg[CHECK_OFF + 1] };
-	uint8_t *s = (uint8_t *)seg;
-	uint16_t sum;
-
-	s[CHECK_OFF] = s[CHECK_OFF + 1] = 0;
-	sum = segment_sum(v6, seg, len);
-	s[CHECK_OFF] = save[0];
-	s[CHECK_OFF + 1] = save[1];
-	return (uint16_t)~sum;
+	return pkt_tcp_csum(pseudo(v6, len), seg, len);
 }
 
 /* 0x0000 and 0xffff are the same number in one's complement. */
@@ -134,54 +98,23 @@ static int ones_eq(uint16_t a, uint16_t b)
 
 /*
  * The reference: the rules of kmod/clamp.c's header comment, written
- * again without looking at its loop. Returns the verdict and the MSS
- * value's offset (0 without one).
+ * again without looking at its loop (tests/lib/pkt.c). Returns the
+ * verdict and the MSS value's offset (0 without one).
  */
 static enum mssclamp_verdict ref_scan(const uint8_t *th, size_t len,
 				      uint16_t ceiling, unsigned int *mss_at)
 {
-	unsigned int doff, pos, seen = 0, at = 0;
+	int at = pkt_ref_mss_at(th, len);
 
 	*mss_at = 0;
-	if (len < 20)
+	if (at < 0)
 		return MSSCLAMP_MALFORMED;
-	doff = (th[12] >> 4) * 4u;
-	if (doff < 20 || doff > len)
-		return MSSCLAMP_MALFORMED;
-	for (pos = 20; pos < doff;) {
-		uint8_t kind = th[pos];
-		unsigned int olen;
-
-		if (kind == 0)
-			break;			/* End of Option List */
-		if (kind == 1) {
-			pos += 1;		/* NOP */
-			continue;
-		}
-		if (doff - pos < 2)
-			return MSSCLAMP_MALFORMED;	/* no room for a length */
-		olen = th[pos + 1];
-		if (olen < 2 || pos + olen > doff)
-			return MSSCLAMP_MALFORMED;
-		if (kind == 2) {
-			if (olen != 4 || seen)
-				return MSSCLAMP_MALFORMED;
-			seen = 1;
-			at = pos + 2;
-		}
-		pos += olen;
-	}
-	if (!seen)
+	if (!at)
 		return MSSCLAMP_NO_MSS;
-	*mss_at = at;
-	if ((uint16_t)(th[at] << 8 | th[at + 1]) <= ceiling)
+	*mss_at = (unsigned int)at;
+	if (pkt_get16(th + at) <= ceiling)
 		return MSSCLAMP_UNCHANGED;
 	return MSSCLAMP_CLAMPED;
-}
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 static void same_result(const char *what, enum mssclamp_verdict va,
@@ -237,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fix = data[0] & CTL_FIX_CSUM;
 	v6 = !!(data[0] & CTL_V6);
 	raw = data[0] & CTL_RAW_CSUM;
-	ceiling = be16(data + 1);
+	ceiling = pkt_get16(data + 1);
 	floor = v6 ? FLOOR_V6 : FLOOR_V4;
 	len = size - PARAM_LEN;
 
@@ -268,9 +201,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rw.offset != mss_at)
 			FAIL("MSS at %u, the reference says %u", rw.offset,
 			     mss_at);
-		if (rw.old_mss != be16(orig + mss_at))
+		if (rw.old_mss != pkt_get16(orig + mss_at))
 			FAIL("old_mss %u, the header has %u", rw.old_mss,
-			     be16(orig + mss_at));
+			     pkt_get16(orig + mss_at));
 	} else if (rw.offset || rw.old_mss || rw.new_mss) {
 		FAIL("verdict %d with a result (old %u new %u at %u)", vw,
 		     rw.old_mss, rw.new_mss, rw.offset);
@@ -290,7 +223,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* 4. Never raised; a clamp writes the ceiling, so never below floor. */
 	if (vw == MSSCLAMP_CLAMPED || vw == MSSCLAMP_UNCHANGED) {
-		uint16_t now = be16(seg + rw.offset);
+		uint16_t now = pkt_get16(seg + rw.offset);
 
 		if (now > rw.old_mss)
 			FAIL("MSS raised from %u to %u", rw.old_mss, now);
@@ -307,9 +240,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* 5. The checksum. */
 	if (vw == MSSCLAMP_CLAMPED && fix) {
-		if (!raw && be16(seg + CHECK_OFF) != full_csum(v6, seg, len))
+		if (!raw && pkt_get16(seg + CHECK_OFF) != full_csum(v6, seg, len))
 			FAIL("checksum 0x%04x, a full recomputation gives 0x%04x",
-			     be16(seg + CHECK_OFF), full_csum(v6, seg, len));
+			     pkt_get16(seg + CHECK_OFF), full_csum(v6, seg, len));
 		if (!ones_eq(segment_sum(v6, seg, len),
 			     segment_sum(v6, orig, len)))
 			FAIL("the segment's sum moved: 0x%04x before, 0x%04x after",

@@ -45,11 +45,11 @@ out=$top/build/fuzz
 seeds=tests/fuzz/corpus
 corpus=$out/corpus
 bin=$out/fuzz_clamp
-srcs=(tests/fuzz/fuzz_clamp.c kmod/clamp.c)
+srcs=(tests/fuzz/fuzz_clamp.c kmod/clamp.c tests/lib/pkt.c)
 # shellcheck disable=SC2054 # the commas belong to -fsanitize=
 cflags=(-g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-	-Ikmod)
+	-Ikmod -Itests/lib)
 # One process; a bounded input (3 parameter bytes, a 60-byte header and
 # payload); no input may take more than 10 s.
 fopts=(-max_len=160 -timeout=10 -dict=tests/fuzz/clamp.dict)
@@ -143,7 +143,7 @@ coverage() {
 		echo "fuzz: no llvm-profdata/llvm-cov: coverage not measured"
 		return
 	fi
-	if ! "$clang" -g -O0 -Ikmod -fsanitize=fuzzer -fprofile-instr-generate \
+	if ! "$clang" -g -O0 -Ikmod -Itests/lib -fsanitize=fuzzer -fprofile-instr-generate \
 		-fcoverage-mapping -o "$cbin" "${srcs[@]}" >"$out/cov.log" 2>&1; then
 		fail "$name (the coverage build failed, see $out/cov.log)"
 		return

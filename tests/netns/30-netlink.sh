@@ -30,19 +30,8 @@ set -eu
 
 PORT=8080
 
-# The tool: the host's build if it is current, else built here (into the
-# scenario's scratch directory; the VM's / is an overlay).
-nlhostile_build() {
-	local src=$REPO/tests/tools/nlhostile.c pre=$REPO/build/tools/nlhostile
-	if [ -x "$pre" ] && [ "$pre" -nt "$src" ] &&
-		[ "$pre" -nt "$REPO/kmod/uapi/mssclamp.h" ]; then
-		NLHOSTILE=$pre
-		return 0
-	fi
-	NLHOSTILE=$WORK/nlhostile
-	make -s --no-print-directory -f "$REPO/tests/tools/Makefile" \
-		OUT="$WORK" "$NLHOSTILE"
-}
+# The tool: the host's build if it is current, else built here
+# (clamp_lib.sh).
 check "nlhostile builds" nlhostile_build
 
 check "insmod mssclamp.ko" mod_load

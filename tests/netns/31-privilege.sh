@@ -65,33 +65,14 @@ chmod 755 "$WORK"
 install -m 755 "$MSSCLAMPCTL" "$WORK/mssclampctl"
 CTL=$WORK/mssclampctl
 
-# The tool for the socket cases, as 30-netlink gets it.
-nlhostile_build() {
-	local src=$REPO/tests/tools/nlhostile.c pre=$REPO/build/tools/nlhostile
-	if [ -x "$pre" ] && [ "$pre" -nt "$src" ] &&
-		[ "$pre" -nt "$REPO/kmod/uapi/mssclamp.h" ]; then
-		NLHOSTILE=$pre
-		return 0
-	fi
-	NLHOSTILE=$WORK/nlhostile
-	make -s --no-print-directory -f "$REPO/tests/tools/Makefile" \
-		OUT="$WORK" "$NLHOSTILE"
-}
+# The tool for the socket cases (clamp_lib.sh), as 30-netlink gets it.
 check "nlhostile builds" nlhostile_build
 
-# refused NAME ERE CMD...: CMD fails with one line on stderr matching ERE,
-# and A's configuration and counters stay as they were.
-refused() {
-	local name=$1 ere=$2 rc=0 err
-	shift 2
-	"$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
-	err=$(cat "$WORK/err")
-	echo "# $name: exit status $rc, stderr: $err"
-	check_not "$name: exits non-zero" test "$rc" = 0
-	check_eq "$name: one line on stderr" 1 "$(awk 'END { print NR }' "$WORK/err")"
-	check_match "$name: the line says why" "$ere" "$err"
-	check_eq "$name: A's configuration is unchanged" "$SHOW_A" "$(ctl "$NS_R" -j show)"
-	check_eq "$name: A's counters are unchanged" "$STATS_A" "$(ctl "$NS_R" -j stats)"
+# refused NAME ERE CMD... (clamp_lib.sh): CMD fails with one line on stderr
+# matching ERE, and A's configuration and counters stay as they were.
+refused_unchanged() {
+	check_eq "$1: A's configuration is unchanged" "$SHOW_A" "$(ctl "$NS_R" -j show)"
+	check_eq "$1: A's counters are unchanged" "$STATS_A" "$(ctl "$NS_R" -j stats)"
 }
 
 # --- 1. the capability, not the uid ----------------------------------------------

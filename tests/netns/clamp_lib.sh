@@ -33,8 +33,11 @@
 #                              data in fragments, extension header, RST,
 #                              wrong checksum)
 #   blackhole_icmp NS          drop "too big" ICMP forwarded or sent by NS
-#   json_flat                  JSON on stdin as PATH=VALUE lines (awk)
+#   json_flat                  JSON on stdin as PATH=VALUE lines (jq)
 #   mod_unload_checked         rmmod at the end, as recorded cases
+#   refused NAME ERE CMD...    CMD refused with one line on stderr, nothing
+#                              changed (the scenario's refused_unchanged)
+#   nlhostile_build            tests/tools/nlhostile.c into $NLHOSTILE
 #   sink_up                    the sink (SINKMAC, K4, K6) behind the router
 #   flood_build                tests/netns/flood.c into $FLOOD
 #   handshakes TAG PORT N ADDR...  connect_n from the client, captured at
@@ -51,6 +54,8 @@ PY=/usr/bin/python3
 # next to tcp.py.
 PYS=("$PY" -S -B)
 TCP_PY=$CL_DIR/tcp.py
+# The Python helpers shared with wire.py (tests/lib/py).
+PYLIB=${CL_DIR%/*}/lib/py
 
 WORK=$(mktemp -d /tmp/mssclamp.XXXXXX)
 at_exit "rm -rf '$WORK'"
@@ -79,108 +84,49 @@ ctl_set() {
 	check "${ns#mc-}: mssclampctl $*" ctl "$ns" "$@"
 }
 
-# The JSON reader, in awk: a python start costs more than a second under
-# TCG, and every process counts. It flattens the document into
-# out["PATH"] = VALUE, PATH the object keys joined by dots, strings without
-# their quotes, a list of scalars as its items joined by spaces:
-# {"ipv4": {"mss": 1460, "dev": ["wan"]}} gives ipv4.mss=1460 and
-# ipv4.dev=wan. Then, by -v mode=:
-#   all       every "PATH=VALUE" line, in document order
-#   get       the value at -v want=PATH, or <missing>
-#   counters  "syn=N ... errors=N" for each of -v fams="ipv4 ipv6" (one
-#             line each) and -v keys=...
-# shellcheck disable=SC2016 # awk code
-_JSON_AWK='
-function path(  i, p) {
-	p = ""
-	for (i = 1; i <= d; i++)
-		if (type[i] == "o")
-			p = p (p == "" ? "" : ".") key[i]
-	return p
-}
-function value(v,  p) {
-	if (d > 0 && type[d] == "a") {
-		acc[d] = acc[d] (cnt[d]++ ? " " : "") v
-		return
-	}
-	p = path()
-	out[p] = v
-	order[++n] = p
-}
-{ buf = buf $0 "\n" }
-END {
-	s = buf
-	while (s != "") {
-		if (match(s, /^[ \t\r\n]+/)) {
-			s = substr(s, RLENGTH + 1)
-			continue
-		}
-		c = substr(s, 1, 1)
-		if (c == "{" || c == "[") {
-			d++
-			type[d] = c == "{" ? "o" : "a"
-			key[d] = ""
-			wantkey[d] = 1
-			acc[d] = ""
-			cnt[d] = 0
-			s = substr(s, 2)
-			continue
-		}
-		if (c == "}" || c == "]") {
-			v = acc[d]
-			d--
-			s = substr(s, 2)
-			if (c == "]")
-				value(v)
-			continue
-		}
-		if (c == ":" || c == ",") {
-			wantkey[d] = c == ","
-			s = substr(s, 2)
-			continue
-		}
-		if (c == "\"") {
-			if (!match(s, /^"([^"\\]|\\.)*"/))
-				break
-			tok = substr(s, 2, RLENGTH - 2)
-		} else {
-			if (!match(s, /^[^] \t\r\n,:{}[]+/))
-				break
-			tok = substr(s, 1, RLENGTH)
-		}
-		s = substr(s, RLENGTH + 1)
-		if (d > 0 && type[d] == "o" && wantkey[d])
-			key[d] = tok
-		else
-			value(tok)
-	}
-	if (mode == "get") {
-		v = (want in out) ? out[want] : "<missing>"
-		print v
-	} else if (mode == "counters") {
-		k = split(keys, names, " ")
-		nf = split(fams, f, " ")
-		for (j = 1; j <= nf; j++) {
-			line = ""
-			for (i = 1; i <= k; i++)
-				line = line (i > 1 ? " " : "") names[i] "=" \
-					(((f[j] "." names[i]) in out) ? out[f[j] "." names[i]] : "?")
-			print line
-		}
-	} else {
-		for (i = 1; i <= n; i++)
-			print order[i] "=" out[order[i]]
-	}
-}'
+# The JSON reader: jq (one exec, as awk was; a python start costs more
+# than a second under TCG). Strings come without their quotes, a list of
+# scalars as its items joined by spaces: {"ipv4": {"mss": 1460, "dev":
+# ["wan"]}} gives ipv4.mss=1460 and ipv4.dev=wan. No input, or input that
+# is not JSON (mssclampctl failed), reads as missing. Numbers are jq's
+# (exact to 2^53: every counter a scenario makes). The filters:
+#   _JQ_GET       the value at --arg path PATH (keys joined by dots), or
+#                 <missing>
+#   _JQ_COUNTERS  "syn=N ... errors=N" for each of --arg fams "ipv4 ipv6"
+#                 (one line each) and --arg keys "...", "?" for a missing one
+#   _JQ_FLAT      every "PATH=VALUE" line, in document order
+# shellcheck disable=SC2016 # jq code
+_JQ_GET='(try input catch null) as $d
+	| ($d | try getpath($path | split(".")) catch null)
+	| if . == null or type == "object" then "<missing>"
+	  elif type == "array" then map(tostring) | join(" ")
+	  else tostring end'
+# shellcheck disable=SC2016 # jq code
+_JQ_COUNTERS='(try input catch null) as $d
+	| ($keys | split(" ")) as $k
+	| $fams | split(" ")[] as $f
+	| [$k[] as $key | "\($key)=\($d | try .[$f][$key] catch null
+		| if . == null then "?" else tostring end)"]
+	| join(" ")'
+# shellcheck disable=SC2016 # jq code
+_JQ_FLAT='def flat($p):
+	if type == "object" then
+		to_entries[] | .key as $k | .value
+		| flat(if $p == "" then $k else "\($p).\($k)" end)
+	elif type == "array" then "\($p)=\(map(tostring) | join(" "))"
+	else "\($p)=\(tostring)" end;
+	flat("")'
+
+# _json_get PATH: the value at PATH of the JSON on stdin.
+_json_get() { jq -rn --arg path "$1" "$_JQ_GET" 2>/dev/null || echo "<missing>"; }
 
 # json_flat: JSON on stdin, its "PATH=VALUE" lines out.
-json_flat() { awk -v mode=all "$_JSON_AWK"; }
+json_flat() { jq -r "$_JQ_FLAT"; }
 
 # counter NS FAMILY KEY: one counter (FAMILY ipv4 or ipv6), "<missing>" if
 # the tool or the key is not there.
 counter() {
-	{ ctl "$1" -j stats 2>/dev/null || true; } |
-		awk -v mode=get -v want="$2.$3" "$_JSON_AWK"
+	{ ctl "$1" -j stats 2>/dev/null || true; } | _json_get "$2.$3"
 }
 
 # counters NS FAMILY [FAMILY]: "syn=N synack=N ... errors=N" in the order
@@ -190,7 +136,7 @@ counters() {
 	local ns=$1
 	shift
 	{ ctl "$ns" -j stats 2>/dev/null || true; } |
-		awk -v mode=counters -v fams="$*" -v keys="$STAT_KEYS" "$_JSON_AWK"
+		jq -rn --arg fams "$*" --arg keys "$STAT_KEYS" "$_JQ_COUNTERS"
 }
 
 # stats2 NS: both families' counters() lines, from one call, into ST4 and
@@ -252,8 +198,7 @@ delta() {
 
 # cfg NS FAMILY KEY: one field of the configuration ("dev" as words).
 cfg() {
-	{ ctl "$1" -j show 2>/dev/null || true; } |
-		awk -v mode=get -v want="$2.$3" "$_JSON_AWK"
+	{ ctl "$1" -j show 2>/dev/null || true; } | _json_get "$2.$3"
 }
 
 # --- captures --------------------------------------------------------------
@@ -478,14 +423,19 @@ sink_up() {
 	EOF
 }
 
-# flood_build: build tests/netns/flood.c into $FLOOD, once per boot of the
-# VM (the compiler costs seconds under TCG), keyed by the source's content;
-# a recorded case.
-FLOOD=/tmp/mssclamp-flood.$(cksum <"$CL_DIR/flood.c" | cut -d' ' -f1)
+# flood_build: build tests/netns/flood.c (with tests/lib/pkt.c) into
+# $FLOOD, once per boot of the VM (the compiler costs seconds under TCG),
+# keyed by the sources' content; a recorded case.
+_PKT_C=${CL_DIR%/*}/lib/pkt.c
+FLOOD=/tmp/mssclamp-flood
+while read -r _sum _; do
+	FLOOD+=.$_sum
+done < <(cksum "$CL_DIR/flood.c" "$_PKT_C" "${_PKT_C%.c}.h")
 flood_build() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	[ -x "$FLOOD" ] || sh -c 'cc -O0 -Wall -Wextra -Werror -o "$1.$$" "$2" &&
-		mv "$1.$$" "$1"' - "$FLOOD" "$CL_DIR/flood.c" || true
+	[ -x "$FLOOD" ] || sh -c 'cc -O0 -Wall -Wextra -Werror -I"${3%/*}" \
+		-o "$1.$$" "$2" "$3" && mv "$1.$$" "$1"' - "$FLOOD" "$CL_DIR/flood.c" \
+		"$_PKT_C" || true
 	check "flood.c builds" [ -x "$FLOOD" ]
 }
 
@@ -602,7 +552,7 @@ raw_syns() {
 	ip netns exec "$ns" "${PYS[@]}" -c '
 import os, select, socket, struct, sys, time
 sys.path.insert(0, sys.argv[1])
-from wire import csum16 as csum
+from mssclamp_pkt import csum16 as csum, pseudo
 
 port = int(sys.argv[2])
 specs = sys.argv[3:]
@@ -625,13 +575,9 @@ for i, spec in enumerate(specs):
     sport = 20000 + (os.getpid() * 7 + i) % 10000
     seg = struct.pack("!HHIIBBHHH", sport, port, 1000 + i, 0,
                       (20 + len(opts)) // 4 << 4, flags, 64240, 0, 0) + opts + data
-    addrs = socket.inet_pton(fam, src) + socket.inet_pton(fam, dst)
-    if v6:
-        pseudo = addrs + struct.pack("!IxxxB", len(seg), 6)
-    else:
-        pseudo = addrs + struct.pack("!xBH", 6, len(seg))
+    ph = pseudo(socket.inet_pton(fam, src), socket.inet_pton(fam, dst), len(seg))
     bad = "badsum" in extra
-    seg = seg[:16] + struct.pack("!H", csum(pseudo + seg) ^ (0x5555 if bad else 0)) + seg[18:]
+    seg = seg[:16] + struct.pack("!H", csum(ph + seg) ^ (0x5555 if bad else 0)) + seg[18:]
     s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_TCP)
     if "dstopt" in extra:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_DSTOPTS,
@@ -664,7 +610,7 @@ for i, spec in enumerate(specs):
     s.close()
 print(answered)
 sys.exit(0 if answered == waited and not wrong else 1)
-' "$CL_DIR" "$@"
+' "$PYLIB" "$@"
 }
 
 # handshakes TAG PORT N ADDR...: N connections from the client to PORT of
@@ -700,6 +646,44 @@ blackhole_icmp() {
 		}
 	}
 	EOF
+}
+
+# --- refusals and the hostile-request tool -----------------------------------
+
+# refused NAME ERE CMD...: CMD is refused: it exits non-zero and prints one
+# line on stderr matching ERE, and changes nothing. Recorded as cases
+# "NAME: exits non-zero", with REFUSED_QUIET=1 "NAME: nothing on stdout",
+# "NAME: one line on stderr", "NAME: $REFUSED_WHY" (default "the line says
+# why"), then what the scenario's refused_unchanged NAME records (that the
+# state it cares about is as it was).
+refused() {
+	local name=$1 ere=$2 rc=0 err
+	shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+	err=$(<"$WORK/err")
+	echo "# $name: exit status $rc, stderr: $err"
+	check_not "$name: exits non-zero" test "$rc" = 0
+	if [ "${REFUSED_QUIET:-0}" = 1 ]; then
+		check_eq "$name: nothing on stdout" "" "$(<"$WORK/out")"
+	fi
+	check_eq "$name: one line on stderr" 1 "$(awk 'END { print NR }' "$WORK/err")"
+	check_match "$name: ${REFUSED_WHY:-the line says why}" "$ere" "$err"
+	refused_unchanged "$name"
+}
+
+# nlhostile_build: tests/tools/nlhostile.c into $NLHOSTILE: the host's build
+# (vm-host-prepare: make -s -C tests/tools) if it is current, else built
+# here (into the scenario's scratch directory; the VM's / is an overlay).
+nlhostile_build() {
+	local src=$REPO/tests/tools/nlhostile.c pre=$REPO/build/tools/nlhostile
+	if [ -x "$pre" ] && [ "$pre" -nt "$src" ] &&
+		[ "$pre" -nt "$REPO/kmod/uapi/mssclamp.h" ]; then
+		NLHOSTILE=$pre
+		return 0
+	fi
+	NLHOSTILE=$WORK/nlhostile
+	make -s --no-print-directory -f "$REPO/tests/tools/Makefile" \
+		OUT="$WORK" "$NLHOSTILE"
 }
 
 # mod_unload_checked: unload the module at the end, as a recorded case.

@@ -19,8 +19,9 @@
  * stdout: "frames N v4 N v6 N syn N frag N ext N sent N errors N seconds S"
  * (syn: frames with SYN set; frag: IPv4 fragments and IPv6 Fragment
  * headers; ext: IPv6 frames with extension headers; errors: failed sends).
- * Built by the scenario itself (cc -O0: -O2 takes several times longer to
- * compile under TCG and the kernel's forwarding path is the bottleneck).
+ * Built by the scenario itself with tests/lib/pkt.c (cc -O0: -O2 takes
+ * several times longer to compile under TCG and the kernel's forwarding
+ * path is the bottleneck).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -37,6 +38,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "pkt.h"
 
 #define FRAME_MAX	1514
 #define BATCH		32
@@ -65,28 +68,6 @@ static void rbytes(uint8_t *p, size_t n)
 {
 	while (n--)
 		*p++ = (uint8_t)rnd();
-}
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	for (; n > 1; p += 2, n -= 2)
-		s += (uint32_t)p[0] << 8 | p[1];
-	if (n)
-		s += (uint32_t)p[0] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-static void put16(uint8_t *p, unsigned int v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
 }
 
 static uint8_t dstmac[6], srcmac[6];
@@ -188,7 +169,7 @@ static size_t tcp_garbage(uint8_t *p, size_t room)
 	case 3:					/* MSS alone */
 		opt[0] = 2;
 		opt[1] = 4;
-		put16(opt + 2, 400 + rn(9000));
+		pkt_put16(opt + 2, 400 + rn(9000));
 		olen = 4;
 		break;
 	case 4:					/* none */
@@ -199,7 +180,7 @@ static size_t tcp_garbage(uint8_t *p, size_t room)
 			1, 3, 3, 7,
 		};
 		memcpy(opt, lin, sizeof(lin));
-		put16(opt + 2, 400 + rn(9000));
+		pkt_put16(opt + 2, 400 + rn(9000));
 		olen = sizeof(lin);
 		if (pct(30))
 			opt[rn(sizeof(lin))] = (uint8_t)rnd();
@@ -233,9 +214,9 @@ static size_t tcp_garbage(uint8_t *p, size_t room)
 	rbytes(p, 12);				/* ports, seq, ack */
 	p[12] = (uint8_t)(doff << 4 | (pct(90) ? 0 : rn(16)));
 	p[13] = (uint8_t)flags;
-	put16(p + 14, rn(65536));		/* window */
-	put16(p + 16, 0);			/* checksum, later */
-	put16(p + 18, pct(90) ? 0 : rn(65536));
+	pkt_put16(p + 14, rn(65536));		/* window */
+	pkt_put16(p + 16, 0);			/* checksum, later */
+	pkt_put16(p + 18, pct(90) ? 0 : rn(65536));
 	memcpy(p + 20, opt, olen);
 	rbytes(p + hlen, plen);
 	len = hlen + plen;
@@ -251,41 +232,32 @@ static size_t tcp_syn(uint8_t *p, unsigned int dport)
 		2, 4, 0, 0, 4, 2, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0, 1, 3, 3, 7,
 	};
 
-	put16(p, 1024 + rn(64000));
-	put16(p + 2, dport);
+	pkt_put16(p, 1024 + rn(64000));
+	pkt_put16(p + 2, dport);
 	rbytes(p + 4, 4);
 	memset(p + 8, 0, 4);
 	p[12] = (5 + 5) << 4;
 	p[13] = 0x02;
-	put16(p + 14, 64240);
-	put16(p + 16, 0);
-	put16(p + 18, 0);
+	pkt_put16(p + 14, 64240);
+	pkt_put16(p + 16, 0);
+	pkt_put16(p + 18, 0);
 	memcpy(p + 20, lin, sizeof(lin));
-	put16(p + 22, 536 + rn(9000 - 536 + 1));
+	pkt_put16(p + 22, 536 + rn(9000 - 536 + 1));
 	fig.syn++;
 	return 40;
 }
 
-/* The TCP checksum: right, or (!right) random. */
-static void tcp_csum(uint8_t *ip, size_t seglen, const uint8_t *seg,
-		     uint8_t *segw, int v6, int right)
+/* The TCP checksum of @seg (field zero so far): right, or (!right) random. */
+static void tcp_csum(uint8_t *ip, size_t seglen, uint8_t *seg, int v6,
+		     int right)
 {
-	uint32_t s = 0;
-
 	if (!right || seglen < 18) {
 		if (seglen >= 18)
-			put16(segw + 16, rn(65536));
+			pkt_put16(seg + PKT_TCP_CSUM_OFF, rn(65536));
 		return;
 	}
-	if (v6) {
-		s = sum16(ip + 8, 32, 0);
-		s += (uint32_t)(seglen >> 16) + (uint32_t)(seglen & 0xffff) + 6;
-	} else {
-		s = sum16(ip + 12, 8, 0);
-		s += 6 + (uint32_t)seglen;
-	}
-	s = sum16(seg, seglen, s);
-	put16(segw + 16, fold(s));
+	pkt_put16(seg + PKT_TCP_CSUM_OFF,
+	      pkt_tcp_csum(pkt_pseudo_sum_ip(v6, ip, seglen), seg, seglen));
 }
 
 /* An IPv4 frame; returns its length. */
@@ -317,8 +289,8 @@ static size_t frame_v4(uint8_t *f, int garbage, unsigned int dport)
 			   tcp_syn(seg, dport);
 	ip[0] = (uint8_t)(0x40 | ihl / 4);
 	ip[1] = 0;
-	put16(ip + 4, rn(65536));
-	put16(ip + 6, 0x4000);			/* DF */
+	pkt_put16(ip + 4, rn(65536));
+	pkt_put16(ip + 6, 0x4000);			/* DF */
 	ip[8] = 64;
 	ip[9] = 6;
 	memcpy(ip + 12, &src4, 4);
@@ -327,7 +299,7 @@ static size_t frame_v4(uint8_t *f, int garbage, unsigned int dport)
 		if (pct(20)) {			/* a fragment */
 			unsigned int off = pct(30) ? 0 : 1 + rn(200);
 
-			put16(ip + 6, off | (pct(60) ? 0x2000 : 0));
+			pkt_put16(ip + 6, off | (pct(60) ? 0x2000 : 0));
 			frag = 1;
 			fig.frag++;
 		}
@@ -339,14 +311,14 @@ static size_t frame_v4(uint8_t *f, int garbage, unsigned int dport)
 			ip[8] = (uint8_t)rn(3);	/* TTL runs out */
 	}
 	tot = ihl + seglen;
-	put16(ip + 2, (unsigned int)tot);
-	tcp_csum(ip, seglen, seg, seg, 0, !garbage || (pct(60) && !frag));
+	pkt_put16(ip + 2, (unsigned int)tot);
+	tcp_csum(ip, seglen, seg, 0, !garbage || (pct(60) && !frag));
 	if (garbage && pct(3))			/* total length lies */
-		put16(ip + 2, rn(65536));
+		pkt_put16(ip + 2, rn(65536));
 	ip[10] = ip[11] = 0;
-	put16(ip + 10, fold(sum16(ip, ihl, 0)));
+	pkt_put16(ip + 10, pkt_csum(pkt_sum(0, ip, ihl)));
 	if (garbage && pct(2))
-		put16(ip + 10, rn(65536));
+		pkt_put16(ip + 10, rn(65536));
 	if (garbage && pct(2))			/* trailing bytes, trimmed */
 		return 14 + tot + rn((unsigned int)(FRAME_MAX - 14 - tot) + 1) *
 			(tot < FRAME_MAX - 14);
@@ -385,7 +357,7 @@ static size_t frame_v6(uint8_t *f, int garbage, unsigned int dport)
 		case 44:			/* Fragment */
 			len = 8;
 			p[1] = 0;
-			put16(p + 2, pct(40) ? (pct(50) ? 1 : 0) :
+			pkt_put16(p + 2, pct(40) ? (pct(50) ? 1 : 0) :
 				(1 + rn(8000)) << 3 | rn(2));
 			rbytes(p + 4, 4);
 			fig.frag++;
@@ -421,14 +393,14 @@ static size_t frame_v6(uint8_t *f, int garbage, unsigned int dport)
 	*nhp = garbage && pct(8) ? (uint8_t)rnd() : 6;
 	seglen = garbage ? tcp_garbage(p, room) : tcp_syn(p, dport);
 	plen = (size_t)(p - (ip + 40)) + seglen;
-	put16(ip + 4, (unsigned int)plen);
-	tcp_csum(ip, seglen, p, p, 1, !garbage || pct(60));
+	pkt_put16(ip + 4, (unsigned int)plen);
+	tcp_csum(ip, seglen, p, 1, !garbage || pct(60));
 	if (garbage && pct(4)) {		/* cut the chain short */
 		plen = rn((unsigned int)plen + 1);
-		put16(ip + 4, (unsigned int)plen);
+		pkt_put16(ip + 4, (unsigned int)plen);
 	}
 	if (garbage && pct(2))			/* payload length lies */
-		put16(ip + 4, rn(65536));
+		pkt_put16(ip + 4, rn(65536));
 	return 14 + 40 + plen;
 }
 

@@ -23,9 +23,11 @@ one case a line: "ok NAME" or "fail NAME"; details on stdout, as "# ..."
 lines. Only malformed needs scapy (python3-scapy); the others run under
 "python3 -S".
 
-The module is driven over its generic netlink family directly (class Genl)
-rather than with mssclampctl: one exec costs ~0.2 s under TCG, a netlink
-request microseconds.
+The module is driven over its generic netlink family directly (class Genl
+of tests/lib/py/mssclamp_nl.py, which takes the family's numbers from
+kmod/uapi/mssclamp.h) rather than with mssclampctl: one exec costs ~0.2 s
+under TCG, a netlink request microseconds. Checksums come from
+tests/lib/py/mssclamp_pkt.py.
 """
 import ctypes
 import errno
@@ -36,6 +38,14 @@ import struct
 import subprocess
 import sys
 import time
+
+sys.dont_write_bytecode = True  # nothing written next to the helpers
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib", "py"))
+from mssclamp_nl import (  # noqa: E402 (the path first)
+    HOOKS, STAT_KEYS, Genl, NetlinkError, Rtnl, fmt_counts, stats_delta)
+from mssclamp_pkt import csum16, csum_update16, pseudo  # noqa: E402
+from mssclamp_pkt import tcp_csum_ok as seg_csum_ok  # noqa: E402
 
 CLONE_NEWNET = 0x40000000
 ETH_P_ALL = 0x0003
@@ -64,172 +74,6 @@ def in_ns(name, fn, *args):
     finally:
         _libc.setns(home, CLONE_NEWNET)
         os.close(home)
-
-
-# --- checksums ---------------------------------------------------------------
-
-
-def csum16(b):
-    """The Internet checksum of b (folded one's complement sum, inverted)."""
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-def csum_update16(check, old, new):
-    """RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')."""
-    s = (~check & 0xffff) + (~old & 0xffff) + new
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-# --- generic netlink: the module's family ------------------------------------
-
-NETLINK_GENERIC = 16
-NLM_F_REQUEST = 1
-NLM_F_ACK = 4
-NLMSG_ERROR = 2
-GENL_ID_CTRL = 16
-CTRL_CMD_GETFAMILY = 3
-CTRL_ATTR_FAMILY_ID = 1
-CTRL_ATTR_FAMILY_NAME = 2
-
-# kmod/uapi/mssclamp.h
-A_FAMILY, A_ENABLED, A_MTU, A_OVERHEAD = 2, 3, 4, 5
-A_PMTU, A_HOOK, A_SYN, A_SYNACK, A_DEVS, A_STATS = 7, 8, 9, 10, 11, 12
-DEV_A_NAME = 1
-CMD_GET_CONFIG, CMD_SET_CONFIG, CMD_GET_STATS, CMD_RESET_STATS = 1, 2, 3, 4
-FAM = {"ipv4": 4, "ipv6": 6}
-STAT_KEYS = ["syn", "synack", "clamped_syn", "clamped_synack", "unchanged",
-             "no_mss", "malformed", "fragments", "errors"]  # attrs 2..10
-HOOKS = {"forward": 0, "postrouting": 1}
-
-
-def nla(t, payload):
-    n = 4 + len(payload)
-    return struct.pack("=HH", n, t) + payload + b"\0" * (-n % 4)
-
-
-def nla_parse(b):
-    out = {}
-    i = 0
-    while i + 4 <= len(b):
-        n, t = struct.unpack_from("=HH", b, i)
-        if n < 4:
-            break
-        out[t & 0x3fff] = b[i + 4:i + n]
-        i += (n + 3) & ~3
-    return out
-
-
-def nla_list(b):
-    """The payloads of the attributes in b, in order (repeated types)."""
-    out = []
-    i = 0
-    while i + 4 <= len(b):
-        n, _t = struct.unpack_from("=HH", b, i)
-        if n < 4:
-            break
-        out.append(b[i + 4:i + n])
-        i += (n + 3) & ~3
-    return out
-
-
-class NetlinkError(OSError):
-    pass
-
-
-class Genl:
-    """The mssclamp family in the netns this object was created in."""
-
-    def __init__(self):
-        self.sk = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
-                                NETLINK_GENERIC)
-        self.sk.bind((0, 0))
-        self.seq = int(time.time()) & 0xffff
-        self.fid = None
-
-    def close(self):
-        self.sk.close()
-
-    def _req(self, typ, cmd, attrs, flags=NLM_F_REQUEST | NLM_F_ACK):
-        self.seq += 1
-        body = struct.pack("=BBH", cmd, 1, 0) + attrs
-        msg = struct.pack("=IHHII", 16 + len(body), typ, flags, self.seq,
-                          0) + body
-        self.sk.send(msg)
-        replies = []
-        while True:
-            data = self.sk.recv(65536)
-            i = 0
-            while i + 16 <= len(data):
-                n, t, _f, seq, _pid = struct.unpack_from("=IHHII", data, i)
-                if seq == self.seq:
-                    if t == NLMSG_ERROR:
-                        err = struct.unpack_from("=i", data, i + 16)[0]
-                        if err:
-                            raise NetlinkError(-err, os.strerror(-err))
-                        return replies
-                    replies.append(data[i + 20:i + n])
-                i += (n + 3) & ~3
-
-    def family(self):
-        if self.fid is None:
-            r = self._req(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-                          nla(CTRL_ATTR_FAMILY_NAME, b"mssclamp\0"))
-            self.fid = struct.unpack(
-                "=H", nla_parse(r[0])[CTRL_ATTR_FAMILY_ID][:2])[0]
-        return self.fid
-
-    def set(self, fam, enabled=None, mtu=None, overhead=None, pmtu=None,
-            hook=None, syn=None, synack=None, devs=None):
-        a = nla(A_FAMILY, bytes([FAM[fam]]))
-        for t, v in ((A_ENABLED, enabled), (A_PMTU, pmtu), (A_SYN, syn),
-                     (A_SYNACK, synack)):
-            if v is not None:
-                a += nla(t, bytes([int(v)]))
-        if hook is not None:
-            a += nla(A_HOOK, bytes([HOOKS[hook]]))
-        for t, v in ((A_MTU, mtu), (A_OVERHEAD, overhead)):
-            if v is not None:
-                a += nla(t, struct.pack("=I", v))
-        if devs is not None:
-            a += nla(A_DEVS | 0x8000, b"".join(
-                nla(DEV_A_NAME, d.encode() + b"\0") for d in devs))
-        self._req(self.family(), CMD_SET_CONFIG, a)
-
-    def stats(self, fam):
-        r = self._req(self.family(), CMD_GET_STATS,
-                      nla(A_FAMILY, bytes([FAM[fam]])))
-        st = nla_parse(nla_parse(r[0])[A_STATS])
-        return {k: struct.unpack("=Q", st[i + 2])[0]
-                for i, k in enumerate(STAT_KEYS)}
-
-    def config(self, fam):
-        r = self._req(self.family(), CMD_GET_CONFIG,
-                      nla(A_FAMILY, bytes([FAM[fam]])))
-        a = nla_parse(r[0])
-        return {"enabled": a[A_ENABLED][0], "mtu": struct.unpack(
-            "=I", a[A_MTU])[0], "hook": a[A_HOOK][0], "pmtu": a[A_PMTU][0],
-            "mss": struct.unpack("=I", a[6])[0],
-            "devs": [v.rstrip(b"\0").decode()
-                     for v in nla_list(a.get(A_DEVS, b""))]}
-
-    def reset(self):
-        self._req(self.family(), CMD_RESET_STATS, b"")
-
-
-def stats_delta(a, b):
-    return {k: b[k] - a[k] for k in STAT_KEYS if b[k] != a[k]}
-
-
-def fmt_counts(d):
-    return " ".join("%s=%d" % (k, d[k]) for k in STAT_KEYS if d.get(k)) \
-        or "none"
 
 
 # --- results -----------------------------------------------------------------
@@ -692,8 +536,8 @@ def build_cases(E, C4, C6, K4, K6):
     b = bytearray(cases[-1].frames[0].data)
     at = len(b) - 24
     b[at + 16:at + 18] = b"\0\0"
-    ph = socket.inet_pton(socket.AF_INET6, C6) + \
-        socket.inet_pton(socket.AF_INET6, K6) + struct.pack("!IxxxB", 24, 6)
+    ph = pseudo(socket.inet_pton(socket.AF_INET6, C6),
+                socket.inet_pton(socket.AF_INET6, K6), 24)
     b[at + 16:at + 18] = struct.pack("!H", csum16(ph + bytes(b[at:])))
     cases[-1].frames[0] = Frame(bytes(b), at + 22, at + 16, at)
 
@@ -893,12 +737,9 @@ def malformed(results_path):
     def tcp_csum_ok(fam, data, tcp_at):
         if fam == "ipv4":
             tot = struct.unpack_from("!H", data, 16)[0]
-            seg = data[tcp_at:14 + tot]
-            ph = data[26:34] + struct.pack("!xBH", 6, len(seg))
-        else:
-            seg = data[tcp_at:]
-            ph = data[22:54] + struct.pack("!IxxxB", len(seg), 6)
-        return csum16(ph + seg) == 0
+            return seg_csum_ok(data[26:30], data[30:34],
+                               data[tcp_at:14 + tot])
+        return seg_csum_ok(data[22:38], data[38:54], data[tcp_at:])
 
     def hexdiff(a, b):
         if len(a) != len(b):
@@ -997,42 +838,6 @@ def malformed(results_path):
               sum(c.fam == "ipv6" for c in cases), nframes, fw), flush=True)
     gl.close()
     return 0
-
-
-# --- rtnetlink: moving an interface to another namespace ---------------------
-
-NETLINK_ROUTE = 0
-RTM_SETLINK = 19
-IFLA_IFNAME = 3
-IFLA_NET_NS_FD = 28
-
-
-class Rtnl(Genl):
-    """RTM_SETLINK in the netns this object was created in."""
-
-    def __init__(self):
-        self.sk = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
-                                NETLINK_ROUTE)
-        self.sk.bind((0, 0))
-        self.seq = int(time.time()) & 0xffff
-
-    def move(self, name, nsfd):
-        """Move the interface NAME into the netns open at NSFD."""
-        self.seq += 1
-        body = struct.pack("=BxHiII", 0, 0, 0, 0, 0) + \
-            nla(IFLA_IFNAME, name.encode() + b"\0") + \
-            nla(IFLA_NET_NS_FD, struct.pack("=I", nsfd))
-        self.sk.send(struct.pack("=IHHII", 16 + len(body), RTM_SETLINK,
-                                 NLM_F_REQUEST | NLM_F_ACK, self.seq, 0) +
-                     body)
-        while True:
-            data = self.sk.recv(65536)
-            n, t, _f, seq, _pid = struct.unpack_from("=IHHII", data, 0)
-            if seq == self.seq and t == NLMSG_ERROR:
-                err = struct.unpack_from("=i", data, 16)[0]
-                if err:
-                    raise NetlinkError(-err, os.strerror(-err))
-                return
 
 
 # --- the module, loaded and unloaded by system call --------------------------
@@ -1202,7 +1007,8 @@ def churn(results_path):
     res.case(done_moves >= moves, "%d moves of %s between the router and "
              "%s (listed in both)" % (done_moves, movedev, ns_sp))
     ok = all(cfg[f]["enabled"] and cfg[f]["mtu"] == mtu[f] and
-             cfg[f]["devs"] == base_devs and cfg[f]["hook"] == 0 and
+             cfg[f]["devs"] == base_devs and
+             cfg[f]["hook"] == HOOKS["forward"] and
              not cfg[f]["pmtu"] for f in cfg)
     res.case(ok, "after the churn the router reads back its baseline "
              "configuration", str(cfg))

@@ -455,875 +455,436 @@ enum want_msg {
 	NO_ERROR,	/* an abandoned dump: only the state is checked */
 };
 
+/*
+ * A request is a list of steps, run in order by build(); the macros below
+ * spell them. The first starts the message: REQ (to the mssclamp family),
+ * CTRL (to the genetlink controller), TO_ID (to any family id), or SET4
+ * (REQ SET_CONFIG with FAMILY 4 and MTU 1300: a change that must not
+ * happen). Then attributes, nests, and the damage done to them.
+ */
+enum step_kind {
+	S_END,
+	S_REQ,		/* .cmd to the mssclamp family, .val more nlmsg flags */
+	S_CTRL,		/* .cmd to GENL_ID_CTRL */
+	S_TO_ID,	/* .cmd to family id .val */
+	S_SET4,
+	S_U8,		/* attribute .type (flags included), value .val */
+	S_U16,
+	S_U32,
+	S_U64,
+	S_STRZ,		/* the string .data and its NUL */
+	S_DATA,		/* .val bytes of .data */
+	S_FILL,		/* .val bytes, each .fill */
+	S_FILLZ,	/* .val bytes: .fill, the last one a NUL */
+	S_NEST,		/* open a nest of type .type */
+	S_NEST_END,	/* close the innermost open nest */
+	S_NEST_END_FLAT,	/* the same, then clear its NLA_F_NESTED */
+	S_NAMES,	/* .val interface names mcx0, mcx1, ... */
+	S_RAW,		/* .val raw bytes of .data after the last attribute */
+	S_LAST_LEN,	/* the last attribute's nla_len becomes .val */
+	S_LAST_LEN_ADD,	/* the last attribute's nla_len grows by .val */
+	S_MSG_LEN,	/* nlmsg_len becomes the netlink header plus .val */
+	S_BUSY,		/* first a GET_CONFIG dump on the socket, left unread */
+};
+
+struct step {
+	enum step_kind kind;
+	uint16_t type;
+	uint8_t cmd;
+	uint8_t fill;
+	uint32_t val;
+	const void *data;
+};
+
+#define STEPS(...)	((const struct step[]){ __VA_ARGS__, { .kind = S_END } })
+#define REQ(c, fl)	{ .kind = S_REQ, .cmd = (c), .val = (fl) }
+#define CTRL(c)		{ .kind = S_CTRL, .cmd = (c) }
+#define TO_ID(id, c)	{ .kind = S_TO_ID, .cmd = (c), .val = (id) }
+#define SET4		{ .kind = S_SET4 }
+#define U8(t, v)	{ .kind = S_U8, .type = (t), .val = (v) }
+#define U16(t, v)	{ .kind = S_U16, .type = (t), .val = (v) }
+#define U32(t, v)	{ .kind = S_U32, .type = (t), .val = (v) }
+#define U64(t, v)	{ .kind = S_U64, .type = (t), .val = (v) }
+#define STRZ(t, s)	{ .kind = S_STRZ, .type = (t), .data = (s) }
+#define DATA(t, s, n)	{ .kind = S_DATA, .type = (t), .data = (s), .val = (n) }
+#define FILL(t, n, b)	{ .kind = S_FILL, .type = (t), .val = (n), .fill = (b) }
+#define FILLZ(t, n, b)	{ .kind = S_FILLZ, .type = (t), .val = (n), .fill = (b) }
+#define NEST(t)		{ .kind = S_NEST, .type = (t) }
+#define NEST_END	{ .kind = S_NEST_END }
+#define NEST_END_FLAT	{ .kind = S_NEST_END_FLAT }
+#define NAMES(n)	{ .kind = S_NAMES, .val = (n) }
+#define RAW(...)	{ .kind = S_RAW, .data = (const uint8_t[]){ __VA_ARGS__ }, \
+			  .val = sizeof((const uint8_t[]){ __VA_ARGS__ }) }
+#define LAST_LEN(n)	{ .kind = S_LAST_LEN, .val = (n) }
+#define LAST_LEN_ADD(n)	{ .kind = S_LAST_LEN_ADD, .val = (n) }
+#define MSG_LEN(n)	{ .kind = S_MSG_LEN, .val = (n) }
+#define BUSY		{ .kind = S_BUSY }
+
+#define V4		MSSCLAMP_FAMILY_IPV4
+#define V6		MSSCLAMP_FAMILY_IPV6
+#define FAMILY(f)	U8(MSSCLAMP_A_FAMILY, f)
+#define MTU(v)		U32(MSSCLAMP_A_MTU, v)
+#define NAME(s)		STRZ(MSSCLAMP_DEV_A_NAME, s)
+#define DEVS(...)	NEST(MSSCLAMP_A_DEVS), __VA_ARGS__, NEST_END
+/* SET_CONFIG with FAMILY f, ENABLED 0, MTU 1300. */
+#define SET_FAMILY(f)	REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(f), \
+			U8(MSSCLAMP_A_ENABLED, 0), MTU(1300)
+/* Command c with FAMILY 4, MTU 1300. */
+#define CMD(c)		REQ(c, 0), FAMILY(V4), MTU(1300)
+
 struct hcase {
 	const char *cls;
 	const char *name;
-	void (*build)(struct conn *c, struct msg *m);
+	const struct step *steps;
 	int err;		/* expected errno */
 	enum want_msg want;
 	const char *substr;	/* expected in the extack sentence, or NULL */
 };
 
-#define V4	MSSCLAMP_FAMILY_IPV4
-#define V6	MSSCLAMP_FAMILY_IPV6
-
-/* SET_CONFIG for IPv4 with a change that must not happen. */
-static void set4(struct msg *m)
-{
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-}
-
-static struct nlattr *devs_start(struct msg *m)
-{
-	return mnl_attr_nest_start(m->nlh, MSSCLAMP_A_DEVS);
-}
-
-static void devs_end(struct msg *m, struct nlattr *nest)
-{
-	mnl_attr_nest_end(m->nlh, nest);
-}
-
-static void put_name(struct msg *m, const char *name)
-{
-	mnl_attr_put_strz(m->nlh, MSSCLAMP_DEV_A_NAME, name);
-}
-
-/* unknown attributes */
-static void b_type13(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u32(m, MSSCLAMP_A_MAX + 1, 1);
-}
-
-static void b_type200(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u32(m, 200, 1);
-}
-
-static void b_type0(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u32(m, 0, 1);
-}
-
-static void b_get_type13(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_GET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u8(m, MSSCLAMP_A_MAX + 1, 1);
-}
-
-static void b_dump_type13(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_GET_STATS, NLM_F_DUMP);
-	put_u8(m, MSSCLAMP_A_MAX + 1, 1);
-}
-
-static void b_reset_type200(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_RESET_STATS, 0);
-	put_u32(m, 200, 0);
-}
-
-static void b_devs_type2(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_name(m, "mcx0");
-	put_u32(m, MSSCLAMP_DEV_A_MAX + 1, 7);
-	devs_end(m, n);
-}
-
-/* oversized attributes */
-static char big[65536];
-
-static void b_mtu8(struct conn *c, struct msg *m)
-{
-	uint64_t v = 1300;
-
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_attr(m, MSSCLAMP_A_MTU, &v, sizeof(v));
-}
-
-static void b_family1000(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	memset(big, V4, 1000);
-	put_attr(m, MSSCLAMP_A_FAMILY, big, 1000);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-}
-
-static void b_mtu60000(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	memset(big, 0x05, 60000);
-	put_attr(m, MSSCLAMP_A_MTU, big, 60000);
-}
-
-static void b_unknown60000(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	memset(big, 0xa5, 60000);
-	put_attr(m, 200, big, 60000);
-}
-
-static void b_name4000(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	memset(big, 'x', 3999);
-	big[3999] = 0;
-	put_attr(m, MSSCLAMP_DEV_A_NAME, big, 4000);
-	devs_end(m, n);
-}
-
-/* wrongly typed attributes */
-static void b_mtu_u8(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u8(m, MSSCLAMP_A_MTU, 200);
-}
-
-static void b_mtu_u16(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u16(m, MSSCLAMP_A_MTU, 1300);
-}
-
-static void b_family_u32(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u32(m, MSSCLAMP_A_FAMILY, V4);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-}
-
-static void b_enabled_u32(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u32(m, MSSCLAMP_A_ENABLED, 0);
-}
-
-static void b_hook_u16(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u16(m, MSSCLAMP_A_HOOK, 1);
-}
-
-static void b_overhead_u8(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u8(m, MSSCLAMP_A_OVERHEAD, 4);
-}
-
-static void b_devs_u32(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u32(m, MSSCLAMP_A_DEVS, 0x6d637830);
-}
-
-static void b_devs_no_nested_flag(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_name(m, "mcx0");
-	devs_end(m, n);
-	n->nla_type &= ~NLA_F_NESTED;
-}
-
-static void b_family_nested_flag(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY | NLA_F_NESTED, V4);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-}
-
-/* values out of range */
-static void b_enabled2(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u8(m, MSSCLAMP_A_ENABLED, 2);
-}
-
-static void b_hook2(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u8(m, MSSCLAMP_A_HOOK, 2);
-}
-
-static void b_pmtu255(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u8(m, MSSCLAMP_A_PMTU, 255);
-}
-
-static void b_syn2(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u8(m, MSSCLAMP_A_SYN, 2);
-}
-
-static void b_synack9(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u8(m, MSSCLAMP_A_SYNACK, 9);
-}
-
-static void b_mtu0(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V6);
-	put_u8(m, MSSCLAMP_A_ENABLED, 0);
-	put_u32(m, MSSCLAMP_A_MTU, 0);
-}
-
-static void b_mtu_max(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u32(m, MSSCLAMP_A_MTU, 0xffffffff);
-}
-
-static void b_overhead_max(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u32(m, MSSCLAMP_A_OVERHEAD, 0xffffffff);
-}
-
-/* duplicated attributes */
-static void b_dup_mtu(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u32(m, MSSCLAMP_A_MTU, 1400);
-}
-
-static void b_dup_family(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u8(m, MSSCLAMP_A_FAMILY, V6);
-	put_u32(m, MSSCLAMP_A_MTU, 1400);	/* valid for both */
-}
-
-static void b_dup_enabled(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u8(m, MSSCLAMP_A_ENABLED, 1);
-	put_u8(m, MSSCLAMP_A_ENABLED, 0);
-}
-
-static void b_dup_devs(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	n = devs_start(m);
-	put_name(m, "mcx0");
-	devs_end(m, n);
-	n = devs_start(m);
-	put_name(m, "mcx1");
-	devs_end(m, n);
-}
-
-/* missing attributes */
-static void b_set_nofamily(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_ENABLED, 0);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-}
-
-static void b_set_empty(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-}
-
-static void b_get_nofamily(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_GET_CONFIG, 0);
-}
-
-static void b_stats_nofamily(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_GET_STATS, 0);
-}
-
-/* family values */
-static void set_family(struct msg *m, uint8_t f)
-{
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, f);
-	put_u8(m, MSSCLAMP_A_ENABLED, 0);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-}
-
-static void b_family5(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set_family(m, 5);
-}
-
-static void b_family0(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set_family(m, 0);
-}
-
-static void b_family255(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set_family(m, 255);
-}
-
-static void b_get_family5(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_GET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, 5);
-}
-
-static void b_stats_family0(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_GET_STATS, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, 0);
-}
-
-static void b_reset_family255(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_RESET_STATS, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, 255);
-}
-
-/* interface lists */
-static void b_devs17(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-	char name[16];
-	int i;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	for (i = 0; i < MSSCLAMP_MAX_DEVS + 1; i++) {
-		snprintf(name, sizeof(name), "mcx%d", i);
-		put_name(m, name);
-	}
-	devs_end(m, n);
-}
-
-static void b_name_empty(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_name(m, "mcx0");
-	put_name(m, "");
-	devs_end(m, n);
-}
-
-/* Two NULs: long enough for the policy, empty once copied. */
-static void b_name_two_nuls(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_attr(m, MSSCLAMP_DEV_A_NAME, "\0\0", 2);
-	devs_end(m, n);
-}
-
-/* A NUL first, then a name: empty once copied too. */
-static void b_name_nul_first(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_attr(m, MSSCLAMP_DEV_A_NAME, "\0wan", 5);
-	devs_end(m, n);
-}
-
-static void b_name_slash(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_name(m, "mcx/0");
-	devs_end(m, n);
-}
-
-static void b_name_dotdot(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_name(m, "..");
-	devs_end(m, n);
-}
-
-static void b_name_space(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_name(m, "mcx 0");
-	devs_end(m, n);
-}
-
-static void b_name_zero_len(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_attr(m, MSSCLAMP_DEV_A_NAME, "", 0);
-	devs_end(m, n);
-}
-
-static void b_name16(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_name(m, "mcx-sixteen-chr");	/* 15: accepted */
-	put_name(m, "mcx-sixteen-char");	/* 16: one too many */
-	devs_end(m, n);
-}
-
-static void b_name_no_nul(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_attr(m, MSSCLAMP_DEV_A_NAME, "mcx-fifteen-chr", 15);
-	devs_end(m, n);
-}
-
-static void b_name_binary(struct conn *c, struct msg *m)
-{
-	static const uint8_t bin[4] = { 1, 2, 3, 4 };
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	put_attr(m, MSSCLAMP_DEV_A_NAME, bin, sizeof(bin));
-	devs_end(m, n);
-}
-
-static void b_name_nest(struct conn *c, struct msg *m)
-{
-	struct nlattr *n, *inner;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	inner = mnl_attr_nest_start(m->nlh, MSSCLAMP_DEV_A_NAME);
-	put_name(m, "mcx0");
-	mnl_attr_nest_end(m->nlh, inner);
-	devs_end(m, n);
-}
-
-static void b_devs_truncated(struct conn *c, struct msg *m)
-{
-	struct nlattr *n, *a;
-
-	(void)c;
-	set4(m);
-	n = devs_start(m);
-	a = (struct nlattr *)((char *)m->nlh + m->nlh->nlmsg_len);
-	put_name(m, "mcx0");
-	a->nla_len += 8;	/* past the end of the nest */
-	devs_end(m, n);
-}
-
-/* read-only attributes */
-static void b_set_mss(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u32(m, MSSCLAMP_A_MSS, 1000);
-}
-
-static void b_set_stats(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = mnl_attr_nest_start(m->nlh, MSSCLAMP_A_STATS);
-	mnl_attr_put_u64(m->nlh, MSSCLAMP_STAT_A_SYN, 0);
-	mnl_attr_put_u64(m->nlh, MSSCLAMP_STAT_A_ERRORS, 0);
-	mnl_attr_nest_end(m->nlh, n);
-}
-
-static void b_set_stats_unflagged(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = mnl_attr_nest_start(m->nlh, MSSCLAMP_A_STATS);
-	mnl_attr_put_u64(m->nlh, MSSCLAMP_STAT_A_SYN, 0);
-	mnl_attr_nest_end(m->nlh, n);
-	n->nla_type &= ~NLA_F_NESTED;
-}
-
-static void b_set_stats_empty(struct conn *c, struct msg *m)
-{
-	struct nlattr *n;
-
-	(void)c;
-	set4(m);
-	n = mnl_attr_nest_start(m->nlh, MSSCLAMP_A_STATS);
-	mnl_attr_nest_end(m->nlh, n);
-}
-
-static void b_set_pad(struct conn *c, struct msg *m)
-{
-	(void)c;
-	set4(m);
-	put_u32(m, MSSCLAMP_A_PAD, 0);
-}
-
-static void b_get_mss(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_GET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u32(m, MSSCLAMP_A_MSS, 1000);
-}
-
-/* commands */
-static void cmd_n(struct msg *m, uint8_t cmd)
-{
-	msg_mss(m, cmd, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-}
-
-static void b_cmd0(struct conn *c, struct msg *m)
-{
-	(void)c;
-	cmd_n(m, 0);
-}
-
-static void b_cmd5(struct conn *c, struct msg *m)
-{
-	(void)c;
-	cmd_n(m, MSSCLAMP_CMD_MAX + 1);
-}
-
-static void b_cmd99(struct conn *c, struct msg *m)
-{
-	(void)c;
-	cmd_n(m, 99);
-}
-
-static void b_cmd255(struct conn *c, struct msg *m)
-{
-	(void)c;
-	cmd_n(m, 255);
-}
-
-static void b_set_dump(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, NLM_F_DUMP);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-}
-
-static void b_reset_dump(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_RESET_STATS, NLM_F_DUMP);
-}
-
-/* malformed attribute headers */
-static void b_nla_len2(struct conn *c, struct msg *m)
-{
-	static const uint8_t raw[4] = { 2, 0, MSSCLAMP_A_MTU, 0 };
-
-	(void)c;
-	set4(m);
-	put_raw(m, raw, sizeof(raw));
-}
-
-static void b_nla_past_end(struct conn *c, struct msg *m)
-{
-	struct nlattr *a;
-
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	a = (struct nlattr *)((char *)m->nlh + m->nlh->nlmsg_len);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-	a->nla_len = 200;
-}
-
-static void b_trailing(struct conn *c, struct msg *m)
-{
-	static const uint8_t raw[3] = { 0xff, 0xff, 0xff };
-
-	(void)c;
-	set4(m);
-	put_raw(m, raw, sizeof(raw));
-}
-
-static void b_short_genl(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
-	m->nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
-}
-
-/* generic netlink families that do not exist */
-static void b_getfamily_nonexistent(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_start(m, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY);
-	mnl_attr_put_strz(m->nlh, CTRL_ATTR_FAMILY_NAME, "mssclampnope");
-}
-
-static void b_getfamily_long(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_start(m, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY);
-	memset(big, 'm', 199);
-	big[199] = 0;
-	mnl_attr_put_strz(m->nlh, CTRL_ATTR_FAMILY_NAME, big);
-}
-
-static void b_unused_id(struct conn *c, struct msg *m)
-{
-	(void)c;
-	msg_start(m, 0x7ff0, 0, MSSCLAMP_CMD_SET_CONFIG);
-	put_u8(m, MSSCLAMP_A_FAMILY, V4);
-	put_u32(m, MSSCLAMP_A_MTU, 1300);
-}
-
-/* A dump is still running on @c: a second one must be refused. */
-static void b_second_dump(struct conn *c, struct msg *m)
-{
-	static struct msg first;
-
-	msg_mss(&first, MSSCLAMP_CMD_GET_CONFIG, NLM_F_DUMP);
-	first.nlh->nlmsg_flags &= ~NLM_F_ACK;
-	send_msg(c, &first);
-	msg_mss(m, MSSCLAMP_CMD_GET_STATS, NLM_F_DUMP);
-}
-
 static const struct hcase cases[] = {
 	{ "unknown-attr", "SET with attribute type 13 (one past the last)",
-	  b_type13, EINVAL, MSG_REQUIRED, NULL },
-	{ "unknown-attr", "SET with attribute type 200", b_type200, EINVAL,
-	  MSG_REQUIRED, NULL },
-	{ "unknown-attr", "SET with attribute type 0 (unspec)", b_type0, EINVAL,
-	  MSG_REQUIRED, NULL },
-	{ "unknown-attr", "GET_CONFIG with attribute type 13", b_get_type13,
-	  EINVAL, MSG_REQUIRED, NULL },
+	  STEPS(SET4, U32(MSSCLAMP_A_MAX + 1, 1)), EINVAL, MSG_REQUIRED, NULL },
+	{ "unknown-attr", "SET with attribute type 200",
+	  STEPS(SET4, U32(200, 1)), EINVAL, MSG_REQUIRED, NULL },
+	{ "unknown-attr", "SET with attribute type 0 (unspec)",
+	  STEPS(SET4, U32(0, 1)), EINVAL, MSG_REQUIRED, NULL },
+	{ "unknown-attr", "GET_CONFIG with attribute type 13",
+	  STEPS(REQ(MSSCLAMP_CMD_GET_CONFIG, 0), FAMILY(V4),
+		U8(MSSCLAMP_A_MAX + 1, 1)), EINVAL, MSG_REQUIRED, NULL },
 	{ "unknown-attr", "GET_STATS dump request with attribute type 13",
-	  b_dump_type13, EINVAL, MSG_REQUIRED, NULL },
+	  STEPS(REQ(MSSCLAMP_CMD_GET_STATS, NLM_F_DUMP),
+		U8(MSSCLAMP_A_MAX + 1, 1)), EINVAL, MSG_REQUIRED, NULL },
 	{ "unknown-attr", "RESET_STATS with attribute type 200",
-	  b_reset_type200, EINVAL, MSG_REQUIRED, NULL },
+	  STEPS(REQ(MSSCLAMP_CMD_RESET_STATS, 0), U32(200, 0)), EINVAL,
+	  MSG_REQUIRED, NULL },
 	{ "unknown-attr", "DEVS nest with attribute type 2 inside",
-	  b_devs_type2, EINVAL, MSG_REQUIRED, NULL },
-	{ "oversized", "MTU of 8 bytes", b_mtu8, EINVAL, MSG_REQUIRED, NULL },
-	{ "oversized", "FAMILY of 1000 bytes", b_family1000, EINVAL,
+	  STEPS(SET4, DEVS(NAME("mcx0"), U32(MSSCLAMP_DEV_A_MAX + 1, 7))),
+	  EINVAL, MSG_REQUIRED, NULL },
+	{ "oversized", "MTU of 8 bytes",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V4),
+		U64(MSSCLAMP_A_MTU, 1300)), EINVAL, MSG_REQUIRED, NULL },
+	{ "oversized", "FAMILY of 1000 bytes",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0),
+		FILL(MSSCLAMP_A_FAMILY, 1000, V4), MTU(1300)), EINVAL,
 	  MSG_REQUIRED, NULL },
-	{ "oversized", "MTU of 60000 bytes", b_mtu60000, EINVAL, MSG_REQUIRED,
+	{ "oversized", "MTU of 60000 bytes",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V4),
+		FILL(MSSCLAMP_A_MTU, 60000, 0x05)), EINVAL, MSG_REQUIRED,
 	  NULL },
-	{ "oversized", "unknown attribute of 60000 bytes", b_unknown60000,
-	  EINVAL, MSG_REQUIRED, NULL },
-	{ "oversized", "interface name of 4000 bytes", b_name4000, EINVAL,
+	{ "oversized", "unknown attribute of 60000 bytes",
+	  STEPS(SET4, FILL(200, 60000, 0xa5)), EINVAL, MSG_REQUIRED, NULL },
+	{ "oversized", "interface name of 4000 bytes",
+	  STEPS(SET4, DEVS(FILLZ(MSSCLAMP_DEV_A_NAME, 4000, 'x'))), EINVAL,
 	  MSG_REQUIRED, NULL },
-	{ "wrong-type", "MTU as u8", b_mtu_u8, EINVAL, MSG_REQUIRED, NULL },
-	{ "wrong-type", "MTU as u16", b_mtu_u16, EINVAL, MSG_REQUIRED, NULL },
-	{ "wrong-type", "FAMILY as u32", b_family_u32, EINVAL, MSG_REQUIRED,
+	{ "wrong-type", "MTU as u8",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V4),
+		U8(MSSCLAMP_A_MTU, 200)), EINVAL, MSG_REQUIRED, NULL },
+	{ "wrong-type", "MTU as u16",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V4),
+		U16(MSSCLAMP_A_MTU, 1300)), EINVAL, MSG_REQUIRED, NULL },
+	{ "wrong-type", "FAMILY as u32",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), U32(MSSCLAMP_A_FAMILY, V4),
+		MTU(1300)), EINVAL, MSG_REQUIRED, NULL },
+	{ "wrong-type", "ENABLED as u32",
+	  STEPS(SET4, U32(MSSCLAMP_A_ENABLED, 0)), EINVAL, MSG_REQUIRED, NULL },
+	{ "wrong-type", "HOOK as u16",
+	  STEPS(SET4, U16(MSSCLAMP_A_HOOK, 1)), EINVAL, MSG_REQUIRED, NULL },
+	{ "wrong-type", "OVERHEAD as u8",
+	  STEPS(SET4, U8(MSSCLAMP_A_OVERHEAD, 4)), EINVAL, MSG_REQUIRED, NULL },
+	{ "wrong-type", "DEVS as u32",
+	  STEPS(SET4, U32(MSSCLAMP_A_DEVS, 0x6d637830)), EINVAL, MSG_REQUIRED,
 	  NULL },
-	{ "wrong-type", "ENABLED as u32", b_enabled_u32, EINVAL, MSG_REQUIRED,
-	  NULL },
-	{ "wrong-type", "HOOK as u16", b_hook_u16, EINVAL, MSG_REQUIRED, NULL },
-	{ "wrong-type", "OVERHEAD as u8", b_overhead_u8, EINVAL, MSG_REQUIRED,
-	  NULL },
-	{ "wrong-type", "DEVS as u32", b_devs_u32, EINVAL, MSG_REQUIRED, NULL },
-	{ "wrong-type", "DEVS nest without NLA_F_NESTED", b_devs_no_nested_flag,
+	{ "wrong-type", "DEVS nest without NLA_F_NESTED",
+	  STEPS(SET4, NEST(MSSCLAMP_A_DEVS), NAME("mcx0"), NEST_END_FLAT),
 	  EINVAL, MSG_REQUIRED, NULL },
-	{ "wrong-type", "FAMILY with NLA_F_NESTED", b_family_nested_flag,
-	  EINVAL, MSG_REQUIRED, NULL },
-	{ "out-of-range", "ENABLED 2", b_enabled2, ERANGE, MSG_REQUIRED, NULL },
-	{ "out-of-range", "HOOK 2", b_hook2, ERANGE, MSG_REQUIRED, NULL },
-	{ "out-of-range", "PMTU 255", b_pmtu255, ERANGE, MSG_REQUIRED, NULL },
-	{ "out-of-range", "SYN 2", b_syn2, ERANGE, MSG_REQUIRED, NULL },
-	{ "out-of-range", "SYNACK 9", b_synack9, ERANGE, MSG_REQUIRED, NULL },
-	{ "out-of-range", "IPv6 MTU 0", b_mtu0, EINVAL, MSG_REQUIRED,
+	{ "wrong-type", "FAMILY with NLA_F_NESTED",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0),
+		U8(MSSCLAMP_A_FAMILY | NLA_F_NESTED, V4), MTU(1300)), EINVAL,
+	  MSG_REQUIRED, NULL },
+	{ "out-of-range", "ENABLED 2",
+	  STEPS(SET4, U8(MSSCLAMP_A_ENABLED, 2)), ERANGE, MSG_REQUIRED, NULL },
+	{ "out-of-range", "HOOK 2",
+	  STEPS(SET4, U8(MSSCLAMP_A_HOOK, 2)), ERANGE, MSG_REQUIRED, NULL },
+	{ "out-of-range", "PMTU 255",
+	  STEPS(SET4, U8(MSSCLAMP_A_PMTU, 255)), ERANGE, MSG_REQUIRED, NULL },
+	{ "out-of-range", "SYN 2",
+	  STEPS(SET4, U8(MSSCLAMP_A_SYN, 2)), ERANGE, MSG_REQUIRED, NULL },
+	{ "out-of-range", "SYNACK 9",
+	  STEPS(SET4, U8(MSSCLAMP_A_SYNACK, 9)), ERANGE, MSG_REQUIRED, NULL },
+	{ "out-of-range", "IPv6 MTU 0",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V6),
+		U8(MSSCLAMP_A_ENABLED, 0), MTU(0)), EINVAL, MSG_REQUIRED,
 	  "1280 to 65535" },
-	{ "out-of-range", "MTU 4294967295", b_mtu_max, EINVAL, MSG_REQUIRED,
-	  "576 to 65535" },
-	{ "out-of-range", "OVERHEAD 4294967295", b_overhead_max, EINVAL,
+	{ "out-of-range", "MTU 4294967295",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V4), MTU(0xffffffff)),
+	  EINVAL, MSG_REQUIRED, "576 to 65535" },
+	{ "out-of-range", "OVERHEAD 4294967295",
+	  STEPS(SET4, U32(MSSCLAMP_A_OVERHEAD, 0xffffffff)), EINVAL,
 	  MSG_REQUIRED, "overhead" },
-	{ "duplicated", "MTU twice (1300, 1400)", b_dup_mtu, EINVAL,
+	{ "duplicated", "MTU twice (1300, 1400)",
+	  STEPS(SET4, MTU(1400)), EINVAL, MSG_REQUIRED, NULL },
+	{ "duplicated", "FAMILY twice (4, 6)",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V4), FAMILY(V6),
+		MTU(1400) /* valid for both */), EINVAL, MSG_REQUIRED, NULL },
+	{ "duplicated", "ENABLED twice (1, 0)",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V4),
+		U8(MSSCLAMP_A_ENABLED, 1), U8(MSSCLAMP_A_ENABLED, 0)), EINVAL,
 	  MSG_REQUIRED, NULL },
-	{ "duplicated", "FAMILY twice (4, 6)", b_dup_family, EINVAL,
-	  MSG_REQUIRED, NULL },
-	{ "duplicated", "ENABLED twice (1, 0)", b_dup_enabled, EINVAL,
-	  MSG_REQUIRED, NULL },
-	{ "duplicated", "DEVS twice", b_dup_devs, EINVAL, MSG_REQUIRED, NULL },
-	{ "missing", "SET without FAMILY", b_set_nofamily, EINVAL, MSG_REQUIRED,
+	{ "duplicated", "DEVS twice",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V4),
+		DEVS(NAME("mcx0")), DEVS(NAME("mcx1"))), EINVAL, MSG_REQUIRED,
+	  NULL },
+	{ "missing", "SET without FAMILY",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), U8(MSSCLAMP_A_ENABLED, 0),
+		MTU(1300)), EINVAL, MSG_REQUIRED, "family missing" },
+	{ "missing", "SET without any attribute",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0)), EINVAL, MSG_REQUIRED,
 	  "family missing" },
-	{ "missing", "SET without any attribute", b_set_empty, EINVAL,
-	  MSG_REQUIRED, "family missing" },
-	{ "missing", "GET_CONFIG without FAMILY", b_get_nofamily, EINVAL,
-	  MSG_REQUIRED, "family missing" },
-	{ "missing", "GET_STATS without FAMILY", b_stats_nofamily, EINVAL,
-	  MSG_REQUIRED, "family missing" },
-	{ "family-value", "SET with FAMILY 5", b_family5, EINVAL, MSG_REQUIRED,
-	  "unknown family" },
-	{ "family-value", "SET with FAMILY 0", b_family0, EINVAL, MSG_REQUIRED,
-	  "unknown family" },
-	{ "family-value", "SET with FAMILY 255", b_family255, EINVAL,
+	{ "missing", "GET_CONFIG without FAMILY",
+	  STEPS(REQ(MSSCLAMP_CMD_GET_CONFIG, 0)), EINVAL, MSG_REQUIRED,
+	  "family missing" },
+	{ "missing", "GET_STATS without FAMILY",
+	  STEPS(REQ(MSSCLAMP_CMD_GET_STATS, 0)), EINVAL, MSG_REQUIRED,
+	  "family missing" },
+	{ "family-value", "SET with FAMILY 5", STEPS(SET_FAMILY(5)), EINVAL,
 	  MSG_REQUIRED, "unknown family" },
-	{ "family-value", "GET_CONFIG with FAMILY 5", b_get_family5, EINVAL,
+	{ "family-value", "SET with FAMILY 0", STEPS(SET_FAMILY(0)), EINVAL,
 	  MSG_REQUIRED, "unknown family" },
-	{ "family-value", "GET_STATS with FAMILY 0", b_stats_family0, EINVAL,
-	  MSG_REQUIRED, "unknown family" },
-	{ "family-value", "RESET_STATS with FAMILY 255", b_reset_family255,
+	{ "family-value", "SET with FAMILY 255", STEPS(SET_FAMILY(255)),
 	  EINVAL, MSG_REQUIRED, "unknown family" },
-	{ "devs", "17 interface names", b_devs17, EINVAL, MSG_REQUIRED,
-	  "at most 16" },
-	{ "devs", "an empty name (a NUL alone)", b_name_empty, EINVAL,
+	{ "family-value", "GET_CONFIG with FAMILY 5",
+	  STEPS(REQ(MSSCLAMP_CMD_GET_CONFIG, 0), FAMILY(5)), EINVAL,
+	  MSG_REQUIRED, "unknown family" },
+	{ "family-value", "GET_STATS with FAMILY 0",
+	  STEPS(REQ(MSSCLAMP_CMD_GET_STATS, 0), FAMILY(0)), EINVAL,
+	  MSG_REQUIRED, "unknown family" },
+	{ "family-value", "RESET_STATS with FAMILY 255",
+	  STEPS(REQ(MSSCLAMP_CMD_RESET_STATS, 0), FAMILY(255)), EINVAL,
+	  MSG_REQUIRED, "unknown family" },
+	{ "devs", "17 interface names",
+	  STEPS(SET4, DEVS(NAMES(MSSCLAMP_MAX_DEVS + 1))), EINVAL,
+	  MSG_REQUIRED, "at most 16" },
+	{ "devs", "an empty name (a NUL alone)",
+	  STEPS(SET4, DEVS(NAME("mcx0"), NAME(""))), EINVAL, MSG_REQUIRED,
+	  "empty interface name" },
+	/* Two NULs: long enough for the policy, empty once copied. */
+	{ "devs", "a name of two NULs",
+	  STEPS(SET4, DEVS(DATA(MSSCLAMP_DEV_A_NAME, "\0\0", 2))), EINVAL,
 	  MSG_REQUIRED, "empty interface name" },
-	{ "devs", "a name of two NULs", b_name_two_nuls, EINVAL,
+	/* A NUL first, then a name: empty once copied too. */
+	{ "devs", "a NUL, then a name",
+	  STEPS(SET4, DEVS(DATA(MSSCLAMP_DEV_A_NAME, "\0wan", 5))), EINVAL,
 	  MSG_REQUIRED, "empty interface name" },
-	{ "devs", "a NUL, then a name", b_name_nul_first, EINVAL,
-	  MSG_REQUIRED, "empty interface name" },
-	{ "devs", "a name with a slash", b_name_slash, EINVAL,
-	  MSG_REQUIRED, "not a valid interface name" },
-	{ "devs", "the name ..", b_name_dotdot, EINVAL,
-	  MSG_REQUIRED, "not a valid interface name" },
-	{ "devs", "a name with a space", b_name_space, EINVAL,
-	  MSG_REQUIRED, "not a valid interface name" },
-	{ "devs", "a name attribute of length 0", b_name_zero_len, EINVAL,
+	{ "devs", "a name with a slash",
+	  STEPS(SET4, DEVS(NAME("mcx/0"))), EINVAL, MSG_REQUIRED,
+	  "not a valid interface name" },
+	{ "devs", "the name ..",
+	  STEPS(SET4, DEVS(NAME(".."))), EINVAL, MSG_REQUIRED,
+	  "not a valid interface name" },
+	{ "devs", "a name with a space",
+	  STEPS(SET4, DEVS(NAME("mcx 0"))), EINVAL, MSG_REQUIRED,
+	  "not a valid interface name" },
+	{ "devs", "a name attribute of length 0",
+	  STEPS(SET4, DEVS(DATA(MSSCLAMP_DEV_A_NAME, "", 0))), EINVAL,
 	  MSG_REQUIRED, NULL },
-	{ "devs", "a 16-character name", b_name16, EINVAL, MSG_REQUIRED, NULL },
-	{ "devs", "a 15-character name without its NUL", b_name_no_nul, EINVAL,
-	  MSG_REQUIRED, NULL },
-	{ "devs", "4 binary bytes as a name", b_name_binary, EINVAL,
-	  MSG_REQUIRED, NULL },
-	{ "devs", "a nest in place of a name", b_name_nest, EINVAL,
-	  MSG_REQUIRED, NULL },
-	{ "devs", "a name running past the end of DEVS", b_devs_truncated,
+	{ "devs", "a 16-character name",
+	  STEPS(SET4, DEVS(NAME("mcx-sixteen-chr"),	/* 15: accepted */
+			   NAME("mcx-sixteen-char"))),	/* 16: one too many */
 	  EINVAL, MSG_REQUIRED, NULL },
-	{ "read-only", "SET with MSS", b_set_mss, EINVAL, MSG_REQUIRED,
+	{ "devs", "a 15-character name without its NUL",
+	  STEPS(SET4, DEVS(DATA(MSSCLAMP_DEV_A_NAME, "mcx-fifteen-chr", 15))),
+	  EINVAL, MSG_REQUIRED, NULL },
+	{ "devs", "4 binary bytes as a name",
+	  STEPS(SET4, DEVS(DATA(MSSCLAMP_DEV_A_NAME,
+				((const uint8_t[]){ 1, 2, 3, 4 }), 4))),
+	  EINVAL, MSG_REQUIRED, NULL },
+	{ "devs", "a nest in place of a name",
+	  STEPS(SET4, DEVS(NEST(MSSCLAMP_DEV_A_NAME), NAME("mcx0"),
+			   NEST_END)), EINVAL, MSG_REQUIRED, NULL },
+	{ "devs", "a name running past the end of DEVS",
+	  STEPS(SET4, DEVS(NAME("mcx0"), LAST_LEN_ADD(8))), EINVAL,
+	  MSG_REQUIRED, NULL },
+	{ "read-only", "SET with MSS",
+	  STEPS(SET4, U32(MSSCLAMP_A_MSS, 1000)), EINVAL, MSG_REQUIRED,
 	  "mss is computed" },
-	{ "read-only", "SET with a STATS nest of counters", b_set_stats,
-	  EINVAL, MSG_REQUIRED, "read only" },
+	{ "read-only", "SET with a STATS nest of counters",
+	  STEPS(SET4, NEST(MSSCLAMP_A_STATS), U64(MSSCLAMP_STAT_A_SYN, 0),
+		U64(MSSCLAMP_STAT_A_ERRORS, 0), NEST_END), EINVAL,
+	  MSG_REQUIRED, "read only" },
 	/*
 	 * Strict validation insists on NLA_F_NESTED for a nest before the
 	 * family sees the request: the core's sentence says what is wrong.
 	 */
 	{ "read-only", "SET with STATS counters, NLA_F_NESTED clear",
-	  b_set_stats_unflagged, EINVAL, MSG_REQUIRED, "NLA_F_NESTED" },
-	{ "read-only", "SET with an empty STATS nest", b_set_stats_empty,
-	  EINVAL, MSG_REQUIRED, "read only" },
-	{ "read-only", "SET with PAD", b_set_pad, EINVAL, MSG_REQUIRED, NULL },
-	{ "read-only", "GET_CONFIG with MSS", b_get_mss, EINVAL, MSG_REQUIRED,
+	  STEPS(SET4, NEST(MSSCLAMP_A_STATS), U64(MSSCLAMP_STAT_A_SYN, 0),
+		NEST_END_FLAT), EINVAL, MSG_REQUIRED, "NLA_F_NESTED" },
+	{ "read-only", "SET with an empty STATS nest",
+	  STEPS(SET4, NEST(MSSCLAMP_A_STATS), NEST_END), EINVAL, MSG_REQUIRED,
+	  "read only" },
+	{ "read-only", "SET with PAD",
+	  STEPS(SET4, U32(MSSCLAMP_A_PAD, 0)), EINVAL, MSG_REQUIRED, NULL },
+	{ "read-only", "GET_CONFIG with MSS",
+	  STEPS(REQ(MSSCLAMP_CMD_GET_CONFIG, 0), FAMILY(V4),
+		U32(MSSCLAMP_A_MSS, 1000)), EINVAL, MSG_REQUIRED,
 	  "mss is computed" },
-	{ "command", "command 0", b_cmd0, EOPNOTSUPP, MSG_OPTIONAL, NULL },
-	{ "command", "command 5 (one past the last)", b_cmd5, EOPNOTSUPP,
+	{ "command", "command 0", STEPS(CMD(0)), EOPNOTSUPP, MSG_OPTIONAL,
+	  NULL },
+	{ "command", "command 5 (one past the last)",
+	  STEPS(CMD(MSSCLAMP_CMD_MAX + 1)), EOPNOTSUPP, MSG_OPTIONAL, NULL },
+	{ "command", "command 99", STEPS(CMD(99)), EOPNOTSUPP, MSG_OPTIONAL,
+	  NULL },
+	{ "command", "command 255", STEPS(CMD(255)), EOPNOTSUPP, MSG_OPTIONAL,
+	  NULL },
+	{ "command", "SET_CONFIG as a dump",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, NLM_F_DUMP), FAMILY(V4),
+		MTU(1300)), EOPNOTSUPP, MSG_OPTIONAL, NULL },
+	{ "command", "RESET_STATS as a dump",
+	  STEPS(REQ(MSSCLAMP_CMD_RESET_STATS, NLM_F_DUMP)), EOPNOTSUPP,
 	  MSG_OPTIONAL, NULL },
-	{ "command", "command 99", b_cmd99, EOPNOTSUPP, MSG_OPTIONAL, NULL },
-	{ "command", "command 255", b_cmd255, EOPNOTSUPP, MSG_OPTIONAL, NULL },
-	{ "command", "SET_CONFIG as a dump", b_set_dump, EOPNOTSUPP,
-	  MSG_OPTIONAL, NULL },
-	{ "command", "RESET_STATS as a dump", b_reset_dump, EOPNOTSUPP,
-	  MSG_OPTIONAL, NULL },
-	{ "malformed", "attribute header with nla_len 2", b_nla_len2, EINVAL,
-	  MSG_REQUIRED, NULL },
-	{ "malformed", "attribute running past the message", b_nla_past_end,
-	  EINVAL, MSG_REQUIRED, NULL },
-	{ "malformed", "3 bytes after the last attribute", b_trailing, EINVAL,
-	  MSG_REQUIRED, NULL },
+	{ "malformed", "attribute header with nla_len 2",
+	  STEPS(SET4, RAW(2, 0, MSSCLAMP_A_MTU, 0)), EINVAL, MSG_REQUIRED,
+	  NULL },
+	{ "malformed", "attribute running past the message",
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), FAMILY(V4), MTU(1300),
+		LAST_LEN(200)), EINVAL, MSG_REQUIRED, NULL },
+	{ "malformed", "3 bytes after the last attribute",
+	  STEPS(SET4, RAW(0xff, 0xff, 0xff)), EINVAL, MSG_REQUIRED, NULL },
 	{ "malformed", "message shorter than the genetlink header",
-	  b_short_genl, EINVAL, MSG_OPTIONAL, NULL },
+	  STEPS(REQ(MSSCLAMP_CMD_SET_CONFIG, 0), MSG_LEN(2)), EINVAL,
+	  MSG_OPTIONAL, NULL },
 	{ "no-such-family", "CTRL_CMD_GETFAMILY mssclampnope",
-	  b_getfamily_nonexistent, ENOENT, MSG_OPTIONAL, NULL },
+	  STEPS(CTRL(CTRL_CMD_GETFAMILY),
+		STRZ(CTRL_ATTR_FAMILY_NAME, "mssclampnope")), ENOENT,
+	  MSG_OPTIONAL, NULL },
 	{ "no-such-family", "CTRL_CMD_GETFAMILY with a 199-character name",
-	  b_getfamily_long, EINVAL, MSG_OPTIONAL, NULL },
+	  STEPS(CTRL(CTRL_CMD_GETFAMILY),
+		FILLZ(CTRL_ATTR_FAMILY_NAME, 200, 'm')), EINVAL, MSG_OPTIONAL,
+	  NULL },
 	{ "no-such-family", "SET_CONFIG to an unregistered family id",
-	  b_unused_id, ENOENT, MSG_OPTIONAL, NULL },
-	{ "dump", "a second dump while one is unread", b_second_dump, EBUSY,
+	  STEPS(TO_ID(0x7ff0, MSSCLAMP_CMD_SET_CONFIG), FAMILY(V4),
+		MTU(1300)), ENOENT, MSG_OPTIONAL, NULL },
+	/* A dump is still running on the socket: a second one is refused. */
+	{ "dump", "a second dump while one is unread",
+	  STEPS(BUSY, REQ(MSSCLAMP_CMD_GET_STATS, NLM_F_DUMP)), EBUSY,
 	  MSG_OPTIONAL, NULL },
 };
+
+/* Room for any value a FILL or FILLZ step puts in one attribute. */
+static char big[65536];
+
+/* Where the next attribute goes. */
+static struct nlattr *tail(struct msg *m)
+{
+	return (struct nlattr *)((char *)m->nlh + m->nlh->nlmsg_len);
+}
+
+/* Build the request @steps describe into @m, for the socket @c. */
+static void build(struct conn *c, struct msg *m, const struct step *steps)
+{
+	struct nlattr *nest[4], *last = NULL, *closed;
+	const struct step *s;
+	char name[16];
+	int depth = 0;
+	uint32_t i;
+
+	for (s = steps; s->kind != S_END; s++) {
+		switch (s->kind) {
+		case S_END:
+			break;
+		case S_REQ:
+			msg_mss(m, s->cmd, (uint16_t)s->val);
+			break;
+		case S_CTRL:
+			msg_start(m, GENL_ID_CTRL, 0, s->cmd);
+			break;
+		case S_TO_ID:
+			msg_start(m, (uint16_t)s->val, 0, s->cmd);
+			break;
+		case S_SET4:
+			msg_mss(m, MSSCLAMP_CMD_SET_CONFIG, 0);
+			put_u8(m, MSSCLAMP_A_FAMILY, V4);
+			put_u32(m, MSSCLAMP_A_MTU, 1300);
+			break;
+		case S_U8:
+			last = tail(m);
+			put_u8(m, s->type, (uint8_t)s->val);
+			break;
+		case S_U16:
+			last = tail(m);
+			put_u16(m, s->type, (uint16_t)s->val);
+			break;
+		case S_U32:
+			last = tail(m);
+			put_u32(m, s->type, s->val);
+			break;
+		case S_U64:
+			last = tail(m);
+			mnl_attr_put_u64(m->nlh, s->type, s->val);
+			break;
+		case S_STRZ:
+			last = tail(m);
+			mnl_attr_put_strz(m->nlh, s->type, s->data);
+			break;
+		case S_DATA:
+			last = tail(m);
+			put_attr(m, s->type, s->data, s->val);
+			break;
+		case S_FILL:
+		case S_FILLZ:
+			memset(big, s->fill, s->val);
+			if (s->kind == S_FILLZ)
+				big[s->val - 1] = 0;
+			last = tail(m);
+			put_attr(m, s->type, big, s->val);
+			break;
+		case S_NEST:
+			if (depth == (int)ARRAY_SIZE(nest))
+				die("build: nests deeper than %zu",
+				    ARRAY_SIZE(nest));
+			nest[depth++] = mnl_attr_nest_start(m->nlh, s->type);
+			break;
+		case S_NEST_END:
+		case S_NEST_END_FLAT:
+			if (!depth)
+				die("build: a nest closed that was not open");
+			closed = nest[--depth];
+			mnl_attr_nest_end(m->nlh, closed);
+			if (s->kind == S_NEST_END_FLAT)
+				closed->nla_type &= ~NLA_F_NESTED;
+			break;
+		case S_NAMES:
+			for (i = 0; i < s->val; i++) {
+				snprintf(name, sizeof(name), "mcx%u", i);
+				mnl_attr_put_strz(m->nlh, MSSCLAMP_DEV_A_NAME,
+						  name);
+			}
+			break;
+		case S_RAW:
+			put_raw(m, s->data, s->val);
+			break;
+		case S_LAST_LEN:
+		case S_LAST_LEN_ADD:
+			if (!last)
+				die("build: no attribute to change");
+			last->nla_len = (uint16_t)(s->val +
+				(s->kind == S_LAST_LEN_ADD ? last->nla_len : 0));
+			break;
+		case S_MSG_LEN:
+			m->nlh->nlmsg_len = MNL_NLMSG_HDRLEN + s->val;
+			break;
+		case S_BUSY: {
+			static struct msg first;
+
+			msg_mss(&first, MSSCLAMP_CMD_GET_CONFIG, NLM_F_DUMP);
+			first.nlh->nlmsg_flags &= ~NLM_F_ACK;
+			send_msg(c, &first);
+			break;
+		}
+		}
+	}
+	if (depth)
+		die("build: a nest left open");
+}
 
 /* Abandoned dumps: run on a socket of their own, closed midway. */
 static void abandon_first_message(struct conn *c, uint8_t cmd)
@@ -1458,7 +1019,7 @@ static void run_case(struct conn *ctl, const struct hcase *hc,
 
 	if (conn_open(&c) < 0)
 		die("cannot open a netlink socket: %s", strerror(errno));
-	hc->build(&c, &m);
+	build(&c, &m, hc->steps);
 	transact(&c, &m, &r);
 	conn_close(&c);
 

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "clamp.h"
+#include "pkt.h"
 
 #define HDR	MSSCLAMP_TCPHDR_LEN	/* 20 */
 #define CSUM_OFF	16
@@ -98,30 +99,7 @@ static void hex(char *out, size_t outsz, const uint8_t *p, size_t n)
 }
 
 /* ------------------------------------------------------------------ */
-/* Checksums, computed the slow way                                    */
-
-static uint32_t sum16(uint32_t acc, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		acc += (uint32_t)p[n - 1] << 8;
-	return acc;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
-struct pseudo {
-	uint8_t b[40];
-	size_t len;
-};
+/* Checksums: tests/lib/pkt.c, computed the slow way                   */
 
 static const uint8_t v4_src[4] = { 192, 0, 2, 1 };
 static const uint8_t v4_dst[4] = { 198, 51, 100, 7 };
@@ -129,60 +107,6 @@ static const uint8_t v6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
 				    0, 0, 0, 0, 0, 0, 0, 0x01 };
 static const uint8_t v6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 0,
 				    0, 0, 0, 0, 0xfe, 0xdc, 0, 0x42 };
-
-static void pseudo4(struct pseudo *ph, const uint8_t *src, const uint8_t *dst,
-		    size_t seglen)
-{
-	memcpy(ph->b, src, 4);
-	memcpy(ph->b + 4, dst, 4);
-	ph->b[8] = 0;
-	ph->b[9] = 6;			/* IPPROTO_TCP */
-	ph->b[10] = (uint8_t)(seglen >> 8);
-	ph->b[11] = (uint8_t)seglen;
-	ph->len = 12;
-}
-
-static void pseudo6(struct pseudo *ph, const uint8_t *src, const uint8_t *dst,
-		    size_t seglen)
-{
-	memcpy(ph->b, src, 16);
-	memcpy(ph->b + 16, dst, 16);
-	ph->b[32] = (uint8_t)(seglen >> 24);
-	ph->b[33] = (uint8_t)(seglen >> 16);
-	ph->b[34] = (uint8_t)(seglen >> 8);
-	ph->b[35] = (uint8_t)seglen;
-	ph->b[36] = ph->b[37] = ph->b[38] = 0;
-	ph->b[39] = 6;			/* next header TCP */
-	ph->len = 40;
-}
-
-/* The TCP checksum of seg as it should be (field taken as zero). */
-static uint16_t tcp_csum(const struct pseudo *ph, const uint8_t *seg,
-			 size_t len)
-{
-	uint32_t s = sum16(0, ph->b, ph->len);
-
-	s = sum16(s, seg, CSUM_OFF);
-	s = sum16(s, seg + CSUM_OFF + 2, len - CSUM_OFF - 2);
-	return (uint16_t)~fold(s);
-}
-
-/* Does the one's complement sum over pseudo header + segment verify? */
-static int tcp_csum_ok(const struct pseudo *ph, const uint8_t *seg, size_t len)
-{
-	return fold(sum16(sum16(0, ph->b, ph->len), seg, len)) == 0xffff;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /* ------------------------------------------------------------------ */
 /* A fixed SYN header                                                  */
@@ -479,7 +403,7 @@ static void run_case(const struct tcase *tc, unsigned int mode)
 {
 	uint8_t seg[MAXSEG], want[MAXSEG];
 	struct mssclamp_result res;
-	struct pseudo ph;
+	uint32_t ph = 0;
 	struct why w = { 0 };
 	enum mssclamp_verdict v;
 	unsigned int doff;
@@ -522,17 +446,17 @@ static void run_case(const struct tcase *tc, unsigned int mode)
 
 	if (mode == M_NOCSUM) {
 		/* A stale value (or CHECKSUM_PARTIAL's pseudo sum): must stay. */
-		put16(seg + CSUM_OFF, 0xbeef);
-		put16(want + CSUM_OFF, 0xbeef);
+		pkt_put16(seg + CSUM_OFF, 0xbeef);
+		pkt_put16(want + CSUM_OFF, 0xbeef);
 	} else {
 		if (mode == M_CSUM4)
-			pseudo4(&ph, v4_src, v4_dst, len);
+			ph = pkt_pseudo_sum(0, v4_src, v4_dst, len);
 		else
-			pseudo6(&ph, v6_src, v6_dst, len);
+			ph = pkt_pseudo_sum(1, v6_src, v6_dst, len);
 		if (len >= CSUM_OFF + 2) {
-			put16(seg + CSUM_OFF, tcp_csum(&ph, seg, len));
-			put16(want + CSUM_OFF, tcp_csum(&ph, want, len));
-			if (!tcp_csum_ok(&ph, seg, len))
+			pkt_put16(seg + CSUM_OFF, pkt_tcp_csum(ph, seg, len));
+			pkt_put16(want + CSUM_OFF, pkt_tcp_csum(ph, want, len));
+			if (!pkt_tcp_csum_ok(ph, seg, len))
 				fail(&w, "harness: input checksum does not verify");
 		}
 	}
@@ -581,13 +505,13 @@ static void run_case(const struct tcase *tc, unsigned int mode)
 		}
 	}
 	if (mode != M_NOCSUM && len >= CSUM_OFF + 2) {
-		uint16_t got = get16(buf + CSUM_OFF);
-		uint16_t full = tcp_csum(&ph, want, len);
+		uint16_t got = pkt_get16(buf + CSUM_OFF);
+		uint16_t full = pkt_tcp_csum(ph, want, len);
 
 		if (got != full)
 			fail(&w, "checksum 0x%04x, full recomputation 0x%04x (was 0x%04x)",
-			     got, full, get16(seg + CSUM_OFF));
-		if (!tcp_csum_ok(&ph, buf, len))
+			     got, full, pkt_get16(seg + CSUM_OFF));
+		if (!pkt_tcp_csum_ok(ph, buf, len))
 			fail(&w, "checksum 0x%04x does not verify over pseudo header + segment",
 			     got);
 	}
@@ -743,42 +667,6 @@ static size_t gen_known_layout(uint8_t *o)
 	return lens[l];
 }
 
-/*
- * The reference: the contract restated, written apart from clamp.c.
- * Returns the verdict class without the ceiling: -1 malformed, 0 no MSS,
- * else the offset of the MSS value.
- */
-static int ref_find(const uint8_t *th, size_t len)
-{
-	size_t hlen, p = HDR;
-	int at = 0;
-
-	if (len < HDR)
-		return -1;
-	hlen = (size_t)(th[12] >> 4) * 4;
-	if (hlen < HDR || hlen > len)
-		return -1;
-	while (p < hlen) {
-		switch (th[p]) {
-		case EOL:
-			return at;
-		case NOP:
-			p += 1;
-			break;
-		default:
-			if (hlen - p < 2 || th[p + 1] < 2 || th[p + 1] > hlen - p)
-				return -1;
-			if (th[p] == 2) {
-				if (th[p + 1] != 4 || at)
-					return -1;
-				at = (int)p + 2;
-			}
-			p += th[p + 1];
-		}
-	}
-	return at;
-}
-
 enum {
 	P_REF, P_SCAN, P_NORAISE, P_DIFF, P_TWICE, P_KEEP, P_MALFORMED, P_CSUM,
 	P_NOCSUM, P_COUNT
@@ -833,7 +721,8 @@ static void run_property(unsigned long iters, uint64_t seed)
 		uint8_t seg[MAXSEG], once[MAXSEG];
 		uint8_t *buf;
 		struct mssclamp_result res, res2, scanned;
-		struct pseudo ph;
+		uint32_t ph = 0;
+		int v6;
 		enum mssclamp_verdict v, v2, vs;
 		int scan_wrote;
 		unsigned int gen = rndn(4), m;
@@ -900,9 +789,10 @@ static void run_property(unsigned long iters, uint64_t seed)
 		}
 		ps->gens[gen]++;
 
-		at = ref_find(seg, len);
+		/* The reference: the contract restated apart from clamp.c. */
+		at = pkt_ref_mss_at(seg, len);
 		if (at > 0)
-			mss = get16(seg + at);
+			mss = pkt_get16(seg + at);
 		switch (rndn(4)) {
 		case 0:
 			ceiling = (uint16_t)rnd();
@@ -917,12 +807,13 @@ static void run_property(unsigned long iters, uint64_t seed)
 			ceiling = rnd_mss();
 		}
 
-		if (rndn(2))
-			pseudo4(&ph, v4_src, v4_dst, len);
+		v6 = !rndn(2);
+		if (v6)
+			ph = pkt_pseudo_sum(1, v6_src, v6_dst, len);
 		else
-			pseudo6(&ph, v6_src, v6_dst, len);
+			ph = pkt_pseudo_sum(0, v4_src, v4_dst, len);
 		if (fix && len >= CSUM_OFF + 2) {
-			put16(seg + CSUM_OFF, tcp_csum(&ph, seg, len));
+			pkt_put16(seg + CSUM_OFF, pkt_tcp_csum(ph, seg, len));
 			csum_valid = 1;
 		}
 
@@ -975,7 +866,7 @@ static void run_property(unsigned long iters, uint64_t seed)
 		/* Never raises. */
 		if (v == MSSCLAMP_CLAMPED || v == MSSCLAMP_UNCHANGED) {
 			int off = at > 0 ? at : 0;
-			uint16_t now = off ? get16(once + off) : 0;
+			uint16_t now = off ? pkt_get16(once + off) : 0;
 
 			if (res.new_mss > res.old_mss ||
 			    (off && (now > mss || now != (mss > ceiling ?
@@ -1003,7 +894,7 @@ static void run_property(unsigned long iters, uint64_t seed)
 		if (!fix && len >= CSUM_OFF + 2 &&
 		    memcmp(once + CSUM_OFF, seg + CSUM_OFF, 2))
 			fail(&ps->w[P_NOCSUM], "checksum 0x%04x became 0x%04x; %s",
-			     get16(seg + CSUM_OFF), get16(once + CSUM_OFF), CTX);
+			     pkt_get16(seg + CSUM_OFF), pkt_get16(once + CSUM_OFF), CTX);
 
 		/* Idempotent. */
 		if (memcmp(buf, once, len))
@@ -1023,13 +914,13 @@ static void run_property(unsigned long iters, uint64_t seed)
 		/* Checksum. */
 		if (csum_valid) {
 			ps->csum_checked++;
-			if (!tcp_csum_ok(&ph, once, len) ||
-			    get16(once + CSUM_OFF) != tcp_csum(&ph, once, len))
+			if (!pkt_tcp_csum_ok(ph, once, len) ||
+			    pkt_get16(once + CSUM_OFF) != pkt_tcp_csum(ph, once, len))
 				fail(&ps->w[P_CSUM],
 				     "checksum 0x%04x, full recomputation 0x%04x (%s, MSS at %d); %s",
-				     get16(once + CSUM_OFF),
-				     tcp_csum(&ph, once, len),
-				     ph.len == 12 ? "IPv4" : "IPv6", at, CTX);
+				     pkt_get16(once + CSUM_OFF),
+				     pkt_tcp_csum(ph, once, len),
+				     v6 ? "IPv6" : "IPv4", at, CTX);
 		}
 #undef CTX
 		free(buf);

@@ -12,6 +12,9 @@ import sys
 import yaml
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.dont_write_bytecode = True  # nothing written into the tree
+sys.path.insert(0, os.path.join(TOP, "tests", "lib", "py"))
+from mssclamp_nl import c_enums  # noqa: E402  (the header's enums, parsed)
 results = []
 
 
@@ -21,32 +24,6 @@ def check(name, ok, why=""):
     if not ok and why:
         line += " (" + why + ")"
     print(line)
-
-
-def c_enums(text):
-    """Map each enum constant of the header to its value."""
-    values = {}
-    for body in re.findall(r"enum\s+\w+\s*\{(.*?)\};", text, re.S):
-        body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-        nxt = 0
-        for item in body.split(","):
-            item = item.strip()
-            if not item:
-                continue
-            m = re.match(r"(\w+)\s*(?:=\s*(.+))?$", item)
-            if not m:
-                continue
-            name, expr = m.groups()
-            if expr is not None:
-                expr = expr.strip()
-                m = re.match(r"(__\w+_MAX) - 1$", expr)
-                if m:
-                    values[name] = values[m.group(1)] - 1
-                    continue
-                nxt = values[expr] if expr in values else int(expr, 0)
-            values[name] = nxt
-            nxt += 1
-    return values
 
 
 def cname(prefix, name):
