@@ -12,6 +12,10 @@
 #                                instructions (callgrind) per call
 #   make bench-build [KVER=...]  only build the benchmark's pieces
 #
+# bench-build also builds a second mssclamp.ko, for the benchmark's A/B only,
+# with the histograms left out (tests/bench/Kbuild.nohist): the product's
+# sources and Kbuild, plus one file of the benchmark's.
+#
 # KVER defaults to the newest installed kernel with headers and image.
 
 BENCH_DIR    := $(BUILD)/bench
@@ -26,6 +30,9 @@ BENCH_MICRO  := $(BENCH_DIR)/micro
 # mssclamp they need go in mssclamp/).
 BENCH_MODSRC := tests/bench/Kbuild tests/bench/nop.c tests/bench/probe.c
 BENCH_MODHDR := kmod/mssclamp.h kmod/uapi/mssclamp.h
+BENCH_NOHIST := $(BENCH_DIR)/$(BENCH_KVER)/kmod-nohist
+BENCH_NOHIST_SRC := Kbuild dkms.conf $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h) \
+	tests/bench/Kbuild.nohist tests/bench/nohist.c
 
 .PHONY: bench bench-smoke bench-micro bench-build bench-clean
 
@@ -35,7 +42,7 @@ bench:
 bench-smoke:
 	BENCH_SMOKE=1 bash tests/bench/run.sh $(BENCH_KVER)
 
-bench-build: $(BENCH_SEND) $(BENCH_MODDIR)/mssbench_nop.ko
+bench-build: $(BENCH_SEND) $(BENCH_MODDIR)/mssbench_nop.ko $(BENCH_NOHIST)/mssclamp.ko
 
 $(BENCH_SEND): tests/bench/send.c tests/bench/frames.c tests/bench/frames.h \
 		tests/lib/pkt.c tests/lib/pkt.h
@@ -53,6 +60,21 @@ $(BENCH_MODDIR)/mssbench_nop.ko: $(BENCH_MODSRC) $(BENCH_MODHDR)
 	$(MAKE) -C $(BENCH_KDIR) M=$(BENCH_MODDIR) W=1 modules 2>&1 | tee $(BENCH_MODDIR)/build.log
 	@! grep -E 'warning:|error:' $(BENCH_MODDIR)/build.log >/dev/null || { echo "benchmark module build has warnings" >&2; rm -f $@; exit 1; }
 	@test -f $@ && test -f $(BENCH_MODDIR)/mssbench_probe.ko
+
+# The module's tree as make module copies it, the top-level Kbuild included
+# by the benchmark's.
+$(BENCH_NOHIST)/mssclamp.ko: $(BENCH_NOHIST_SRC)
+	@test -d "$(BENCH_KDIR)" || { echo "no kernel headers at '$(BENCH_KDIR)'" >&2; exit 1; }
+	@rm -f $@
+	@mkdir -p $(BENCH_NOHIST)/kmod/uapi
+	@for f in dkms.conf $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h); do \
+		cmp -s $$f $(BENCH_NOHIST)/$$f || cp $$f $(BENCH_NOHIST)/$$f; done
+	@cmp -s Kbuild $(BENCH_NOHIST)/mssclamp.kbuild || cp Kbuild $(BENCH_NOHIST)/mssclamp.kbuild
+	@cmp -s tests/bench/Kbuild.nohist $(BENCH_NOHIST)/Kbuild || cp tests/bench/Kbuild.nohist $(BENCH_NOHIST)/Kbuild
+	@cmp -s tests/bench/nohist.c $(BENCH_NOHIST)/nohist.c || cp tests/bench/nohist.c $(BENCH_NOHIST)/nohist.c
+	$(MAKE) -C $(BENCH_KDIR) M=$(BENCH_NOHIST) W=1 modules 2>&1 | tee $(BENCH_NOHIST)/build.log
+	@! grep -E 'warning:|error:' $(BENCH_NOHIST)/build.log >/dev/null || { echo "benchmark's nohist module build has warnings" >&2; rm -f $@; exit 1; }
+	@test -f $@
 
 # The rewriter at the kernel's optimisation level, out of line as in the
 # module (its own translation unit, no LTO).

@@ -11,16 +11,24 @@
 #define ETH_HLEN	14
 #define IP4_HLEN	20
 #define IP6_HLEN	40
+#define ICMP_HLEN	8
 #define TCP_SPORT	40000
 #define TCP_DPORT	5001
+#define ECHO_ID		0x6d62		/* "mb" */
+/* The quoted segment: its IP header and a TCP header with timestamps. */
+#define QUOTE_TCP_HLEN	32
+#define QUOTE_LEN(v6)	(((v6) ? IP6_HLEN : IP4_HLEN) + QUOTE_TCP_HLEN)
 
 static const uint8_t ip4_src[4] = { 192, 0, 2, 2 };
 static const uint8_t ip4_dst[4] = { 198, 51, 100, 9 };
+static const uint8_t ip4_far[4] = { 192, 0, 2, 7 };
 static const uint8_t ip6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 2 };
 static const uint8_t ip6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 9 };
+static const uint8_t ip6_far[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 7 };
 
 static const char *const names[FRAME_KINDS] = {
 	[SYN4] = "syn4", [SYN6] = "syn6", [DATA4] = "data4", [DATA6] = "data6",
+	[PTB4] = "ptb4", [PTB6] = "ptb6", [ICMP4] = "icmp4", [ICMP6] = "icmp6",
 };
 
 int frame_kind_parse(const char *name)
@@ -36,6 +44,42 @@ int frame_kind_parse(const char *name)
 const char *frame_kind_name(enum frame_kind kind)
 {
 	return names[kind];
+}
+
+static int kind_v6(enum frame_kind kind)
+{
+	return kind == SYN6 || kind == DATA6 || kind == PTB6 || kind == ICMP6;
+}
+
+static int kind_icmp(enum frame_kind kind)
+{
+	return kind == PTB4 || kind == PTB6 || kind == ICMP4 || kind == ICMP6;
+}
+
+static int kind_ptb(enum frame_kind kind)
+{
+	return kind == PTB4 || kind == PTB6;
+}
+
+/* The ICMP type (and code) of the message of @kind. */
+static void icmp_type(enum frame_kind kind, uint8_t *type, uint8_t *code)
+{
+	*code = 0;
+	switch (kind) {
+	case PTB4:
+		*type = 3;		/* destination unreachable */
+		*code = 4;		/* fragmentation needed */
+		break;
+	case PTB6:
+		*type = 2;		/* Packet Too Big */
+		break;
+	case ICMP4:
+		*type = 8;		/* echo request */
+		break;
+	default:
+		*type = 128;		/* ICMPv6 echo request */
+		break;
+	}
 }
 
 /*
@@ -57,59 +101,130 @@ static size_t tcp_options(uint8_t *o, int syn, unsigned int mss)
 	return 12;
 }
 
+/* A TCP header from @sport to @dport, checksum zero; returns its length. */
+static size_t tcp_header(uint8_t *th, int syn, unsigned int mss,
+			 unsigned int sport, unsigned int dport)
+{
+	size_t thlen = 20 + tcp_options(th + 20, syn, mss);
+
+	pkt_put16(th, sport);
+	pkt_put16(th + 2, dport);
+	pkt_put32(th + 4, 0x01020304);
+	pkt_put32(th + 8, syn ? 0 : 0x0a0b0c0d);
+	th[12] = (uint8_t)(thlen / 4) << 4;
+	th[13] = syn ? 0x02 : 0x18;		/* SYN, or ACK|PSH */
+	pkt_put16(th + 14, syn ? 64240 : 502);
+	pkt_put16(th + 16, 0);
+	pkt_put16(th + 18, 0);
+	return thlen;
+}
+
+/*
+ * An IPv4 or IPv6 header for @l4len bytes of @proto from @src to @dst,
+ * IPv4 with DF and its checksum.
+ */
+static size_t ip_header(uint8_t *ip, int v6, uint8_t proto, size_t l4len,
+			const uint8_t *src, const uint8_t *dst, uint8_t ttl)
+{
+	if (v6) {
+		pkt_put32(ip, 0x60000000);
+		pkt_put16(ip + 4, l4len);
+		ip[6] = proto;			/* next header */
+		ip[7] = ttl;			/* hop limit */
+		memcpy(ip + 8, src, 16);
+		memcpy(ip + 24, dst, 16);
+		return IP6_HLEN;
+	}
+	memset(ip, 0, IP4_HLEN);
+	ip[0] = 0x45;
+	pkt_put16(ip + 2, IP4_HLEN + l4len);
+	pkt_put16(ip + 4, 0x1234);
+	pkt_put16(ip + 6, 0x4000);		/* DF */
+	ip[8] = ttl;
+	ip[9] = proto;
+	memcpy(ip + 12, src, 4);
+	memcpy(ip + 16, dst, 4);
+	pkt_put16(ip + 10, pkt_csum(pkt_sum(0, ip, IP4_HLEN)));
+	return IP4_HLEN;
+}
+
+/*
+ * The ICMP message of @kind at @m, @body bytes after its header: a ptb
+ * quotes the start of a 1500-byte segment (QUOTE_LEN), an echo request
+ * carries as many bytes of pattern.
+ */
+static void icmp_message(uint8_t *m, enum frame_kind kind, size_t body)
+{
+	int v6 = kind_v6(kind);
+	uint8_t *q = m + ICMP_HLEN;
+	size_t i;
+
+	icmp_type(kind, &m[0], &m[1]);
+	pkt_put16(m + 2, 0);
+	if (kind == PTB4) {
+		pkt_put16(m + 4, 0);		/* unused */
+		pkt_put16(m + 6, PTB_MTU);	/* next-hop MTU */
+	} else if (kind == PTB6) {
+		pkt_put32(m + 4, PTB_MTU);
+	} else {
+		pkt_put16(m + 4, ECHO_ID);
+		pkt_put16(m + 6, 1);		/* sequence */
+	}
+	if (kind_ptb(kind)) {
+		size_t iphlen = v6 ? IP6_HLEN : IP4_HLEN;
+
+		/* The segment's own checksum cannot be had from a quote. */
+		ip_header(q, v6, PKT_PROTO_TCP, 1500 - iphlen,
+			  v6 ? ip6_dst : ip4_dst, v6 ? ip6_far : ip4_far, 63);
+		tcp_header(q + iphlen, 0, 0, TCP_DPORT, TCP_SPORT);
+		pkt_put16(q + iphlen + 16, 0x5a5a);
+	} else {
+		for (i = 0; i < body; i++)
+			q[i] = (uint8_t)(i * 7 + 1);
+	}
+}
+
 void frame_build(struct frame *f, enum frame_kind kind,
 		 const uint8_t src[6], const uint8_t dst[6])
 {
-	int v6 = kind == SYN6 || kind == DATA6;
+	int v6 = kind_v6(kind), icmp = kind_icmp(kind);
 	int syn = kind == SYN4 || kind == SYN6;
 	size_t iphlen = v6 ? IP6_HLEN : IP4_HLEN;
-	uint8_t *ip = f->buf + ETH_HLEN, *th = ip + iphlen;
-	size_t optlen, thlen, payload = syn ? 0 : PAYLOAD_LEN, tcplen, i;
+	uint8_t *ip = f->buf + ETH_HLEN, *l4 = ip + iphlen;
+	size_t thlen, l4len, i;
 
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
 	f->name = names[kind];
 	f->v6 = v6;
 	f->syn = syn;
+	f->icmp = icmp;
 
 	memcpy(f->buf, dst, 6);
 	memcpy(f->buf + 6, src, 6);
 	pkt_put16(f->buf + 12, v6 ? 0x86dd : 0x0800);
 
-	optlen = tcp_options(th + 20, syn, v6 ? SYN_MSS6 : SYN_MSS4);
-	thlen = 20 + optlen;
-	tcplen = thlen + payload;
-	pkt_put16(th, TCP_SPORT);
-	pkt_put16(th + 2, TCP_DPORT);
-	pkt_put32(th + 4, 0x01020304);
-	pkt_put32(th + 8, syn ? 0 : 0x0a0b0c0d);
-	th[12] = (uint8_t)(thlen / 4) << 4;
-	th[13] = syn ? 0x02 : 0x18;		/* SYN, or ACK|PSH */
-	pkt_put16(th + 14, syn ? 64240 : 502);
-	for (i = 0; i < payload; i++)
-		th[thlen + i] = (uint8_t)(i * 7 + 1);
-
-	if (v6) {
-		pkt_put32(ip, 0x60000000);
-		pkt_put16(ip + 4, tcplen);
-		ip[6] = 6;			/* next header: TCP */
-		ip[7] = 64;			/* hop limit */
-		memcpy(ip + 8, ip6_src, 16);
-		memcpy(ip + 24, ip6_dst, 16);
+	if (icmp) {
+		f->payload = QUOTE_LEN(v6);
+		l4len = ICMP_HLEN + f->payload;
+		icmp_message(l4, kind, f->payload);
+		ip_header(ip, v6, v6 ? PKT_PROTO_ICMPV6 : 1, l4len,
+			  v6 ? ip6_src : ip4_src, v6 ? ip6_dst : ip4_dst, 64);
+		pkt_put16(l4 + 2, pkt_csum(pkt_sum(pkt_icmp_sum(v6, ip, l4len),
+						   l4, l4len)));
 	} else {
-		ip[0] = 0x45;
-		pkt_put16(ip + 2, IP4_HLEN + tcplen);
-		pkt_put16(ip + 4, 0x1234);
-		pkt_put16(ip + 6, 0x4000);		/* DF */
-		ip[8] = 64;
-		ip[9] = 6;
-		memcpy(ip + 12, ip4_src, 4);
-		memcpy(ip + 16, ip4_dst, 4);
-		pkt_put16(ip + 10, pkt_csum(pkt_sum(0, ip, IP4_HLEN)));
+		f->payload = syn ? 0 : PAYLOAD_LEN;
+		thlen = tcp_header(l4, syn, v6 ? SYN_MSS6 : SYN_MSS4,
+				   TCP_SPORT, TCP_DPORT);
+		l4len = thlen + f->payload;
+		for (i = 0; i < f->payload; i++)
+			l4[thlen + i] = (uint8_t)(i * 7 + 1);
+		ip_header(ip, v6, PKT_PROTO_TCP, l4len,
+			  v6 ? ip6_src : ip4_src, v6 ? ip6_dst : ip4_dst, 64);
+		pkt_put16(l4 + 16, pkt_tcp_csum(pkt_pseudo_sum_ip(v6, ip, l4len),
+						l4, l4len));
 	}
-	pkt_put16(th + 16, pkt_tcp_csum(pkt_pseudo_sum_ip(v6, ip, tcplen), th,
-				    tcplen));
-	f->len = ETH_HLEN + iphlen + tcplen;
+	f->len = ETH_HLEN + iphlen + l4len;
 }
 
 /*
@@ -123,43 +238,83 @@ static int find_mss(const uint8_t *th, size_t thlen)
 	return at > 0 ? (int)pkt_get16(th + at) : -1;
 }
 
-int frame_inspect(const uint8_t *buf, size_t len, enum frame_kind kind,
+/*
+ * An ICMP message: one of ours when its type, code and identifier (echo)
+ * or quoted ports (ptb) are @sent's.
+ */
+static int icmp_inspect(const uint8_t *ip, const uint8_t *m, size_t mlen,
+			const struct frame *sent, struct frame_seen *seen)
+{
+	size_t iphlen = sent->v6 ? IP6_HLEN : IP4_HLEN;
+	const uint8_t *sm = sent->buf + ETH_HLEN + iphlen;
+	size_t smlen = sent->len - ETH_HLEN - iphlen;
+	uint8_t type, code;
+
+	icmp_type(sent->kind, &type, &code);
+	if (mlen < ICMP_HLEN || m[0] != type || m[1] != code)
+		return -1;
+	if (kind_ptb(sent->kind)) {
+		if (mlen < ICMP_HLEN + QUOTE_LEN(sent->v6) ||
+		    memcmp(m + ICMP_HLEN + iphlen, sm + ICMP_HLEN + iphlen, 4))
+			return -1;
+		seen->mtu = (int)pkt_get16(m + 6);
+		if (sent->v6)		/* 32 bits */
+			seen->mtu |= (int)(pkt_get16(m + 4) << 16);
+	} else if (pkt_get16(m + 4) != ECHO_ID) {
+		return -1;
+	}
+	seen->payload = mlen - ICMP_HLEN;
+	seen->l4_csum_ok =
+		pkt_fold(pkt_sum(pkt_icmp_sum(sent->v6, ip, mlen), m, mlen)) == 0xffff;
+	seen->icmp_same = mlen == smlen && !memcmp(m, sm, mlen);
+	return 0;
+}
+
+int frame_inspect(const uint8_t *buf, size_t len, const struct frame *sent,
 		  struct frame_seen *seen)
 {
-	int v6 = kind == SYN6 || kind == DATA6;
-	int syn = kind == SYN4 || kind == SYN6;
-	size_t iphlen, tcplen, thlen;
+	int v6 = sent->v6;
+	uint8_t proto = sent->icmp ? (v6 ? PKT_PROTO_ICMPV6 : 1) : PKT_PROTO_TCP;
+	size_t iphlen, l4len, thlen;
 	const uint8_t *ip = buf + ETH_HLEN, *th;
 
-	if (len < ETH_HLEN + 60 || pkt_get16(buf + 12) != (v6 ? 0x86ddu : 0x0800u))
+	seen->mss = -1;
+	seen->mtu = -1;
+	seen->icmp_same = 1;
+	if (len < ETH_HLEN + (v6 ? IP6_HLEN : IP4_HLEN) ||
+	    pkt_get16(buf + 12) != (v6 ? 0x86ddu : 0x0800u))
 		return -1;
 	if (v6) {
-		if (ip[0] >> 4 != 6 || ip[6] != 6)
+		if (ip[0] >> 4 != 6 || ip[6] != proto)
 			return -1;
 		iphlen = IP6_HLEN;
-		tcplen = pkt_get16(ip + 4);
+		l4len = pkt_get16(ip + 4);
 		seen->ttl = ip[7];
 		seen->ip_csum_ok = 1;
 	} else {
-		if (ip[0] != 0x45 || ip[9] != 6)
+		if (ip[0] != 0x45 || ip[9] != proto || pkt_get16(ip + 2) < IP4_HLEN)
 			return -1;
 		iphlen = IP4_HLEN;
-		tcplen = pkt_get16(ip + 2) - IP4_HLEN;
+		l4len = pkt_get16(ip + 2) - IP4_HLEN;
 		seen->ttl = ip[8];
 		seen->ip_csum_ok = pkt_fold(pkt_sum(0, ip, IP4_HLEN)) == 0xffff;
 	}
-	if (ETH_HLEN + iphlen + tcplen > len || tcplen < 20)
+	if (ETH_HLEN + iphlen + l4len > len)
+		return -1;
+	if (sent->icmp)
+		return icmp_inspect(ip, ip + iphlen, l4len, sent, seen);
+	if (l4len < 20)
 		return -1;
 	th = ip + iphlen;
 	if (pkt_get16(th) != TCP_SPORT || pkt_get16(th + 2) != TCP_DPORT ||
-	    !(th[13] & 0x02) != !syn)
+	    !(th[13] & 0x02) != !sent->syn)
 		return -1;
 	thlen = (size_t)(th[12] >> 4) * 4;
-	if (thlen < 20 || thlen > tcplen)
+	if (thlen < 20 || thlen > l4len)
 		return -1;
 	seen->mss = find_mss(th, thlen);
-	seen->payload = tcplen - thlen;
-	seen->tcp_csum_ok =
-		pkt_tcp_csum_ok(pkt_pseudo_sum_ip(v6, ip, tcplen), th, tcplen);
+	seen->payload = l4len - thlen;
+	seen->l4_csum_ok =
+		pkt_tcp_csum_ok(pkt_pseudo_sum_ip(v6, ip, l4len), th, l4len);
 	return 0;
 }

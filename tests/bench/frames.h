@@ -1,9 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The benchmark's pre-built Ethernet frames: IPv4 and IPv6 SYNs with a
- * jumbo MSS in Linux's usual option layout, and non-SYN segments with a
- * 1400-byte payload, from 192.0.2.2 / 2001:db8:1::2 to 198.51.100.9 /
- * 2001:db8:2::9 (documentation prefixes only).
+ * The benchmark's pre-built Ethernet frames, from 192.0.2.2 /
+ * 2001:db8:1::2 to 198.51.100.9 / 2001:db8:2::9 (documentation prefixes
+ * only):
+ *
+ *   syn4, syn6     SYNs with a jumbo MSS in Linux's usual option layout
+ *   data4, data6   ACK/PSH segments with timestamps and a 1400-byte payload
+ *   ptb4           ICMP destination unreachable, fragmentation needed
+ *                  (type 3 code 4), next-hop MTU 1400
+ *   ptb6           ICMPv6 Packet Too Big (type 2), MTU 1400
+ *   icmp4, icmp6   ICMP / ICMPv6 echo requests as long as the ptb frames:
+ *                  ICMP that is not a Packet Too Big
+ *
+ * A ptb frame quotes the start of a 1500-byte TCP segment that
+ * 198.51.100.9 / 2001:db8:2::9 sent to 192.0.2.7 / 2001:db8:1::7 (a host
+ * behind the sender, which plays the router that could not forward it):
+ * the segment's IP header and its 32-byte TCP header.
  */
 #ifndef MSSBENCH_FRAMES_H
 #define MSSBENCH_FRAMES_H
@@ -15,14 +27,20 @@
 #define PAYLOAD_LEN	1400
 #define SYN_MSS4	8960	/* 9000 - 20 - 20 */
 #define SYN_MSS6	8940	/* 9000 - 40 - 20 */
+#define PTB_MTU		1400	/* the MTU both ptb frames report */
 
-enum frame_kind { SYN4, SYN6, DATA4, DATA6, FRAME_KINDS };
+enum frame_kind {
+	SYN4, SYN6, DATA4, DATA6, PTB4, PTB6, ICMP4, ICMP6, FRAME_KINDS
+};
 
 struct frame {
 	enum frame_kind kind;
-	const char *name;	/* syn4, syn6, data4, data6 */
+	const char *name;	/* syn4, syn6, data4, ... */
 	int v6;
-	int syn;
+	int syn;		/* a TCP SYN, whose MSS a clamp lowers */
+	int icmp;		/* ICMP or ICMPv6, not TCP */
+	size_t payload;		/* TCP payload, or ICMP bytes after the
+				 * 8-byte header */
 	size_t len;
 	uint8_t buf[FRAME_MAX];
 };
@@ -37,19 +55,24 @@ void frame_build(struct frame *f, enum frame_kind kind,
 
 /*
  * What a frame caught after the router holds. frame_inspect() fills it and
- * returns 0 when @buf is one of ours (same kind as @kind, same ports),
- * -1 when it is some other frame.
+ * returns 0 when @buf is a copy of @sent as the router forwards it (same
+ * kind, same ports or ICMP identifier), -1 when it is some other frame.
  */
 struct frame_seen {
 	int ttl;		/* TTL or hop limit */
 	int mss;		/* MSS option value, -1 when absent or the
-				 * options are malformed */
+				 * options are malformed, or not TCP */
+	int mtu;		/* the MTU a ptb frame reports, else -1 */
 	int ip_csum_ok;		/* IPv4 header checksum (1 for IPv6) */
-	int tcp_csum_ok;	/* TCP checksum over the pseudo-header */
-	size_t payload;		/* TCP payload bytes */
+	int l4_csum_ok;		/* TCP checksum over the pseudo-header, or
+				 * the ICMP / ICMPv6 checksum */
+	int icmp_same;		/* ICMP: the message is the one sent, byte
+				 * for byte (1 for TCP) */
+	size_t payload;		/* TCP payload bytes, or ICMP bytes after
+				 * the header */
 };
 
-int frame_inspect(const uint8_t *buf, size_t len, enum frame_kind kind,
+int frame_inspect(const uint8_t *buf, size_t len, const struct frame *sent,
 		  struct frame_seen *seen);
 
 #endif /* MSSBENCH_FRAMES_H */

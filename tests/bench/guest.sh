@@ -27,6 +27,10 @@
 #              backend, TCPMSS through nft_compat)
 #   legacy     the same rules with iptables-legacy (x_tables)
 #   mssclamp   mssclampctl set ipv4|ipv6 enable mtu 1500
+#   mssclamp-nohist  the same with the benchmark's build of mssclamp.ko
+#              without histograms (tests/bench/Kbuild.nohist; same
+#              sources, no histogram ever allocated): the A/B for what the
+#              histograms cost
 #   nft-pmtu   nft "... tcp option maxseg size set rt mtu" (the route out
 #              and, through nf_route(), the route back: get_tcpmss())
 #   iptables-pmtu  iptables/ip6tables ... -j TCPMSS --clamp-mss-to-pmtu
@@ -39,13 +43,18 @@
 #   nop-other  the empty hook in another namespace only: what any hook
 #              anywhere costs the others (the kernel's static keys), the
 #              control for "off"
+# The frames (BENCH_KINDS, tests/bench/frames.h): SYNs (syn4, syn6), other
+# TCP segments (data4, data6), ICMP frag-needed and ICMPv6 Packet Too Big
+# (ptb4, ptb6), and echo requests of the same length (icmp4, icmp6).
 # N is 1460 for IPv4 and 1440 for IPv6 (MTU 1500) everywhere; every link is
 # 1500 too, so the pmtu forms reach the same values after their lookups. Rounds go
 # back and forth (A B C ... C B A ...), and every run is
 # checked: all frames forwarded, SYNs carrying the clamped MSS where a
-# clamp is configured and the original one elsewhere, the clamp's own
-# counters where it has any, and the hooks registered in the router's
-# namespace are exactly the ones the implementation should add.
+# clamp is configured and the original one elsewhere, ICMP messages as
+# sent, the clamp's own counters where it has any (mssclamp's also count
+# every Packet Too Big, and its histograms every SYN's MSS and every PTB's
+# MTU, or nothing in the nohist build), and the hooks registered in the
+# router's namespace are exactly the ones the implementation should add.
 #
 # Results: $BENCH_OUT/bench.raw (one line per measurement and fact, read by
 # tests/bench/report.py on the host) and $TAP_FILE (ok / not ok per check).
@@ -55,9 +64,9 @@
 #   BENCH_WARMUP   untimed frames before each (1000)
 #   BENCH_ROUNDS   rounds, each implementation once per round (6)
 #   BENCH_IMPLS    which, from: none nop nft iptables legacy mssclamp
-#                  nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off
-#                  nop-other (default: all)
-#   BENCH_KINDS    "syn4 syn6 data4 data6"
+#                  mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu
+#                  mssclamp-pmtu off nop-other (default: all)
+#   BENCH_KINDS    "syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6"
 #   BENCH_OUT      where bench.raw goes (default: beside $TAP_FILE)
 #   BENCH_HOST=1   for working on the benchmark itself: run straight on a
 #                  host that cannot load modules (BENCH_IMPLS="none nft
@@ -75,9 +84,9 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH LC_ALL=C
 FRAMES=${BENCH_FRAMES:-15000}
 WARMUP=${BENCH_WARMUP:-1000}
 ROUNDS=${BENCH_ROUNDS:-6}
-IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
+IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
 IMPLS=${IMPLS//,/ }
-KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6}
+KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6}
 KINDS=${KINDS//,/ }
 VERIFY=4
 if [ -z "${BENCH_OUT:-}" ]; then
@@ -94,10 +103,18 @@ NOP_KO=$BDIR/$KVER/kmod/mssbench_nop.ko
 PROBE_KO=$BDIR/$KVER/kmod/mssbench_probe.ko
 CTL=${MSSCLAMPCTL:-$REPO/userspace/mssclampctl}
 KO=${MSSCLAMP_KO:-$REPO/build/kmod/$KVER/mssclamp.ko}
+# The A/B build without histograms: always the tree's (mk/bench.mk).
+KO_NOHIST=$BDIR/$KVER/kmod-nohist/mssclamp.ko
+COUNTS=$REPO/tests/bench/counts.py
 
 # The clamp everyone is configured with: MTU 1500 in both families.
 MSS4=1460
 MSS6=1440
+# What the frames carry (tests/bench/frames.h): the SYNs' MSS, the ptb
+# frames' MTU.
+SYN_MSS4=8960
+SYN_MSS6=8940
+PTB_MTU=1400
 
 # lib.sh's topology under the benchmark's own names (the sink is lib.sh's
 # server), and one namespace more, "other".
@@ -212,8 +229,8 @@ impl_up() {
 		r ip6tables-legacy -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN \
 			-j TCPMSS --set-mss $MSS6
 		;;
-	mssclamp)
-		insmod "$KO"
+	mssclamp | mssclamp-nohist)
+		if [ "$1" = mssclamp ]; then insmod "$KO"; else insmod "$KO_NOHIST"; fi
 		ctl -n $NS_R set ipv4 enable mtu 1500
 		ctl -n $NS_R set ipv6 enable mtu 1500
 		;;
@@ -245,7 +262,7 @@ impl_down() {
 		r ip6tables-legacy -t mangle -F
 		rmmod iptable_mangle ip6table_mangle
 		;;
-	mssclamp | mssclamp-pmtu | off) rmmod mssclamp ;;
+	mssclamp | mssclamp-nohist | mssclamp-pmtu | off) rmmod mssclamp ;;
 	esac
 }
 
@@ -256,7 +273,8 @@ impl_hooks() {
 	nft | iptables | nft-pmtu | iptables-pmtu)
 		echo "ipv4 forward nft_do_chain_ipv4,ipv6 forward nft_do_chain_ipv6" ;;
 	legacy | legacy-pmtu) echo "ipv4 forward iptable_mangle_hook,ipv6 forward ip6table_mangle_hook" ;;
-	mssclamp | mssclamp-pmtu) echo "ipv4 forward mssclamp_hook_v4,ipv6 forward mssclamp_hook_v6" ;;
+	mssclamp | mssclamp-nohist | mssclamp-pmtu)
+		echo "ipv4 forward mssclamp_hook_v4,ipv6 forward mssclamp_hook_v6" ;;
 	*) echo "" ;;
 	esac
 }
@@ -264,8 +282,8 @@ impl_hooks() {
 # The MSS the SYNs must carry after the router.
 impl_mss() {
 	case $1 in
-	nft | iptables | legacy | mssclamp | *-pmtu) echo "$MSS4 $MSS6" ;;
-	*) echo "8960 8940" ;;
+	nft | iptables | legacy | mssclamp | mssclamp-nohist | *-pmtu) echo "$MSS4 $MSS6" ;;
+	*) echo "$SYN_MSS4 $SYN_MSS6" ;;
 	esac
 }
 
@@ -283,33 +301,61 @@ hooks_of() {
 			printf "%s%s %s %s", sep, $1, $2, $4; sep = "," }'
 }
 
-# json_get JSON FAMILY KEY: a number from mssclampctl -j stats.
-json_get() {
-	local j=${1#*\""$2"\": \{}
-	j=${j#*\""$3"\": }
-	echo "${j%%[,\}]*}"
+# field KEY LINE: the value of KEY=... in a line of key=value fields.
+field() {
+	local f
+	for f in $2; do
+		case $f in "$1="*) echo "${f#*=}"; return ;; esac
+	done
+	echo "?"
 }
 
 # Counters of the implementations that keep any, after a round: the SYNs
-# clamped must be all SYNs sent (warm-up, timed, verified).
+# clamped must be all SYNs sent (warm-up, timed, verified). mssclamp also
+# counts every ptb frame, and its histograms hold every SYN's MSS and
+# every ptb frame's MTU, each in its own bucket; the nohist build's are
+# empty, and so are those of a namespace where mssclamp is disabled.
 impl_counters() {
-	local impl=$1 round=$2 syns=$((WARMUP + FRAMES + VERIFY)) out n4 n6 s4 s6
-	local want4=0 want6=0
-	case " $KINDS " in *" syn4 "*) want4=$syns ;; esac
-	case " $KINDS " in *" syn6 "*) want6=$syns ;; esac
+	local impl=$1 round=$2 sent=$((WARMUP + FRAMES + VERIFY)) out n4 n6
+	local want4=0 want6=0 ptb4=0 ptb6=0 fam got want syn ptb mss
+	case " $KINDS " in *" syn4 "*) want4=$sent ;; esac
+	case " $KINDS " in *" syn6 "*) want6=$sent ;; esac
+	case " $KINDS " in *" ptb4 "*) ptb4=$sent ;; esac
+	case " $KINDS " in *" ptb6 "*) ptb6=$sent ;; esac
 	case $impl in
-	mssclamp | mssclamp-pmtu | off)
-		out=$(ctl -j -n $NS_R stats)
-		n4=$(json_get "$out" ipv4 clamped_syn)
-		n6=$(json_get "$out" ipv6 clamped_syn)
-		s4=$(json_get "$out" ipv4 syn)
-		s6=$(json_get "$out" ipv6 syn)
-		raw "COUNTERS kver=$KVER round=$round impl=$impl ipv4_syn=$s4 ipv4_clamped=$n4 ipv6_syn=$s6 ipv6_clamped=$n6"
+	mssclamp | mssclamp-nohist | mssclamp-pmtu | off)
+		out=$(ip netns exec $NS_R python3 -S "$COUNTS") || out=""
+		raw "COUNTERS kver=$KVER round=$round impl=$impl $out"
 		if [ "$impl" = off ]; then
-			want4=0 want6=0
+			want4=0 want6=0 ptb4=0 ptb6=0
 		fi
-		bench_check "round $round $impl: clamped_syn ipv4 $n4 = $want4, ipv6 $n6 = $want6" \
-			[ "$n4:$n6:$s4:$s6" = "$want4:$want6:$want4:$want6" ]
+		for fam in ipv4 ipv6; do
+			if [ $fam = ipv4 ]; then
+				syn=$want4 ptb=$ptb4 mss=$SYN_MSS4
+			else
+				syn=$want6 ptb=$ptb6 mss=$SYN_MSS6
+			fi
+			got="$(field ${fam}_syn "$out"):$(field ${fam}_clamped_syn "$out"):$(field ${fam}_ptb "$out")"
+			bench_check "round $round $impl: $fam syn:clamped_syn:ptb $got = $syn:$syn:$ptb" \
+				[ "$got" = "$syn:$syn:$ptb" ]
+			got="$(field ${fam}_hist_syn_buckets "$out") $(field ${fam}_hist_syn_sum "$out")"
+			got+=" $(field ${fam}_hist_ptb_buckets "$out") $(field ${fam}_hist_ptb_sum "$out")"
+			got+=" $(field ${fam}_hist_synack "$out")"
+			if [ "$impl" = mssclamp-nohist ] || [ "$impl" = off ]; then
+				want="- 0 - 0 0"
+			else
+				want="- 0"
+				[ "$syn" = 0 ] || want="8192-8999:$syn $((syn * mss))"
+				if [ "$ptb" = 0 ]; then
+					want+=" - 0"
+				else
+					want+=" $PTB_MTU-$PTB_MTU:$ptb $((ptb * PTB_MTU))"
+				fi
+				want+=" 0"
+			fi
+			bench_check "round $round $impl: $fam histograms: syn buckets, sum; ptb buckets, sum; synack count: $got = $want" \
+				[ "$got" = "$want" ]
+		done
 		;;
 	iptables | legacy | iptables-pmtu | legacy-pmtu)
 		local ipt=iptables ip6t=ip6tables
@@ -405,7 +451,7 @@ main() {
 	read -r -a list <<<"$IMPLS"
 	say "kernel $KVER; frames $FRAMES (+$WARMUP warm-up) per measurement; rounds $ROUNDS; implementations: ${list[*]}; kinds: $KINDS"
 	raw "CONFIG kver=$KVER frames=$FRAMES warmup=$WARMUP rounds=$ROUNDS impls=${IMPLS// /,} kinds=${KINDS// /,} mss4=$MSS4 mss6=$MSS6"
-	for f in "$SEND" "$PROBE_KO"; do
+	for f in "$SEND" "$PROBE_KO" "$COUNTS"; do
 		[ -e "$f" ] || { bad "$f exists (run through tests/bench/run.sh)"; return 1; }
 	done
 	! mod_loaded || rmmod mssclamp

@@ -11,7 +11,9 @@
  *	has none).
  *   /sys/module/mssbench_probe/parameters/sizes
  *	the sizes behind mssclamp's memory per namespace, as compiled for
- *	this kernel: "key=value" pairs.
+ *	this kernel: "key=value" pairs (the state, the configuration, the
+ *	per-cpu counters and histograms, the histograms' baseline, and what
+ *	kmalloc() rounds each allocation up to).
  */
 #include <linux/cpumask.h>
 #include <linux/module.h>
@@ -73,13 +75,16 @@ static int mssbench_hooks_get(char *buf, const struct kernel_param *kp)
 static int mssbench_sizes_get(char *buf, const struct kernel_param *kp)
 {
 	return scnprintf(buf, PAGE_SIZE,
-			 "net=%zu net_alloc=%zu cfg=%zu cfg_alloc=%zu stats=%zu possible_cpus=%u nf_hook_ops=%zu\n",
+			 "net=%zu net_alloc=%zu cfg=%zu cfg_alloc=%zu stats=%zu hist=%zu hist_base=%zu hist_base_alloc=%zu possible_cpus=%u nf_hook_ops=%zu\n",
 			 sizeof(struct mssclamp_net),
 			 kmalloc_size_roundup(sizeof(struct mssclamp_net)),
 			 sizeof(struct mssclamp_cfg),
 			 kmalloc_size_roundup(sizeof(struct mssclamp_cfg)),
-			 sizeof(struct mssclamp_pcpu_stats), num_possible_cpus(),
-			 sizeof(struct nf_hook_ops));
+			 sizeof(struct mssclamp_pcpu_stats),
+			 sizeof(struct mssclamp_pcpu_hist),
+			 sizeof(struct mssclamp_hist),
+			 kmalloc_size_roundup(sizeof(struct mssclamp_hist)),
+			 num_possible_cpus(), sizeof(struct nf_hook_ops));
 }
 
 static const struct kernel_param_ops mssbench_hooks_ops = {

@@ -11,7 +11,7 @@
 # KVER defaults to the newest installed kernel with headers and image
 # (scripts/kver.sh). Steps: build mssclamp.ko, mssclampctl and the
 # benchmark's own pieces (make bench-build: the sender, the empty-hook and
-# probe modules); boot through tests/vm/boot.sh, the recipe every test VM
+# probe modules, mssclamp.ko without histograms for the A/B); boot through tests/vm/boot.sh, the recipe every test VM
 # boots with (its initramfs and unpacked kernel under build/bench/KVER/),
 # adding only a single vCPU, 512M and -icount shift=0, so the guest clock
 # advances one nanosecond per guest instruction; tests/vm/init and
@@ -27,18 +27,21 @@
 # Environment:
 #   BENCH_FRAMES, BENCH_WARMUP, BENCH_ROUNDS, BENCH_IMPLS, BENCH_KINDS
 #                   see tests/bench/guest.sh (defaults 15000, 1000, 6,
-#                   "none nop nft iptables legacy mssclamp nft-pmtu
-#                   iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other",
-#                   "syn4 syn6 data4 data6")
+#                   "none nop nft iptables legacy mssclamp mssclamp-nohist
+#                   nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off
+#                   nop-other", "syn4 syn6 data4 data6 ptb4 ptb6 icmp4
+#                   icmp6")
 #   BENCH_SMOKE=1   a quick run that proves the machinery works: 200
 #                   frames, 1 round (figures meaningless)
-#   BENCH_TIMEOUT   wall-clock seconds for the VM (default 2400)
+#   BENCH_TIMEOUT   wall-clock seconds for the VM (default 7200)
 #   BENCH_TAG       keep this run's results apart: out-TAG/, report-TAG.txt
 #   VM_FS           9p or virtiofs, as for tests/vm/run.sh (default: what
 #                   the kernel has, 9p but on the cloud flavour)
 #   MSSCLAMP_KO, MSSCLAMPCTL
 #                   measure these files instead of building them (e.g. a
 #                   module built by DKMS); they must be visible under /
+#                   ("mssclamp-nohist" is always the tree's A/B build,
+#                   build/bench/KVER/kmod-nohist/, see tests/bench/Kbuild.nohist)
 #   TAP_FILE        also record the checks there, "ok - KVER bench: ..." /
 #                   "not ok - ...", as tests/check.sh counts them (for a
 #                   smoke run in a test suite)
@@ -60,9 +63,9 @@ fi
 BENCH_FRAMES=${BENCH_FRAMES:-15000}
 BENCH_WARMUP=${BENCH_WARMUP:-1000}
 BENCH_ROUNDS=${BENCH_ROUNDS:-6}
-BENCH_IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
-BENCH_KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6}
-BENCH_TIMEOUT=${BENCH_TIMEOUT:-2400}
+BENCH_IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
+BENCH_KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6}
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-7200}
 
 bdir=$top/build/bench/$kver
 tag=${BENCH_TAG:+-$BENCH_TAG}
@@ -109,7 +112,8 @@ ctl=$(realpath -m "${MSSCLAMPCTL:-$top/userspace/mssclampctl}")
 vm_cmdline_safe "module path" "$ko"
 vm_cmdline_safe "mssclampctl path" "$ctl"
 for f in "$ko" "$ctl" "$top/build/bench/mssbench-send" \
-	"$bdir/kmod/mssbench_nop.ko" "$bdir/kmod/mssbench_probe.ko"; do
+	"$bdir/kmod/mssbench_nop.ko" "$bdir/kmod/mssbench_probe.ko" \
+	"$bdir/kmod-nohist/mssclamp.ko"; do
 	[ -e "$f" ] || die "$f was not built"
 done
 

@@ -7,7 +7,7 @@
  *   mssbench-send --client NS --router NS --sink NS [options] KIND...
  *
  * NS are network namespace files (/run/netns/NAME); KIND is syn4, syn6,
- * data4 or data6. The program runs anywhere and enters the namespaces it
+ * data4, data6, ptb4, ptb6, icmp4 or icmp6 (frames.h). The program runs anywhere and enters the namespaces it
  * needs with setns(). For each KIND it
  *   1. sends --warmup frames, untimed, from the client's --tx-dev
  *      (AF_PACKET, sendmmsg, --batch frames per call);
@@ -19,12 +19,15 @@
  *   3. opens a capture on the sink's device, sends --verify more frames
  *      and inspects them: TTL decremented, checksums right, payload
  *      intact, SYNs carrying the MSS given by --mss4/--mss6 (default: the
- *      one they were sent with, i.e. not clamped).
+ *      one they were sent with, i.e. not clamped), ICMP messages exactly
+ *      as sent (a ptb one still reporting its MTU).
  * No capture is open while frames are timed.
  *
  * One line per KIND on stdout:
  *   kind=syn4 n=20000 ns=... ns_per_frame=... in=... fwd=... out=...
- *   sink=... squeezed=0 verified=4/4 mss=1460 ttl=63 csum=ok result=ok
+ *   sink=... squeezed=0 verified=4/4 mss=1460 mtu=-1 ttl=63 csum=ok result=ok
+ * (mss and mtu are -1 where the frame has none: mss for ICMP, mtu but for
+ * ptb4 and ptb6).
  * Exit status 0 when every check passed, 1 when one failed, 2 on misuse.
  */
 #define _GNU_SOURCE
@@ -313,19 +316,21 @@ static long long now_ns(void)
 
 /*
  * Send @o->verify frames and catch them on the sink. Returns how many
- * arrived right; *mss, *ttl and *csum tell what the last one looked like.
+ * arrived right; *mss, *mtu, *ttl and *csum tell what the last one looked
+ * like.
  */
 static long verify(const struct opts *o, int tx, const struct frame *f,
-		   int *mss, int *ttl, int *csum_ok)
+		   int *mss, int *mtu, int *ttl, int *csum_ok)
 {
 	int want_mss = f->syn ? (f->v6 ? o->mss6 : o->mss4) : -1;
-	size_t want_payload = f->syn ? 0 : PAYLOAD_LEN;
+	int want_mtu = f->kind == PTB4 || f->kind == PTB6 ? PTB_MTU : -1;
 	struct timeval tv = { .tv_sec = 2 };
 	static uint8_t buf[2048];
 	long got = 0, good = 0, i;
 	int rx;
 
 	*mss = -1;
+	*mtu = -1;
 	*ttl = -1;
 	*csum_ok = 1;
 	if (!o->verify)
@@ -345,15 +350,17 @@ static long verify(const struct opts *o, int tx, const struct frame *f,
 				continue;
 			break;			/* timeout: some are missing */
 		}
-		if (frame_inspect(buf, (size_t)n, f->kind, &s))
+		if (frame_inspect(buf, (size_t)n, f, &s))
 			continue;		/* not ours */
 		got++;
 		*mss = s.mss;
+		*mtu = s.mtu;
 		*ttl = s.ttl;
-		if (!s.ip_csum_ok || !s.tcp_csum_ok)
+		if (!s.ip_csum_ok || !s.l4_csum_ok)
 			*csum_ok = 0;
-		if (s.ttl == 63 && s.ip_csum_ok && s.tcp_csum_ok &&
-		    s.mss == want_mss && s.payload == want_payload)
+		if (s.ttl == 63 && s.ip_csum_ok && s.l4_csum_ok &&
+		    s.mss == want_mss && s.mtu == want_mtu && s.icmp_same &&
+		    s.payload == f->payload)
 			good++;
 	}
 	close(rx);
@@ -365,7 +372,7 @@ static int run_kind(const struct opts *o, int tx, const struct frame *f)
 	struct counters a, b;
 	long long t0, t1;
 	long good;
-	int mss, ttl, csum_ok, ok;
+	int mss, mtu, ttl, csum_ok, ok;
 	unsigned long long fwd;
 
 	blast(tx, f, o->warmup, o->batch);
@@ -374,7 +381,7 @@ static int run_kind(const struct opts *o, int tx, const struct frame *f)
 	blast(tx, f, o->count, o->batch);
 	t1 = now_ns();
 	read_counters(o, &b);
-	good = verify(o, tx, f, &mss, &ttl, &csum_ok);
+	good = verify(o, tx, f, &mss, &mtu, &ttl, &csum_ok);
 
 	fwd = f->v6 ? b.fwd6 - a.fwd6 : b.fwd4 - a.fwd4;
 	/*
@@ -392,8 +399,8 @@ static int run_kind(const struct opts *o, int tx, const struct frame *f)
 	printf("kind=%s n=%ld ns=%lld ns_per_frame=%.2f in=%llu fwd=%llu out=%llu sink=%llu",
 	       f->name, o->count, t1 - t0, (double)(t1 - t0) / (double)o->count,
 	       b.in_rx - a.in_rx, fwd, b.out_tx - a.out_tx, b.sink_rx - a.sink_rx);
-	printf(" squeezed=%llu verified=%ld/%ld mss=%d ttl=%d csum=%s result=%s\n",
-	       b.squeeze - a.squeeze, good, o->verify, mss, ttl,
+	printf(" squeezed=%llu verified=%ld/%ld mss=%d mtu=%d ttl=%d csum=%s result=%s\n",
+	       b.squeeze - a.squeeze, good, o->verify, mss, mtu, ttl,
 	       csum_ok ? "ok" : "bad", ok ? "ok" : "FAIL");
 	fflush(stdout);
 	return ok;
@@ -405,7 +412,7 @@ static void usage(FILE *to)
 	      "         [--tx-dev IF] [--in-dev IF] [--out-dev IF] [--sink-dev IF]\n"
 	      "         [--count N] [--warmup N] [--batch N] [--verify N]\n"
 	      "         [--mss4 N] [--mss6 N] KIND...\n"
-	      "KIND: syn4 syn6 data4 data6\n", to);
+	      "KIND: syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6\n", to);
 }
 
 int main(int argc, char **argv)

@@ -31,6 +31,12 @@ uint16_t pkt_fold(uint32_t acc)
 uint32_t pkt_pseudo_sum(int v6, const uint8_t *src, const uint8_t *dst,
 			size_t seglen)
 {
+	return pkt_pseudo_sum_proto(v6, src, dst, seglen, PKT_PROTO_TCP);
+}
+
+uint32_t pkt_pseudo_sum_proto(int v6, const uint8_t *src, const uint8_t *dst,
+			      size_t seglen, uint8_t proto)
+{
 	size_t alen = v6 ? 16 : 4;
 	uint32_t acc = pkt_sum(pkt_sum(0, src, alen), dst, alen);
 
@@ -38,7 +44,7 @@ uint32_t pkt_pseudo_sum(int v6, const uint8_t *src, const uint8_t *dst,
 	 * IPv4: a zero byte, the protocol, the length in 16 bits. IPv6: the
 	 * length in 32 bits, three zero bytes, the next header.
 	 */
-	acc += (uint32_t)(seglen & 0xffff) + 6;	/* IPPROTO_TCP */
+	acc += (uint32_t)(seglen & 0xffff) + proto;
 	if (v6)
 		acc += (uint32_t)((seglen >> 16) & 0xffff);
 	return (acc & 0xffff) + (acc >> 16);
@@ -49,6 +55,13 @@ uint32_t pkt_pseudo_sum_ip(int v6, const uint8_t *ip, size_t seglen)
 	if (v6)
 		return pkt_pseudo_sum(1, ip + 8, ip + 24, seglen);
 	return pkt_pseudo_sum(0, ip + 12, ip + 16, seglen);
+}
+
+uint32_t pkt_icmp_sum(int v6, const uint8_t *ip, size_t len)
+{
+	if (!v6)
+		return 0;
+	return pkt_pseudo_sum_proto(1, ip + 8, ip + 24, len, PKT_PROTO_ICMPV6);
 }
 
 uint16_t pkt_tcp_csum(uint32_t pseudo, const uint8_t *seg, size_t len)

@@ -9,7 +9,8 @@
  *   pkt_csum                16-bit big-endian words, folded, inverted
  *   pkt_pseudo_sum(_ip)     the TCP pseudo header of IPv4 (RFC 9293) and
  *                           IPv6 (RFC 8200 8.1), from the addresses or from
- *                           an IP header
+ *                           an IP header; _proto for another upper layer
+ *   pkt_icmp_sum            what an ICMP or ICMPv6 checksum starts from
  *   pkt_tcp_csum(_ok)       a segment's checksum, and whether it verifies
  *   pkt_ref_mss_at          the reference walk of a TCP header's options:
  *                           the rules of kmod/clamp.c's header comment
@@ -24,6 +25,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Upper-layer protocols of the pseudo header. */
+#define PKT_PROTO_TCP		6
+#define PKT_PROTO_ICMPV6	58
 
 /* Offset of the checksum field in a TCP header. */
 #define PKT_TCP_CSUM_OFF	16
@@ -75,6 +80,19 @@ uint32_t pkt_pseudo_sum(int v6, const uint8_t *src, const uint8_t *dst,
 
 /* The same with the addresses taken from the IPv4 or IPv6 header @ip. */
 uint32_t pkt_pseudo_sum_ip(int v6, const uint8_t *ip, size_t seglen);
+
+/* The pseudo header sum of pkt_pseudo_sum() for upper-layer protocol @proto. */
+uint32_t pkt_pseudo_sum_proto(int v6, const uint8_t *src, const uint8_t *dst,
+			      size_t seglen, uint8_t proto);
+
+/*
+ * What the checksum of an @len-byte ICMP message behind the IPv4 or IPv6
+ * header @ip starts from: nothing for ICMP (RFC 792: the message alone),
+ * the pseudo header for ICMPv6 (RFC 4443 2.3). The field's value is then
+ * pkt_csum(pkt_sum(pkt_icmp_sum(...), msg, len)) with the field zero, and
+ * a message verifies when pkt_fold() of that sum over it is 0xffff.
+ */
+uint32_t pkt_icmp_sum(int v6, const uint8_t *ip, size_t len);
 
 /*
  * The checksum of the @len-byte segment @seg (len >= 18) behind the pseudo
