@@ -44,8 +44,10 @@ def _strip_comments(text):
 
 def _value(expr, values):
     """An enum value expression: numbers and earlier constants joined by +
-    and - (what the header uses: "__MSSCLAMP_A_MAX - 1")."""
+    and - (what the header uses: "__MSSCLAMP_A_MAX - 1", in parentheses
+    where ynl-gen-c.py writes it)."""
     total, sign = 0, 1
+    expr = expr.replace("(", " ").replace(")", " ")
     for tok in expr.replace("+", " + ").replace("-", " - ").split():
         if tok == "+":
             sign = 1
