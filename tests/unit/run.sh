@@ -128,6 +128,19 @@ sub layers_test.py py_cases tests/unit/layers_test.py
 # 10. scripts/kver.sh: which kernel each flavour asks for.
 sub kver_test.sh bash tests/unit/kver_test.sh
 
+# 11. The scenarios' netlink client reads the committed (generated) uapi
+# header: every number it needs is there and parses.
+if out=$(/usr/bin/python3 -B -c 'import sys; sys.path.insert(0, "tests/lib/py")
+import mssclamp_nl as m
+assert m.STAT_KEYS, "no counters"
+print(len(m.STAT_KEYS))' 2>&1); then
+	tap_ok "unit: tests/lib/py/mssclamp_nl.py reads kmod/uapi/mssclamp.h ($out counters)"
+else
+	printf '%s\n' "$out" | tail -n 3
+	tap_fail "unit: tests/lib/py/mssclamp_nl.py reads kmod/uapi/mssclamp.h"
+	status=1
+fi
+
 # doctor: its nftables recognisers on rules built with libnftnl (ASan,
 # UBSan), and the subcommand on this host.
 sub doctor_test.sh bash tests/unit/doctor_test.sh
