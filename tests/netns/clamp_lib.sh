@@ -63,7 +63,7 @@ at_exit "rm -rf '$WORK'"
 at_exit 'echo "# ${0##*/} ran $SECONDS s"'
 
 # The counters of "-j stats", in the order counters() prints them.
-STAT_KEYS="syn synack clamped_syn clamped_synack unchanged no_mss malformed fragments errors"
+STAT_KEYS="syn synack clamped_syn clamped_synack unchanged no_mss malformed fragments errors ptb"
 
 # --- mssclampctl -----------------------------------------------------------
 
