@@ -80,10 +80,10 @@ done
 check_eq "the router saw syn, synack, ptb: 11 3 5 (ipv4) 11 3 6 (ipv6)" \
 	"11 3 5 11 3 6" "$all"
 stats2 "$NS_R"
-check_eq "ipv4 counters: 4 SYNs clamped, 5 and a SYN-ACK unchanged, 1 no_mss, 1 malformed" \
-	"$(vec syn=11 synack=3 clamped_syn=4 clamped_synack=2 unchanged=6 no_mss=1 malformed=1)" "$ST4"
-check_eq "ipv6 counters: 6 SYNs clamped, 4 and a SYN-ACK unchanged, 1 no_mss" \
-	"$(vec syn=11 synack=3 clamped_syn=6 clamped_synack=2 unchanged=5 no_mss=1)" "$ST6"
+check_eq "ipv4 counters: 4 SYNs clamped, 5 and a SYN-ACK unchanged, 1 no_mss, 1 malformed, 5 ptb" \
+	"$(vec syn=11 synack=3 clamped_syn=4 clamped_synack=2 unchanged=6 no_mss=1 malformed=1 ptb=5)" "$ST4"
+check_eq "ipv6 counters: 6 SYNs clamped, 4 and a SYN-ACK unchanged, 1 no_mss, 6 ptb" \
+	"$(vec syn=11 synack=3 clamped_syn=6 clamped_synack=2 unchanged=5 no_mss=1 ptb=6)" "$ST6"
 
 # buckets NS FAMILY KIND: "LOW-HIGH:COUNT ..." of "-j histogram", and the total.
 buckets() {
