@@ -46,6 +46,7 @@
 #include "output.h"
 #include "query.h"
 #include "rtnl.h"
+#include "readline.h"
 
 /* kmod/mssclamp.h: MSSCLAMP_HOOK_PRIORITY, for both families. */
 #define CLAMP_PRIORITY	(NF_IP_PRI_MANGLE - 5)
@@ -100,24 +101,6 @@ static const char *fcheck(int fi, const char *what)
 	snprintf(b, sizeof(buf[0][0]), "%s.%s", family_name(families[fi]),
 		 what);
 	return b;
-}
-
-/* A small file's first line, without the newline; -1 with errno. */
-static int read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	bool ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, size, f) != NULL;
-	fclose(f);
-	if (!ok) {
-		errno = EIO;
-		return -1;
-	}
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */

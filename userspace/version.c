@@ -13,22 +13,7 @@
 #include "errors.h"
 #include "netns.h"
 #include "output.h"
-
-/* Read a short sysfs attribute; the first line, without its newline. */
-static int read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	bool ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, size, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -1;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
+#include "readline.h"
 
 int version_main(int argc, char *argv[])
 {
