@@ -244,8 +244,10 @@ static unsigned int mssclamp_slot(enum mssclamp_verdict v, bool synack)
  * Count what came of one SYN or SYN-ACK and, when it carried a valid MSS
  * option, the MSS it advertised before any clamping.
  */
-static void mssclamp_count_syn(struct mssclamp_af *af, enum mssclamp_verdict v,
-			       const struct mssclamp_result *res, bool synack)
+static __always_inline void mssclamp_count_syn(struct mssclamp_af *af,
+						enum mssclamp_verdict v,
+						const struct mssclamp_result *res,
+						bool synack)
 {
 	int kind = synack ? MSSCLAMP_HIST_SYNACK : MSSCLAMP_HIST_SYN;
 
@@ -384,23 +386,25 @@ static noinline unsigned int mssclamp_tcp_nonlinear(struct mssclamp_af *af,
 }
 
 /*
- * A TCP segment whose header starts at @thoff. Every segment but a SYN or
- * SYN-ACK leaves after one byte is read, without a stack frame: the rest
- * is out of line.
+ * A TCP segment whose header starts at @th, which may lie beyond the
+ * linear part. Every segment but a SYN or SYN-ACK leaves after one byte is
+ * read, without a stack frame: the rest is out of line. The bound is the
+ * linear part's end (skb_tail_pointer()): fewer loads than skb_headlen(),
+ * and the header's offset is computed only for a SYN.
  */
 static __always_inline unsigned int mssclamp_tcp(struct mssclamp_af *af,
 						 struct sk_buff *skb,
 						 const struct nf_hook_state *state,
-						 unsigned int thoff)
+						 const u8 *th)
 {
 	u8 flags;
 
-	if (unlikely(skb_headlen(skb) <= thoff + TCP_FLAGS_OFFSET))
-		return mssclamp_tcp_nonlinear(af, skb, state, thoff);
-	flags = skb->data[thoff + TCP_FLAGS_OFFSET];
+	if (unlikely(th + TCP_FLAGS_OFFSET >= skb_tail_pointer(skb)))
+		return mssclamp_tcp_nonlinear(af, skb, state, th - skb->data);
+	flags = th[TCP_FLAGS_OFFSET];
 	if (likely(!mssclamp_is_syn(flags)))
 		return NF_ACCEPT;
-	return mssclamp_syn(af, skb, state, thoff, flags);
+	return mssclamp_syn(af, skb, state, th - skb->data, flags);
 }
 
 /*
@@ -452,8 +456,7 @@ unsigned int mssclamp_hook_v4(void *priv, struct sk_buff *skb,
 		mssclamp_fragment(af);
 		return NF_ACCEPT;
 	}
-	return mssclamp_tcp(af, skb, state,
-			    skb_network_offset(skb) + ip_hdrlen(skb));
+	return mssclamp_tcp(af, skb, state, (const u8 *)iph + iph->ihl * 4);
 }
 
 /*
@@ -495,17 +498,18 @@ static noinline unsigned int mssclamp_v6_exthdr(struct mssclamp_af *af,
 	}
 	if (nexthdr != IPPROTO_TCP)
 		return NF_ACCEPT;
-	return mssclamp_tcp(af, skb, state, thoff);
+	return mssclamp_tcp(af, skb, state, skb->data + thoff);
 }
 
 unsigned int mssclamp_hook_v6(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	struct mssclamp_af *af = priv;
-	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-	int thoff = skb_network_offset(skb) + sizeof(struct ipv6hdr);
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
-	if (likely(nexthdr == IPPROTO_TCP))
-		return mssclamp_tcp(af, skb, state, thoff);
-	return mssclamp_v6_exthdr(af, skb, state, thoff, nexthdr);
+	if (likely(ip6h->nexthdr == IPPROTO_TCP))
+		return mssclamp_tcp(af, skb, state, (const u8 *)(ip6h + 1));
+	return mssclamp_v6_exthdr(af, skb, state,
+				  skb_network_offset(skb) + sizeof(*ip6h),
+				  ip6h->nexthdr);
 }

@@ -197,9 +197,15 @@ static inline unsigned int mssclamp_hist_bucket(u32 value)
 		if (value <= MSSCLAMP_HIST_EXACT_HIGH)
 			return MSSCLAMP_HIST_BELOW + value -
 			       MSSCLAMP_HIST_EXACT_LOW;
-		return MSSCLAMP_HIST_BUCKETS - MSSCLAMP_HIST_ABOVE +
-		       (value >= 2000) + (value >= 4000) + (value >= 8192) +
-		       (value >= 9000) + (value >= 16384);
+		/* Two compares to any of the six. */
+		if (value < 4000)
+			return MSSCLAMP_HIST_BUCKETS - MSSCLAMP_HIST_ABOVE +
+			       (value >= 2000);
+		if (value < 9000)
+			return MSSCLAMP_HIST_BUCKETS - MSSCLAMP_HIST_ABOVE + 2 +
+			       (value >= 8192);
+		return MSSCLAMP_HIST_BUCKETS - MSSCLAMP_HIST_ABOVE + 4 +
+		       (value >= 16384);
 	}
 	if (value < 536)
 		return 0;

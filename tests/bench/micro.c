@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Micro-benchmark of the MSS option rewriter (kmod/clamp.c), the code the
+ * Micro-benchmark of the MSS option rewriter (kmod/clamp.h), the code the
  * module runs on every SYN it inspects, on the SYN option layouts of the
  * common stacks:
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the MSS option rewriter (kmod/clamp.c).
+ * libFuzzer target for the MSS option rewriter (kmod/clamp.h).
  *
  * Input: one control byte, a ceiling (2 bytes, big endian), then a TCP
  * segment (header and any payload) of any length:
@@ -97,7 +97,7 @@ static int ones_eq(uint16_t a, uint16_t b)
 }
 
 /*
- * The reference: the rules of kmod/clamp.c's header comment, written
+ * The reference: the rules of kmod/clamp.h's header comment, written
  * again without looking at its loop (tests/lib/pkt.c). Returns the
  * verdict and the MSS value's offset (0 without one).
  */

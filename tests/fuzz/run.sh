@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fuzz the MSS option rewriter (kmod/clamp.c) with libFuzzer, ASan and UBSan
+# Fuzz the MSS option rewriter (kmod/clamp.h) with libFuzzer, ASan and UBSan
 # (tests/fuzz/fuzz_clamp.c says what is checked on every input).
 #
 #   tests/fuzz/run.sh [SECONDS]        default $FUZZ_SECONDS, else 60
@@ -15,7 +15,7 @@
 #      read past the header;
 #   4. SECONDS of fuzzing find nothing; the line carries the executions,
 #      libFuzzer's cov/ft figures and the corpus size;
-#   5. line and branch coverage of kmod/clamp.c by the corpus (llvm-cov),
+#   5. line and branch coverage of kmod/clamp.h by the corpus (llvm-cov),
 #      every line must be reached.
 # New inputs go to build/fuzz/corpus/ (kept between runs, so each run
 # starts where the last one stopped); a crashing input to
@@ -45,7 +45,7 @@ out=$top/build/fuzz
 seeds=tests/fuzz/corpus
 corpus=$out/corpus
 bin=$out/fuzz_clamp
-srcs=(tests/fuzz/fuzz_clamp.c kmod/clamp.c tests/lib/pkt.c)
+srcs=(tests/fuzz/fuzz_clamp.c tests/lib/pkt.c)
 # shellcheck disable=SC2054 # the commas belong to -fsanitize=
 cflags=(-g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -134,11 +134,11 @@ else
 	fail "fuzz: $seconds s of fuzzing find nothing (exit $rc; $figures; see $log and $out/artifacts/)"
 fi
 
-# 5. Source coverage of kmod/clamp.c by the seeds and the corpus.
+# 5. Source coverage of kmod/clamp.h by the seeds and the corpus.
 coverage() {
 	local cbin=$out/fuzz_clamp_cov prof=$out/cov.profraw data=$out/cov.profdata
 	local report lines branches name
-	name="fuzz: the corpus reaches every line of kmod/clamp.c"
+	name="fuzz: the corpus reaches every line of kmod/clamp.h"
 	if ! command -v llvm-profdata >/dev/null || ! command -v llvm-cov >/dev/null; then
 		echo "fuzz: no llvm-profdata/llvm-cov: coverage not measured"
 		return
@@ -152,7 +152,7 @@ coverage() {
 	LLVM_PROFILE_FILE=$prof "$cbin" -runs=0 "${fopts[@]}" "$corpus" "$seeds" \
 		>>"$out/cov.log" 2>&1
 	llvm-profdata merge -sparse -o "$data" "$prof" >>"$out/cov.log" 2>&1 &&
-		report=$(llvm-cov report "$cbin" -instr-profile="$data" kmod/clamp.c 2>>"$out/cov.log")
+		report=$(llvm-cov report "$cbin" -instr-profile="$data" kmod/clamp.h 2>>"$out/cov.log")
 	echo "$report" >"$out/coverage.txt"
 	# TOTAL, then per kind (regions, functions, lines, branches): count,
 	# missed, percentage.

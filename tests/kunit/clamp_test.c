@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite for the MSS option rewriter, mssclamp_rewrite() and
- * mssclamp_scan() in kmod/clamp.c.
+ * mssclamp_scan() in kmod/clamp.h.
  *
  * Each case is a SYN whose options are spelled out byte by byte. The test
  * gives it a valid checksum over an IPv4 pseudo header, runs the rewriter

@@ -13,7 +13,7 @@
  *   pkt_icmp_sum            what an ICMP or ICMPv6 checksum starts from
  *   pkt_tcp_csum(_ok)       a segment's checksum, and whether it verifies
  *   pkt_ref_mss_at          the reference walk of a TCP header's options:
- *                           the rules of kmod/clamp.c's header comment
+ *                           the rules of kmod/clamp.h's header comment
  *                           written again, apart from its code
  *
  * Built beside each tool (cc ... tests/lib/pkt.c -Itests/lib); no kernel

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Userspace unit test of mssclamp_rewrite() (kmod/clamp.c).
+ * Userspace unit test of mssclamp_rewrite() (kmod/clamp.h).
  *
  * 1. A table of TCP headers: each case is the option bytes (after a fixed
  *    20-byte SYN header), optional data offset / length overrides, a
@@ -789,7 +789,7 @@ static void run_property(unsigned long iters, uint64_t seed)
 		}
 		ps->gens[gen]++;
 
-		/* The reference: the contract restated apart from clamp.c. */
+		/* The reference: the contract restated apart from clamp.h. */
 		at = pkt_ref_mss_at(seg, len);
 		if (at > 0)
 			mss = pkt_get16(seg + at);

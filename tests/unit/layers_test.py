@@ -16,9 +16,8 @@ LAYERS = {
     "main.c": {"pernet.c", "netlink.c"},
     "netlink.c": {"pernet.c", "stats.c"},
     "pernet.c": {"hooks.c", "stats.c"},
-    "hooks.c": {"clamp.c"},
+    "hooks.c": set(),
     "stats.c": set(),
-    "clamp.c": set(),
 }
 
 DEF = re.compile(r"^(?!static\b)[a-z][^;()]*?\b(mssclamp_\w+)\(", re.M)
