@@ -402,7 +402,8 @@ static __always_inline unsigned int mssclamp_tcp(struct mssclamp_af *af,
 	if (unlikely(th + TCP_FLAGS_OFFSET >= skb_tail_pointer(skb)))
 		return mssclamp_tcp_nonlinear(af, skb, state, th - skb->data);
 	flags = th[TCP_FLAGS_OFFSET];
-	if (likely(!mssclamp_is_syn(flags)))
+	/* SYN first: one test, and what carries data leaves. */
+	if (likely(!(flags & TCPHDR_SYN)) || unlikely(flags & TCPHDR_RST))
 		return NF_ACCEPT;
 	return mssclamp_syn(af, skb, state, th - skb->data, flags);
 }
