@@ -261,11 +261,12 @@ mssclamp_rewrite(u8 *th, size_t len, u16 ceiling, bool fix_csum,
 		if ((off & 1) == 0) {
 			check = mssclamp_csum_update16(check, mss, ceiling);
 		} else {
-			check = mssclamp_csum_update16(check, (u16)(mss >> 8),
-					      (u16)(ceiling >> 8));
 			check = mssclamp_csum_update16(check,
-					      (u16)((mss & 0xff) << 8),
-					      (u16)((ceiling & 0xff) << 8));
+						       (u16)(mss >> 8),
+						       (u16)(ceiling >> 8));
+			check = mssclamp_csum_update16(check,
+						       (u16)((mss & 0xff) << 8),
+						       (u16)((ceiling & 0xff) << 8));
 		}
 		mssclamp_put_be16(chk, check);
 	}

@@ -244,10 +244,9 @@ static unsigned int mssclamp_slot(enum mssclamp_verdict v, bool synack)
  * Count what came of one SYN or SYN-ACK and, when it carried a valid MSS
  * option, the MSS it advertised before any clamping.
  */
-static __always_inline void mssclamp_count_syn(struct mssclamp_af *af,
-						enum mssclamp_verdict v,
-						const struct mssclamp_result *res,
-						bool synack)
+static __always_inline void
+mssclamp_count_syn(struct mssclamp_af *af, enum mssclamp_verdict v,
+		   const struct mssclamp_result *res, bool synack)
 {
 	int kind = synack ? MSSCLAMP_HIST_SYNACK : MSSCLAMP_HIST_SYN;
 
