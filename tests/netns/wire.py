@@ -1251,11 +1251,18 @@ def snapshot():
 
 
 def objs(slab, size):
-    """Objects in use in the kmalloc caches of SIZE, and per slab."""
+    """Objects in use in the kmalloc caches of SIZE, and per slab.
+
+    The caches are found by name (kmalloc-512, kmalloc-cg-512,
+    kmalloc-rnd-NN-512...), not by slabinfo's objsize column: that is the
+    slot size (s->size, printed by cache_show() in mm/slab_common.c, 6.1
+    and 6.12), which SLUB debugging and KASAN make larger than the size
+    the cache serves.
+    """
     n = per = 0
-    for name, (act, osz, ops) in slab.items():
-        if name.startswith("kmalloc") and not name.startswith("dma") and \
-                osz == size:
+    for name, (act, _osz, ops) in slab.items():
+        if name.startswith("kmalloc") and \
+                name.rsplit("-", 1)[-1] == str(size):
             n += act
             per = max(per, ops)
     return n, per

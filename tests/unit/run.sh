@@ -2,7 +2,8 @@
 # Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
 # -Werror), check the same sources build clean with clang, run the test, then
 # tests/unit/ctl_test.sh if it exists, observe_test.sh, spec_test.py,
-# layout_test.py, limits_test.py, cliref_test.py and kver_test.sh. Every
+# layout_test.py, limits_test.py, cliref_test.py, layers_test.py,
+# slabinfo_test.py and kver_test.sh. Every
 # case lands in $TAP_FILE as "ok - unit: ..." / "not ok - unit: ..."; a
 # failed build or a crash (e.g. a sanitizer report) is recorded as a
 # "not ok" line too. Exit status is non-zero on any failure.
@@ -124,6 +125,10 @@ sub cliref_test.py py_cases tests/unit/cliref_test.py
 
 # 9. The module's layering: each kmod/*.c uses only the files below it.
 sub layers_test.py py_cases tests/unit/layers_test.py
+
+# 9b. 22-churn's leak check finds the kmalloc caches of a size by name,
+# on stock and debug kernels alike.
+sub slabinfo_test.py py_cases tests/unit/slabinfo_test.py
 
 # 10. scripts/kver.sh: which kernel each flavour asks for.
 sub kver_test.sh bash tests/unit/kver_test.sh
