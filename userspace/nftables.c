@@ -22,6 +22,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "grow.h"
 #include "nftables.h"
 
 /* ------------------------------------------------------------------ */
@@ -251,18 +252,6 @@ struct reader {
 	uint32_t gen;			/* GETGEN's answer */
 	int error;			/* ENOMEM from a callback */
 };
-
-static void *grow(void *arr_p, size_t *n, size_t size)
-{
-	void **arr = arr_p;
-	char *p = realloc(*arr, (*n + 1) * size);
-
-	if (!p)
-		return NULL;
-	*arr = p;
-	memset(p + *n * size, 0, size);
-	return p + (*n)++ * size;
-}
 
 static void copy_str(char *to, size_t size, const char *from)
 {

@@ -18,6 +18,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "grow.h"
 #include "rtnl.h"
 
 #define RTNL_BUF	32768
@@ -65,19 +66,6 @@ static bool get_u32(const struct nlattr *attr, uint32_t *val)
 		return false;
 	*val = mnl_attr_get_u32(attr);
 	return true;
-}
-
-/* Grow @*arr (of @*n elements of @size) by one zeroed element. */
-static void *grow(void *arr_p, size_t *n, size_t size)
-{
-	void **arr = arr_p;
-	char *p = realloc(*arr, (*n + 1) * size);
-
-	if (!p)
-		return NULL;
-	*arr = p;
-	memset(p + *n * size, 0, size);
-	return p + (*n)++ * size;
 }
 
 /* ------------------------------------------------------------------ */
