@@ -49,14 +49,7 @@ link set dmz up
 addr add $RD4/24 dev dmz
 addr add $RD6/64 dev dmz nodad
 EOF
-ip -n "$NS_D" -batch - <<EOF
-link set lo up
-link set eth0 up
-addr add $D4/24 dev eth0
-addr add $D6/64 dev eth0 nodad
-route add default via $RD4
-route add default via $RD6
-EOF
+end_host "$NS_D" "$D4" "$D6" "$RD4" "$RD6"
 
 # wan_up: a new link named wan between the router and the server, in place
 # of eth-s (the router's addresses and the server's are those of eth-s).

@@ -194,21 +194,20 @@ topo_up() {
 			addr add $G6/64 dev eth-s nodad
 		EOF
 	fi
-	ip -n "$NS_C" -batch - <<-EOF || return 1
+	end_host "$NS_C" "$C4" "$C6" "$R4" "$R6" || return 1
+	end_host "$NS_S" "$S4" "$S6" "$G4" "$G6" || return 1
+}
+
+# end_host NS ADDR4 ADDR6 GW4 GW6: NS's lo and eth0 up, eth0 with ADDR4/24
+# and ADDR6/64, default routes via GW4 and GW6.
+end_host() {
+	ip -n "$1" -batch - <<-EOF
 		link set lo up
 		link set eth0 up
-		addr add $C4/24 dev eth0
-		addr add $C6/64 dev eth0 nodad
-		route add default via $R4
-		route add default via $R6
-	EOF
-	ip -n "$NS_S" -batch - <<-EOF || return 1
-		link set lo up
-		link set eth0 up
-		addr add $S4/24 dev eth0
-		addr add $S6/64 dev eth0 nodad
-		route add default via $G4
-		route add default via $G6
+		addr add $2/24 dev eth0
+		addr add $3/64 dev eth0 nodad
+		route add default via $4
+		route add default via $5
 	EOF
 }
 

@@ -99,19 +99,6 @@ run mssclampctl version
 
 # --- the cliff ------------------------------------------------------------------
 
-# end_host NS ADDR4 ADDR6 GW4 GW6: NS's eth0 up, with its addresses and
-# default routes.
-end_host() {
-	ip -n "$1" -batch - <<-EOF
-		link set lo up
-		link set eth0 up
-		addr add $2/24 dev eth0
-		addr add $3/64 dev eth0 nodad
-		route add default via $4
-		route add default via $5
-	EOF
-}
-
 say "" "## 3. The 9000-to-1500 cliff: client on a 9000-byte link, server one hop behind a 1500-byte one"
 {
 	ns_new "$NS_C" && ns_new "$NS_S" &&
