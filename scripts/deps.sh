@@ -66,4 +66,8 @@ kernel612() {
 kernel612 amd64
 kernel612 rt-amd64
 kernel612 cloud-amd64
+
+# The other architectures (arm64, armhf, i386): cross compilers, their
+# kernels unpacked into a private root, sysroots for mssclampctl.
+sh "$(dirname "$0")/deps-foreign.sh"
 echo "deps: all installed"
