@@ -11,9 +11,38 @@ BUILD   := $(TOP)/build
 # test kernel when none is named).
 REQ_KVER := $(KVER)
 
+# Other architectures: ARCH=arm64, arm or i386 (the kernel's names; Debian's
+# arm64, armhf, i386) on a host of another architecture builds the module
+# against Debian's kernel of that architecture that make deps unpacked into
+# a private root (scripts/deps-foreign.sh): by default the newest release
+# there (scripts/kver.sh --arch: on arm the armmp-lpae flavour, on i386
+# 686-pae), or KVER=. The compiler is Debian's cross compiler for it
+# (CROSS_COMPILE may name another); mssclampctl is cross-built too
+# (userspace/Makefile).
+DEB_ARCH_arm64      := arm64
+DEB_ARCH_arm        := armhf
+DEB_ARCH_i386       := i386
+CROSS_COMPILE_arm64 := aarch64-linux-gnu-
+CROSS_COMPILE_arm   := arm-linux-gnueabihf-
+CROSS_COMPILE_i386  := i686-linux-gnu-
+XARCH := $(and $(filter arm64 arm i386,$(ARCH)),$(filter-out $(shell dpkg --print-architecture 2>/dev/null),$(DEB_ARCH_$(ARCH))))
+
+ifneq ($(XARCH),)
+FOREIGN := $(or $(MSSCLAMP_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mssclamp)/foreign
+ifeq ($(origin KDIR),undefined)
+ifeq ($(KVER),)
+KVER := $(shell scripts/kver.sh --arch $(XARCH) 2>/dev/null)
+endif
+KDIR := $(FOREIGN)/lib/modules/$(KVER)/build
+else
+KVER ?= $(notdir $(patsubst %/,%,$(dir $(KDIR))))
+endif
+CROSS_COMPILE ?= $(CROSS_COMPILE_$(ARCH))
+KBUILD_CROSS  := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE)
+
 # The kernel to build against: the running one where its headers exist (an
 # edge box), else the newest installed Debian kernel with headers and image.
-ifeq ($(origin KDIR),undefined)
+else ifeq ($(origin KDIR),undefined)
 ifneq ($(KVER),)
 KDIR := /lib/modules/$(KVER)/build
 else ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
@@ -37,6 +66,7 @@ all: module ctl
 
 help:
 	@echo "make [KDIR=...|KVER=...]  build mssclamp.ko and mssclampctl"
+	@echo "make ARCH=arm64|arm|i386 [KVER=...]  the same for Debian's kernel of that architecture"
 	@echo "make deps                 install build/test dependencies (root)"
 	@echo "make run                  build, load, apply the default config (or in a VM)"
 	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12 (plain, rt, cloud)"
@@ -59,7 +89,7 @@ $(MODDIR)/mssclamp.ko: $(MODSRC)
 	@rm -f $@
 	@mkdir -p $(MODDIR)/kmod/uapi
 	@for f in $(MODSRC); do cmp -s $$f $(MODDIR)/$$f || cp $$f $(MODDIR)/$$f; done
-	$(MAKE) -C $(KDIR) M=$(MODDIR) W=1 modules 2>&1 | tee $(MODDIR)/build.log
+	$(MAKE) -C $(KDIR) M=$(MODDIR) W=1 modules$(if $(KBUILD_CROSS), $(KBUILD_CROSS)) 2>&1 | tee $(MODDIR)/build.log
 	@! grep -E 'warning:|error:' $(MODDIR)/build.log >/dev/null || { echo "module build has warnings" >&2; rm -f $@; exit 1; }
 	@test -f $@
 
