@@ -84,7 +84,9 @@ version:
 # several kernels never share objects and the source tree stays clean.
 module: $(MODDIR)/mssclamp.ko
 
-$(MODDIR)/mssclamp.ko: $(MODSRC)
+# With C= (sparse: C=1 the files compiled now, C=2 every file) kbuild runs
+# even when the module is up to date.
+$(MODDIR)/mssclamp.ko: $(MODSRC) $(if $(C),FORCE)
 	@test -d "$(KDIR)" || { echo "no kernel headers at '$(KDIR)' (make deps, or KDIR=...)" >&2; exit 1; }
 	@rm -f $@
 	@mkdir -p $(MODDIR)/kmod/uapi
@@ -95,6 +97,8 @@ $(MODDIR)/mssclamp.ko: $(MODSRC)
 
 ctl:
 	$(MAKE) -C userspace
+
+FORCE:
 
 deps:
 	sh scripts/deps.sh
