@@ -81,16 +81,6 @@ if [ -n "$need" ]; then
 	apt-get $apt install -y -qq --no-install-recommends $need
 fi
 
-# download DIR PKG...: the packages' .deb files into DIR (apt's sandbox
-# user _apt must be able to write there).
-download() {
-	d=$1
-	shift
-	chown _apt "$d" 2>/dev/null || true
-	# shellcheck disable=SC2086
-	(cd "$d" && apt-get $apt download -qq "$@")
-}
-
 # have SERIES SUFFIX: some release of that series and suffix is complete.
 have() {
 	for b in "$root"/lib/modules/"$1".*-"$2"/build; do
@@ -106,67 +96,106 @@ have() {
 	return 1
 }
 
-# kernel ARCH SUFFIX SERIES: unpack the newest release of the archive.
-kernel() {
-	arch=$1 suffix=$2 series=$3
-	have "$series" "$suffix" && return 0
-	apt_update
-	s=$(printf '%s' "$series" | sed 's/\./\\./g')
-	img=$(apt-cache search --names-only \
-		"^linux-image-$s\\.[0-9]+(-[0-9]+|\\+deb[0-9]+)-$suffix\$" |
-		awk '{print $1}' | sort -V | tail -n 1)
-	[ -n "$img" ] || { echo "deps: no linux-image-$series ($suffix) in the archive" >&2; exit 1; }
-	k=${img#linux-image-}
-	# The headers name the -common and kbuild packages they need.
-	deps=$(apt-cache show --no-all-versions "linux-headers-$k:$arch" |
-		sed -n 's/^Depends: //p' | tr ',|' '\n' | awk '{print $1}')
-	common=$(printf '%s\n' "$deps" | grep -x 'linux-headers-.*-common' | head -n 1)
-	kbuild=$(printf '%s\n' "$deps" | grep -x 'linux-kbuild-.*' | head -n 1)
-	if [ -z "$common" ] || [ -z "$kbuild" ]; then
-		echo "deps: linux-headers-$k:$arch names no -common or kbuild package" >&2
-		exit 1
-	fi
-	echo "deps: $arch kernel $k into $root"
-	tmp=$(mktemp -d)
-	download "$tmp" "$img:$arch" "linux-headers-$k:$arch" "$common" \
-		"$kbuild:$(dpkg --print-architecture)"
-	mkdir -p "$root"
-	for deb in "$tmp"/*.deb; do
-		dpkg-deb -x "$deb" "$root"
+# What is missing: kernels as ARCH:SUFFIX:SERIES, sysroots as ARCH.
+todo=
+for e in $KERNELS; do
+	r=${e#*:}
+	have "${r#*:}" "${r%%:*}" || todo="$todo $e"
+done
+sysroots=
+for a in arm64 armhf i386; do
+	[ -e "$root/sysroot-$a/.complete" ] || sysroots="$sysroots $a"
+done
+if [ -z "$todo$sysroots" ]; then
+	echo "deps: other architectures installed"
+	exit 0
+fi
+apt_update
+
+# Each missing kernel: the newest release of the archive, its image and
+# headers, and the -common and kbuild packages the headers name. apt is
+# asked once for all of them (each apt-cache or apt-get run reads the
+# whole package cache, several seconds with four architectures).
+rels=
+pkgs=
+hdrs=
+if [ -n "$todo" ]; then
+	images=$(apt-cache search --names-only \
+		'^linux-image-[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+|\+deb[0-9]+)-[a-z0-9-]+$' |
+		awk '{print $1}')
+	for e in $todo; do
+		a=${e%%:*}
+		r=${e#*:}
+		f=${r%%:*}
+		s=$(printf '%s' "${r#*:}" | sed 's/\./\\./g')
+		img=$(printf '%s\n' "$images" |
+			grep -E -x "linux-image-$s\.[0-9]+(-[0-9]+|\+deb[0-9]+)-$f" |
+			sort -V | tail -n 1)
+		[ -n "$img" ] || { echo "deps: no linux-image-${r#*:} ($f) in the archive" >&2; exit 1; }
+		k=${img#linux-image-}
+		echo "deps: $a kernel $k into $root"
+		rels="$rels $k"
+		pkgs="$pkgs $img:$a linux-headers-$k:$a"
+		hdrs="$hdrs linux-headers-$k:$a"
 	done
-	rm -rf "$tmp"
+	# shellcheck disable=SC2086
+	extra=$(apt-cache show --no-all-versions $hdrs | sed -n 's/^Depends: //p' |
+		tr ',|' '\n' | awk '{print $1}' |
+		grep -E -x 'linux-headers-.*-common|linux-kbuild-.*' | sort -u)
+	for p in $extra; do
+		case $p in
+		linux-kbuild-*) pkgs="$pkgs $p:$(dpkg --print-architecture)" ;;
+		*) pkgs="$pkgs $p" ;;
+		esac
+	done
+fi
+for a in $sysroots; do
+	echo "deps: $a sysroot for mssclampctl into $root/sysroot-$a"
+	for p in $SYSROOT_PKGS; do
+		pkgs="$pkgs $p:$a"
+	done
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# apt's sandbox user _apt downloads: it must be able to write there.
+chown _apt "$tmp" 2>/dev/null || true
+# shellcheck disable=SC2086
+(cd "$tmp" && apt-get $apt download -qq $pkgs)
+
+# Unpack, as many at a time as there are cores (xz is the most of it),
+# the biggest first: the kernels' packages into the root, each sysroot's
+# into its own directory.
+mkdir -p "$root"
+for a in $sysroots; do
+	rm -rf "$root/sysroot-$a"
+	mkdir -p "$root/sysroot-$a"
+done
+# shellcheck disable=SC2012 # names of .deb files: no newline in them
+ls -S "$tmp" | while read -r deb; do
+	case $deb in
+	linux-image-* | linux-headers-* | linux-kbuild-*) dir=$root ;;
+	*)
+		a=${deb%.deb}
+		dir=$root/sysroot-${a##*_}
+		;;
+	esac
+	printf '%s %s\n' "$tmp/$deb" "$dir"
+done | xargs -P "$(nproc)" -n 2 dpkg-deb -x
+
+for k in $rels; do
 	rm -f "$root/lib/modules/$k/build" "$root/lib/modules/$k/source"
 	hdr=$root/usr/src/linux-headers-$k
 	sed -i "s|^include /usr/src/|include $root/usr/src/|" "$hdr/Makefile"
-	grep -q "^include $root/usr/src/linux-headers-.*-common/Makefile\$" "$hdr/Makefile" ||
-		{ echo "deps: unexpected $hdr/Makefile" >&2; exit 1; }
+	inc=$(sed -n 's/^include //p' "$hdr/Makefile")
+	if ! [ -e "$inc" ] || ! [ -e "$hdr/scripts/mod/modpost" ]; then
+		echo "deps: $hdr lacks its -common part or kbuild tools" >&2
+		exit 1
+	fi
 	depmod -b "$root" -F "$root/boot/System.map-$k" "$k"
 	ln -s "../../../usr/src/linux-headers-$k" "$root/lib/modules/$k/build"
-}
-
-for e in $KERNELS; do
-	r=${e#*:}
-	kernel "${e%%:*}" "${r%%:*}" "${r#*:}"
 done
-
-# sysroot ARCH: the C library, libmnl and libnftnl of ARCH, unpacked.
-sysroot() {
-	sr=$root/sysroot-$1
-	[ -e "$sr/.complete" ] && return 0
-	apt_update
-	echo "deps: $1 sysroot for mssclampctl into $sr"
-	rm -rf "$sr"
-	tmp=$(mktemp -d)
-	# shellcheck disable=SC2046,SC2086
-	download "$tmp" $(printf "%s:$1 " $SYSROOT_PKGS)
-	mkdir -p "$sr"
-	for deb in "$tmp"/*.deb; do
-		dpkg-deb -x "$deb" "$sr"
-	done
-	rm -rf "$tmp"
-	: >"$sr/.complete"
-}
-for a in arm64 armhf i386; do
-	sysroot "$a"
+for a in $sysroots; do
+	: >"$root/sysroot-$a/.complete"
 done
 echo "deps: other architectures installed"
