@@ -42,10 +42,15 @@ module() {
 		echo "# $k: mssclamp.ko up to date"
 		tap_ok "unit: cross: make ARCH=$arch builds mssclamp.ko for $k, W=1 and sparse clean"
 	elif rm -f "$out/$k.clean" &&
-		make -s --no-print-directory -j"$jobs" BUILD="$out" ARCH="$arch" \
+		make --no-print-directory -j"$jobs" BUILD="$out" ARCH="$arch" \
 			KVER="$k" C=1 module >"$log" 2>&1 && [ -f "$ko" ]; then
 		: >"$out/$k.clean"
 		tap_ok "unit: cross: make ARCH=$arch builds mssclamp.ko for $k, W=1 and sparse clean"
+		# Sparse read every file compiled now.
+		cc=$(sed -n 's|^  CC \[M\]  .*/kmod/\([^/]*\)\.o$|\1|p' "$log" | sort | tr '\n' ' ')
+		ck=$(sed -n 's|^  CHECK   .*/kmod/\([^/]*\)\.c$|\1|p' "$log" | sort | tr '\n' ' ')
+		tap_check "unit: cross: $k: sparse checked each file compiled ('$ck')" \
+			test "$cc" = "$ck"
 	else
 		grep -E 'warning:|error:' "$log" | head -n 5
 		tap_fail "unit: cross: make ARCH=$arch builds mssclamp.ko for $k, W=1 and sparse clean (see $log)"
