@@ -515,7 +515,7 @@ static void mssclamp_dump_between_test(struct kunit *test)
 	}
 }
 
-/* Fail every hook registration with @err. */
+/* What failing_register() answers every registration with. */
 static int fail_register;
 
 static int failing_register(struct net *net, const struct nf_hook_ops *ops)
@@ -543,6 +543,7 @@ static void mssclamp_set_enomem_test(struct kunit *test)
 		struct mssclamp_net *mn = state_new(test);
 		struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V4];
 		struct netlink_ext_ack extack = {};
+		const struct mssclamp_cfg *now;
 		int err;
 
 		fail_register = cases[i].err;
@@ -555,8 +556,9 @@ static void mssclamp_set_enomem_test(struct kunit *test)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, af->hist,
 					  "the histograms were allocated");
 		KUNIT_EXPECT_EQ(test, af->registered, -1);
-		KUNIT_EXPECT_FALSE(test, rcu_dereference_protected(af->cfg,
-					lockdep_is_held(&mn->lock))->enabled);
+		now = rcu_dereference_protected(af->cfg,
+						lockdep_is_held(&mn->lock));
+		KUNIT_EXPECT_FALSE(test, now->enabled);
 		mutex_unlock(&mn->lock);
 		KUNIT_ASSERT_NOT_NULL(test, extack._msg);
 		KUNIT_EXPECT_STREQ(test, extack._msg, cases[i].msg);
