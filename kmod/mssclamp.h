@@ -265,8 +265,16 @@ unsigned int mssclamp_hook_v6(void *priv, struct sk_buff *skb,
 
 /* netlink.c */
 struct netlink_callback;
+struct netlink_ext_ack;
+int mssclamp_cfg_set(struct net *net, struct mssclamp_net *mn,
+		     struct mssclamp_af *af, struct mssclamp_cfg *cfg,
+		     struct netlink_ext_ack *extack);
 int mssclamp_dump_fill(struct sk_buff *skb, struct netlink_callback *cb,
 		       struct mssclamp_net *mn);
+#if IS_ENABLED(CONFIG_MSSCLAMP_KUNIT_TEST)
+/* The KUnit suites act between two messages of a dump through this. */
+extern void (*mssclamp_test_dump_between)(struct mssclamp_net *mn);
+#endif
 int mssclamp_hist_dump_start(struct netlink_callback *cb,
 			     struct mssclamp_net *mn);
 int mssclamp_hist_dump_fill(struct sk_buff *skb, struct netlink_callback *cb,

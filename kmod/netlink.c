@@ -22,6 +22,15 @@ static const struct nla_policy mssclamp_dev_policy[MSSCLAMP_DEV_A_MAX + 1] = {
 
 static const struct nla_policy mssclamp_policy[MSSCLAMP_A_MAX + 1] = {
 	[MSSCLAMP_A_PAD] = { .type = NLA_REJECT },
+	/*
+	 * enum mssclamp_family has a gap (4, 6): no range says it, and
+	 * ynl-gen-c.py derives no policy from such an enum, so
+	 * mssclamp_req_check() checks the value (mssclamp_family_valid()).
+	 * Not with NLA_POLICY_VALIDATE_FN: the validate pointer shares a
+	 * union with .min and .max, which a policy dump reads for an NLA_U8
+	 * (netlink_policy_dump_write_attr() -> nla_get_range_unsigned(), which
+	 * WARNs when they look negative; 6.1 and 6.12).
+	 */
 	[MSSCLAMP_A_FAMILY] = { .type = NLA_U8 },
 	[MSSCLAMP_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[MSSCLAMP_A_MTU] = { .type = NLA_U32 },
@@ -62,10 +71,25 @@ static const struct genl_multicast_group mssclamp_mcgrps[] = {
 
 static struct genl_family mssclamp_genl_family;
 
+/* The values of enum mssclamp_family, as the extack sentences name them. */
+#define MSSCLAMP_FAMILIES "4 (ipv4) or 6 (ipv6)"
+
+/* Whether @family is a value of enum mssclamp_family. */
+static bool mssclamp_family_valid(u8 family)
+{
+	switch (family) {
+	case MSSCLAMP_FAMILY_IPV4:
+	case MSSCLAMP_FAMILY_IPV6:
+		return true;
+	}
+	return false;
+}
+
 /*
  * What the policy cannot say: every attribute may appear once (parsing
  * keeps only the last of a repeated one, which would silently hide the
- * others), and the counters cannot be written.
+ * others), the family is one of enum mssclamp_family, and the counters
+ * cannot be written.
  */
 static int mssclamp_req_check(const struct genl_info *info)
 {
@@ -86,6 +110,12 @@ static int mssclamp_req_check(const struct genl_info *info)
 			return -EINVAL;
 		}
 	}
+	a = info->attrs[MSSCLAMP_A_FAMILY];
+	if (a && !mssclamp_family_valid(nla_get_u8(a))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "unknown family: " MSSCLAMP_FAMILIES);
+		return -EINVAL;
+	}
 	if (info->attrs[MSSCLAMP_A_STATS]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MSSCLAMP_A_STATS],
 				    "stats are read only: use the reset command");
@@ -94,7 +124,10 @@ static int mssclamp_req_check(const struct genl_info *info)
 	return 0;
 }
 
-/* The family a request names; NULL, with extack set, if it names none. */
+/*
+ * The family a request names, once mssclamp_req_check() has passed it;
+ * NULL, with extack set, if it names none.
+ */
 static struct mssclamp_af *mssclamp_req_af(struct genl_info *info,
 					   bool required)
 {
@@ -105,14 +138,14 @@ static struct mssclamp_af *mssclamp_req_af(struct genl_info *info,
 		/* Marks the attribute missing, for tools that read it. */
 		if (required && GENL_REQ_ATTR_CHECK(info, MSSCLAMP_A_FAMILY))
 			NL_SET_ERR_MSG(info->extack,
-				       "family missing: 4 (ipv4) or 6 (ipv6)");
+				       "family missing: " MSSCLAMP_FAMILIES);
 		return NULL;
 	}
 	af = mssclamp_af_get(mssclamp_pernet(genl_info_net(info)),
 			     nla_get_u8(a));
 	if (!af)
 		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "unknown family: 4 (ipv4) or 6 (ipv6)");
+				    "unknown family: " MSSCLAMP_FAMILIES);
 	return af;
 }
 
@@ -142,16 +175,13 @@ static int mssclamp_put_cfg(struct sk_buff *skb, const struct mssclamp_af *af,
 	return 0;
 }
 
-static int mssclamp_put_stats(struct sk_buff *skb, struct mssclamp_net *mn,
-			      struct mssclamp_af *af)
+static int mssclamp_put_stats(struct sk_buff *skb, struct mssclamp_af *af)
 {
 	struct mssclamp_stats s;
 	struct nlattr *nest;
 	int a;
 
-	mutex_lock(&mn->lock);
 	mssclamp_stats_fold(af, &s);
-	mutex_unlock(&mn->lock);
 	if (nla_put_u8(skb, MSSCLAMP_A_FAMILY, af->family))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, MSSCLAMP_A_STATS);
@@ -164,25 +194,31 @@ static int mssclamp_put_stats(struct sk_buff *skb, struct mssclamp_net *mn,
 	return 0;
 }
 
-/* One message for one family: its configuration or its counters. */
+/*
+ * One message for one family: its configuration or its counters. The
+ * caller holds mn->lock, so the message is of one state, and in a dump
+ * cb->seq is that state's generation.
+ */
 static int mssclamp_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 			 u8 cmd, struct mssclamp_net *mn, struct mssclamp_af *af,
 			 struct netlink_callback *cb)
 {
+	const struct mssclamp_cfg *cfg;
 	void *hdr;
 	int err;
 
+	lockdep_assert_held(&mn->lock);
 	hdr = genlmsg_put(skb, portid, seq, &mssclamp_genl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
 	if (cmd == MSSCLAMP_CMD_GET_CONFIG || cmd == MSSCLAMP_CMD_CONFIG_NTF) {
-		rcu_read_lock();
-		err = mssclamp_put_cfg(skb, af, rcu_dereference(af->cfg));
-		rcu_read_unlock();
+		cfg = rcu_dereference_protected(af->cfg,
+						lockdep_is_held(&mn->lock));
+		err = mssclamp_put_cfg(skb, af, cfg);
 	} else {
-		err = mssclamp_put_stats(skb, mn, af);
+		err = mssclamp_put_stats(skb, af);
 	}
 	if (err) {
 		genlmsg_cancel(skb, hdr);
@@ -208,8 +244,10 @@ static int mssclamp_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	mutex_lock(&mn->lock);
 	err = mssclamp_fill(msg, info->snd_portid, info->snd_seq, 0,
 			    info->genlhdr->cmd, mn, af, NULL);
+	mutex_unlock(&mn->lock);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -217,22 +255,41 @@ static int mssclamp_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+#if IS_ENABLED(CONFIG_MSSCLAMP_KUNIT_TEST)
+/* The KUnit suites act between two messages of a dump through this. */
+void (*mssclamp_test_dump_between)(struct mssclamp_net *mn);
+#endif
+
 /*
- * Dumps walk the two families; cb->args[0] is the next one to send. A
- * dump that straddles a change is flagged NLM_F_DUMP_INTR by
- * genl_dump_check_consistent(), which compares cb->seq across parts.
+ * Dumps walk the two families; cb->args[0] is the next one to send. Each
+ * message is filled under mn->lock with cb->seq set, under the same lock,
+ * to the generation of the state it shows; nl_dump_check_consistent()
+ * (from genl_dump_check_consistent()) flags NLM_F_DUMP_INTR on a message
+ * whose cb->seq differs from the previous message's, whether the change
+ * fell between two parts of the dump or between two messages of one part.
+ * A dump without the flag shows one state: writers change a
+ * configuration and bump the generation under the same lock
+ * (mssclamp_cfg_publish()).
  */
 int mssclamp_dump_fill(struct sk_buff *skb, struct netlink_callback *cb,
 		       struct mssclamp_net *mn)
 {
 	u8 cmd = ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd;
 	long i;
+	int err;
 
-	cb->seq = READ_ONCE(mn->gen);
 	for (i = cb->args[0]; i < MSSCLAMP_AF_COUNT; i++) {
-		if (mssclamp_fill(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, mn,
-				  &mn->af[i], cb))
+#if IS_ENABLED(CONFIG_MSSCLAMP_KUNIT_TEST)
+		if (i > cb->args[0] && mssclamp_test_dump_between)
+			mssclamp_test_dump_between(mn);
+#endif
+		mutex_lock(&mn->lock);
+		cb->seq = mn->gen;
+		err = mssclamp_fill(skb, NETLINK_CB(cb->skb).portid,
+				    cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, mn,
+				    &mn->af[i], cb);
+		mutex_unlock(&mn->lock);
+		if (err)
 			break;
 	}
 	cb->args[0] = i;
@@ -358,7 +415,8 @@ static int mssclamp_hist_dumpit(struct sk_buff *skb,
  * Tell the namespace's listeners of the monitor group: @cmd is
  * MSSCLAMP_CMD_CONFIG_NTF (the family's configuration, as a get-config
  * reply has it) or MSSCLAMP_CMD_RESET_NTF (the family only). A
- * notification that cannot be built is lost; the change stands.
+ * notification that cannot be built is lost; the change stands. The
+ * caller holds mn->lock.
  */
 static void mssclamp_notify(struct net *net, struct mssclamp_net *mn,
 			    struct mssclamp_af *af, u8 cmd)
@@ -463,6 +521,45 @@ static int mssclamp_cfg_fault_extack(u8 family, enum mssclamp_cfg_fault fault,
 	return -EINVAL;
 }
 
+/*
+ * Make @cfg, checked, the configuration of @af, and tell the monitor
+ * group; on failure say in @extack what failed. Takes ownership of @cfg,
+ * as mssclamp_cfg_publish() does. The caller holds mn->lock.
+ *
+ * Two steps of a change can run out of memory: the family's histograms
+ * (mssclamp_hist_alloc(), the first time it is enabled) and the hook's
+ * entries (nf_register_net_hook() -> nf_hook_entries_grow() ->
+ * allocate_hook_entries_size() in net/netfilter/core.c). The histograms
+ * are allocated here first, and mssclamp_cfg_publish() finds them there,
+ * so an -ENOMEM from it is the hook's.
+ */
+int mssclamp_cfg_set(struct net *net, struct mssclamp_net *mn,
+		     struct mssclamp_af *af, struct mssclamp_cfg *cfg,
+		     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	lockdep_assert_held(&mn->lock);
+	if (cfg->enabled) {
+		err = mssclamp_hist_alloc(af);
+		if (err) {
+			kfree(cfg);
+			NL_SET_ERR_MSG(extack,
+				       "out of memory for the family's histograms");
+			return err;
+		}
+	}
+	err = mssclamp_cfg_publish(net, mn, af, cfg);
+	if (err == -ENOMEM)
+		NL_SET_ERR_MSG(extack,
+			       "out of memory for the netfilter hook's entries");
+	else if (err)
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+	else
+		mssclamp_notify(net, mn, af, MSSCLAMP_CMD_CONFIG_NTF);
+	return err;
+}
+
 static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
@@ -515,14 +612,7 @@ static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out_free;
 	mssclamp_cfg_resolve_devs(net, cfg, NULL);
-
-	err = mssclamp_cfg_publish(net, mn, af, cfg);
-	if (err == -ENOMEM)
-		NL_SET_ERR_MSG(extack, "out of memory for the family's histograms");
-	else if (err)
-		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
-	else
-		mssclamp_notify(net, mn, af, MSSCLAMP_CMD_CONFIG_NTF);
+	err = mssclamp_cfg_set(net, mn, af, cfg, extack);
 	goto out;
 
 out_free:

@@ -11,12 +11,10 @@ if [ ! -f "$cp" ]; then
 fi
 cd "$top"
 status=0
-# clamp_user.h is userspace-only; compat.h exists to test kernel versions.
+# clamp_user.h is userspace-only.
 files=$(ls kmod/*.c kmod/*.h kmod/uapi/*.h tests/kunit/*.c tests/kunit/*.h 2>/dev/null |
-	grep -v -e clamp_user.h -e compat.h)
+	grep -v -e clamp_user.h)
 # shellcheck disable=SC2086
 perl "$cp" --no-tree --strict -q -f $files || status=1
-perl "$cp" --no-tree --strict -q --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
-	-f kmod/compat.h || status=1
 [ "$status" = 0 ] || { echo "style: checkpatch found problems" >&2; exit 1; }
 echo "style: checkpatch clean"

@@ -419,6 +419,153 @@ static void mssclamp_stats_reset_test(struct kunit *test)
 	state_free(mn);
 }
 
+/* The flags of the @n-th message (from 0) in @skb; 0xffff if none. */
+static u16 msg_flags(struct sk_buff *skb, int n)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)skb->data;
+	int rem = skb->len;
+
+	for (; nlmsg_ok(nlh, rem); nlh = nlmsg_next(nlh, &rem))
+		if (n-- == 0)
+			return nlh->nlmsg_flags;
+	return 0xffff;
+}
+
+/* The MTU a get-config message @n (from 0) in @skb carries; 0 if none. */
+static u32 msg_mtu(struct sk_buff *skb, int n)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)skb->data;
+	int rem = skb->len;
+	struct nlattr *a;
+
+	for (; nlmsg_ok(nlh, rem); nlh = nlmsg_next(nlh, &rem)) {
+		if (n-- > 0)
+			continue;
+		a = nlmsg_find_attr(nlh, GENL_HDRLEN, MSSCLAMP_A_MTU);
+		return a ? nla_get_u32(a) : 0;
+	}
+	return 0;
+}
+
+/* What publish_between() is to do, and did. */
+static struct {
+	struct kunit *test;
+	int calls;
+} between;
+
+/* Set IPv6's mtu to 1400: a change between two messages of a dump. */
+static void publish_between(struct mssclamp_net *mn)
+{
+	struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V6];
+	int err;
+
+	between.calls++;
+	mutex_lock(&mn->lock);
+	err = mssclamp_cfg_publish(&init_net, mn, af,
+				   cfg_with(between.test, mn, af, 1400, false));
+	mutex_unlock(&mn->lock);
+	KUNIT_EXPECT_EQ(between.test, err, 0);
+}
+
+/*
+ * A change that falls between the IPv4 and the IPv6 message of one part
+ * of a dump (both fit in one skb, one dumpit call) flags the IPv6
+ * message, the first to show the new state.
+ */
+static void mssclamp_dump_between_test(struct kunit *test)
+{
+	static const u8 cmds[] = {
+		MSSCLAMP_CMD_GET_CONFIG, MSSCLAMP_CMD_GET_STATS,
+	};
+	struct netlink_callback *cb;
+	struct sk_buff *skb;
+	unsigned int i;
+	u16 flags;
+
+	cb = kunit_kzalloc(test, sizeof(*cb), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cb);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		struct mssclamp_net *mn = state_new(test);
+
+		kunit_info(test, "%s dump", i ? "get-stats" : "get-config");
+		between.test = test;
+		between.calls = 0;
+		mssclamp_test_dump_between = publish_between;
+		dump_cb(test, cb, cmds[i]);
+		skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		mssclamp_dump_fill(skb, cb, mn);
+		mssclamp_test_dump_between = NULL;
+
+		KUNIT_EXPECT_EQ(test, between.calls, 1);
+		KUNIT_ASSERT_EQ(test, msgs(skb, 0, &flags), 2);
+		KUNIT_EXPECT_EQ(test, cb->args[0], MSSCLAMP_AF_COUNT);
+		KUNIT_EXPECT_FALSE_MSG(test, msg_flags(skb, 0) & NLM_F_DUMP_INTR,
+				       "the IPv4 message came before the change");
+		KUNIT_EXPECT_TRUE_MSG(test, msg_flags(skb, 1) & NLM_F_DUMP_INTR,
+				      "a change between the IPv4 and the IPv6 message is not flagged");
+		if (cmds[i] == MSSCLAMP_CMD_GET_CONFIG) {
+			KUNIT_EXPECT_EQ(test, msg_mtu(skb, 0), 1500);
+			KUNIT_EXPECT_EQ_MSG(test, msg_mtu(skb, 1), 1400,
+					    "the IPv6 message does not show the change");
+		}
+		kfree_skb(skb);
+		kfree_skb(cb->skb);
+		state_free(mn);
+	}
+}
+
+/* What failing_register() answers every registration with. */
+static int fail_register;
+
+static int failing_register(struct net *net, const struct nf_hook_ops *ops)
+{
+	return fail_register;
+}
+
+/*
+ * A change that cannot register its hook says why: out of memory for the
+ * hook's entries is not out of memory for the histograms (which are
+ * there), and another error is neither.
+ */
+static void mssclamp_set_enomem_test(struct kunit *test)
+{
+	static const struct {
+		int err;
+		const char *msg;
+	} cases[] = {
+		{ -ENOMEM, "out of memory for the netfilter hook's entries" },
+		{ -EBUSY, "cannot register the netfilter hook" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct mssclamp_net *mn = state_new(test);
+		struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V4];
+		struct netlink_ext_ack extack = {};
+		const struct mssclamp_cfg *now;
+		int err;
+
+		fail_register = cases[i].err;
+		mssclamp_test_register_hook = failing_register;
+		mutex_lock(&mn->lock);
+		err = mssclamp_cfg_set(&init_net, mn, af,
+				       cfg_with(test, mn, af, 1400, true),
+				       &extack);
+		KUNIT_EXPECT_EQ(test, err, cases[i].err);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, af->hist,
+					  "the histograms were allocated");
+		KUNIT_EXPECT_EQ(test, af->registered, -1);
+		now = rcu_dereference_protected(af->cfg,
+						lockdep_is_held(&mn->lock));
+		KUNIT_EXPECT_FALSE(test, now->enabled);
+		mutex_unlock(&mn->lock);
+		KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+		KUNIT_EXPECT_STREQ(test, extack._msg, cases[i].msg);
+		state_free(mn);
+	}
+}
+
 static struct kunit_case mssclamp_state_cases[] = {
 	KUNIT_CASE(mssclamp_publish_order_test),
 	KUNIT_CASE(mssclamp_publish_rollback_test),
@@ -426,6 +573,8 @@ static struct kunit_case mssclamp_state_cases[] = {
 	KUNIT_CASE(mssclamp_dump_intr_test),
 	KUNIT_CASE(mssclamp_hist_dump_test),
 	KUNIT_CASE(mssclamp_stats_reset_test),
+	KUNIT_CASE(mssclamp_dump_between_test),
+	KUNIT_CASE(mssclamp_set_enomem_test),
 	{}
 };
 

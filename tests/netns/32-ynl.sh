@@ -10,10 +10,12 @@
 #                                              and ynl in the router)
 #
 #   1. --dump get-config gives both families, as mssclampctl -j show has
-#      them;
+#      them, the family and the hook by name (ipv4, ipv6; forward);
 #   2. --do set-config changes IPv6 (mssclampctl shows it); a value out of
 #      range is refused with the module's extack sentence, and changes
-#      nothing;
+#      nothing; the enums are taken by name: family ipv6 with hook
+#      postrouting and overhead 80 is set, and read back by name from
+#      --do get-config (family ipv6) and --dump get-config, then put back;
 #   3. after hand-made SYNs with known MSS values from the client through
 #      the router (and the server's SYN-ACKs back), --dump get-hist has
 #      exactly those values in their buckets, with their sums, and nothing
@@ -79,10 +81,11 @@ serve "$NS_S" "$PORT" 0
 check "ynl --dump get-config" ynl_to cfg0.json "$NS_R" --dump get-config
 ctl "$NS_R" -j show >"$WORK/show0.json"
 
-# 2. A change through ynl, seen by mssclampctl; a refused one.
-check "ynl --do set-config (ipv6 enabled, mtu 1400, overhead 8)" \
+# 2. A change through ynl, seen by mssclampctl; a refused one. The family
+# by name, and by number as the uapi has it.
+check "ynl --do set-config (family ipv6: enabled, mtu 1400, overhead 8)" \
 	ynl_to set6.json "$NS_R" --do set-config --json \
-	'{"family": 6, "enabled": 1, "mtu": 1400, "overhead": 8}'
+	'{"family": "ipv6", "enabled": 1, "mtu": 1400, "overhead": 8}'
 ctl "$NS_R" -j show >"$WORK/show1.json"
 check_not "ynl --do set-config with ipv4 mtu 100 is refused" \
 	ynl_to bad4.json "$NS_R" --do set-config --json '{"family": 4, "mtu": 100}'
@@ -90,6 +93,22 @@ check_match "ynl prints the module's sentence for mtu 100" \
 	"mtu out of range: IPv4 accepts 576 to 65535" \
 	"$(cat "$WORK/bad4.json" "$WORK/bad4.json.err")"
 check_eq "the refused change left ipv4's mtu at 1500" 1500 "$(cfg "$NS_R" ipv4 mtu)"
+# Every enum by name: the change the kernel's ynl users write, read back
+# by name, then put back (section 3 counts at IPv6's forward hook).
+check "ynl --do set-config (family ipv6: hook postrouting, overhead 80)" \
+	ynl_to name6.json "$NS_R" --do set-config --json \
+	'{"family": "ipv6", "hook": "postrouting", "overhead": 80}'
+check_eq "mssclampctl shows ynl's hook postrouting" postrouting \
+	"$(cfg "$NS_R" ipv6 hook)"
+check_eq "mssclampctl shows ynl's overhead 80" 80 "$(cfg "$NS_R" ipv6 overhead)"
+check "ynl --do get-config (family ipv6)" \
+	ynl_to get6.json "$NS_R" --do get-config --json '{"family": "ipv6"}'
+check "ynl --dump get-config (ipv6 at postrouting)" \
+	ynl_to cfg1.json "$NS_R" --dump get-config
+check "ynl --do set-config (family ipv6: hook forward, overhead 8)" \
+	ynl_to back6.json "$NS_R" --do set-config --json \
+	'{"family": "ipv6", "hook": "forward", "overhead": 8}'
+check_eq "the ipv6 hook is forward again" forward "$(cfg "$NS_R" ipv6 hook)"
 
 # 3. SYNs with known MSS values through the router (IPv4 clamped at
 # 1400 - 40 = 1360, IPv6 at 1400 - 60 - 8 = 1332); the server answers each
@@ -199,6 +218,12 @@ def ynl_cfg(name, fam):
     return cfg_line([m for m in load(name) if m["family"] == fam][0])
 
 
+def ynl_cfg_named(name, fam):
+    """FAMILY's configuration in NAME, with the family as ynl prints it."""
+    c = [m for m in load(name) if m["family"] == fam][0]
+    return f"family={c['family']} " + cfg_line(c)
+
+
 def ctl_cfg(name, fam):
     return cfg_line(load(name)[fam])
 
@@ -234,22 +259,29 @@ def ntfs():
 
 
 out("cfg0.families", lambda: " ".join(str(m["family"]) for m in load("cfg0.json")))
+# ynl prints the family by name (the spec links enum family): the keys
+# below still say 4 and 6.
 for fam, name in ((4, "ipv4"), (6, "ipv6")):
-    out(f"cfg0.{fam}", lambda: ynl_cfg("cfg0.json", fam))
+    out(f"cfg0.{fam}", lambda: ynl_cfg("cfg0.json", name))
     out(f"show0.{fam}", lambda: ctl_cfg("show0.json", name))
-    out(f"stats.{fam}", lambda: stats_line(ynl_stats(fam)))
+    out(f"stats.{fam}", lambda: stats_line(ynl_stats(name)))
     out(f"ctlstats.{fam}", lambda: stats_line(load("ctlstats.json")[name]))
-    out(f"ptb.{fam}", lambda: ynl_stats(fam)["ptb"])
+    out(f"ptb.{fam}", lambda: ynl_stats(name)["ptb"])
     for kind in ("syn", "synack", "ptb"):
-        out(f"hist.{fam}.{kind}", lambda: hist("hist.json", fam, kind))
-        out(f"hist2.{fam}.{kind}", lambda: hist("hist2.json", fam, kind))
-        out(f"total.{fam}.{kind}", lambda: hist_total(fam, kind))
+        out(f"hist.{fam}.{kind}", lambda: hist("hist.json", name, kind))
+        out(f"hist2.{fam}.{kind}", lambda: hist("hist2.json", name, kind))
+        out(f"total.{fam}.{kind}", lambda: hist_total(name, kind))
 out("hist.kinds", lambda: " ".join(f"{m['family']}/{m['hist-kind']}" for m in load("hist.json")))
-out("hist3.4.syn", lambda: hist("hist3.json", 4, "syn"))
-out("hist3.4.synack", lambda: hist("hist3.json", 4, "synack"))
-out("hist3.6.syn", lambda: hist("hist3.json", 6, "syn"))
+out("hist3.4.syn", lambda: hist("hist3.json", "ipv4", "syn"))
+out("hist3.4.synack", lambda: hist("hist3.json", "ipv4", "synack"))
+out("hist3.6.syn", lambda: hist("hist3.json", "ipv6", "syn"))
 out("hist3.4.syn.msgs", lambda: len([m for m in load("hist3.json")
-                                     if m["family"] == 4 and m["hist-kind"] == "syn"]))
+                                     if m["family"] == "ipv4" and m["hist-kind"] == "syn"]))
+out("get6", lambda: " | ".join(f"family={m['family']} " + cfg_line(m)
+                               for m in [load("get6.json")]))
+out("cfg1.4", lambda: ynl_cfg_named("cfg1.json", "ipv4"))
+out("cfg1.6", lambda: ynl_cfg_named("cfg1.json", "ipv6"))
+out("name6", lambda: load("name6.json"))
 
 
 def kinds_once(name):
@@ -266,7 +298,7 @@ EOF
 )
 
 # 1.
-check_eq "get-config dumps both families" "4 6" "${R[cfg0.families]}"
+check_eq "get-config dumps both families, by name" "ipv4 ipv6" "${R[cfg0.families]}"
 check_eq "get-config ipv4: the defaults" \
 	"enabled=0 mtu=1500 overhead=0 mss=1460 pmtu=0 hook=forward syn=1 synack=1 devs=" \
 	"${R[cfg0.4]}"
@@ -280,9 +312,19 @@ check_eq "set-config has no reply (null)" None "${R[set6]}"
 check_eq "mssclampctl -j show has ynl's ipv6 change" \
 	"enabled=1 mtu=1400 overhead=8 mss=1332 pmtu=0 hook=forward syn=1 synack=1 devs=" \
 	"${R[show1.6]}"
+check_eq "set-config by name has no reply (null)" None "${R[name6]}"
+check_eq "get-config family ipv6 answers by name: family ipv6, hook postrouting" \
+	"family=ipv6 enabled=1 mtu=1400 overhead=80 mss=1260 pmtu=0 hook=postrouting syn=1 synack=1 devs=" \
+	"${R[get6]}"
+check_eq "the dump names ipv6 and its hook postrouting" \
+	"family=ipv6 enabled=1 mtu=1400 overhead=80 mss=1260 pmtu=0 hook=postrouting syn=1 synack=1 devs=" \
+	"${R[cfg1.6]}"
+check_eq "the dump names ipv4 and its hook forward" \
+	"family=ipv4 enabled=0 mtu=1500 overhead=0 mss=1460 pmtu=0 hook=forward syn=1 synack=1 devs=" \
+	"${R[cfg1.4]}"
 # 3.
-check_eq "get-hist: a message per family and kind" \
-	"4/syn 4/synack 4/ptb 6/syn 6/synack 6/ptb" "${R[hist.kinds]}"
+check_eq "get-hist: a message per family and kind, by name" \
+	"ipv4/syn ipv4/synack ipv4/ptb ipv6/syn ipv6/synack ipv6/ptb" "${R[hist.kinds]}"
 check_eq "get-hist ipv4 syn: 1000 (bucket 1000-1099), 1300, 1400 twice, 1460" \
 	"1000-1099:1 1300-1300:1 1400-1400:2 1460-1460:1 sum=6560" "${R[hist.4.syn]}"
 check_eq "get-hist ipv4 synack: 1460 five times" \
@@ -311,10 +353,10 @@ for f in 4 6; do
 done
 # 4.
 check_eq "monitor: one config-ntf (ipv6, mtu 1300), one reset-ntf (ipv4), nothing for the refused change" \
-	"config-ntf family=6 enabled=1 mtu=1300 overhead=8 mss=1232 pmtu=0 hook=forward syn=1 synack=1 devs= | reset-ntf family=4" \
+	"config-ntf family=ipv6 enabled=1 mtu=1300 overhead=8 mss=1232 pmtu=0 hook=forward syn=1 synack=1 devs= | reset-ntf family=ipv4" \
 	"${R[ntf]}"
 check_eq "config-ntf carries the configuration mssclampctl -j show has" \
-	"config-ntf family=6 ${R[show2.6]} | reset-ntf family=4" "${R[ntf]}"
+	"config-ntf family=ipv6 ${R[show2.6]} | reset-ntf family=ipv4" "${R[ntf]}"
 check_eq "get-hist after the reset: ipv4 syn empty" "sum=0" "${R[hist2.4.syn]}"
 check_eq "get-hist after the reset: ipv4 synack empty" "sum=0" "${R[hist2.4.synack]}"
 check_eq "get-hist after the reset: ipv6 syn kept" \
@@ -333,7 +375,7 @@ check_eq "get-hist ipv4 synack: 1460, 150 times" \
 check_eq "get-hist ipv6 syn: still 1220, 1440 twice" \
 	"1220-1220:1 1440-1440:2 sum=4100" "${R[hist3.6.syn]}"
 check_eq "get-hist: every family and kind, in order, across the split" \
-	"4/syn 4/synack 4/ptb 6/syn 6/synack 6/ptb" "${R[hist3.kinds]}"
+	"ipv4/syn ipv4/synack ipv4/ptb ipv6/syn ipv6/synack ipv6/ptb" "${R[hist3.kinds]}"
 echo "# get-hist: ipv4 syn came in ${R[hist3.4.syn.msgs]} messages"
 check "get-hist: ipv4 syn took more than one message (the continuation ran)" \
 	test "${R[hist3.4.syn.msgs]}" -gt 1

@@ -13,6 +13,14 @@
     spec's handlers and permission flag, a notification has none and is
     multicast by mssclamp_notify(); the policy enforces the spec's checks;
     read-only attributes are rejected; the multicast groups are registered.
+  - An attribute linked with an enum whose values have a gap (family: 4, 6),
+    which no policy range can say and ynl-gen-c.py derives no policy from,
+    has a policy of its type alone and a check written by hand in
+    kmod/netlink.c: mssclamp_<enum>_valid() accepts exactly the enum's
+    values, mssclamp_req_check() refuses the attribute when it says no, with
+    a sentence naming every value. That check is also run on copies of
+    netlink.c with a value missing, one too many and the call gone, and must
+    fail on each.
 
 One TAP line per check, "ok - spec: ..." / "not ok - spec: ... (why)".
 Run by tests/unit/run.sh with Debian's /usr/bin/python3 (python3-yaml,
@@ -157,6 +165,86 @@ def check_ops(spec, nl):
               ("dump" in op) == (".dumpit" in body))
 
 
+def enum_entries(enum):
+    """(name, value) of each entry of ENUM, numbered as ynl numbers them."""
+    out, v = [], enum.get("value-start", 0)
+    for e in enum["entries"]:
+        if isinstance(e, dict):
+            v = e.get("value", v)
+            e = e["name"]
+        out.append((e, v))
+        v += 1
+    return out
+
+
+def sparse(enum):
+    vals = [v for _, v in enum_entries(enum)]
+    return max(vals) - min(vals) + 1 != len(vals)
+
+
+def hand_check_problems(spec, attr, enum, nl):
+    """What is wrong with netlink.c's hand-written check of ATTR (linked
+    with the sparse ENUM); an empty list when nothing is."""
+    problems = []
+    fn = "mssclamp_" + enum["name"].replace("-", "_") + "_valid"
+    prefix = enum.get("name-prefix", "mssclamp-" + enum["name"] + "-")
+    want = {cname(prefix, n) for n, _ in enum_entries(enum)}
+    m = re.search(r"\nstatic bool " + fn + r"\(u\d+ \w+\)\n\{(.*?)\n\}", nl, re.S)
+    if not m:
+        return [f"no static bool {fn}()"]
+    body = m.group(1)
+    cases = set(re.findall(r"case (\w+):", body))
+    if cases != want:
+        problems.append(f"{fn}() accepts {sorted(cases)}, the spec "
+                        f"{sorted(want)}")
+    if not re.fullmatch(r"\s*switch \(\w+\) \{(\s*case \w+:)+\s*return true;"
+                        r"\s*\}\s*return false;\s*", body):
+        problems.append(f"{fn}() is more than a switch of the values")
+    req = re.search(r"static int mssclamp_req_check\(.*?\n\}", nl, re.S)
+    req = req.group(0) if req else ""
+    c = cname("mssclamp-a-", attr["name"])
+    call = (r"a = info->attrs\[" + c + r"\];\s*if \(a && !" + fn +
+            r"\(nla_get_" + attr["type"] + r"\(a\)\)\) \{\s*"
+            r"NL_SET_ERR_MSG_ATTR\(info->extack, a,\s*([^;]*)\);\s*"
+            r"return -EINVAL;")
+    m = re.search(call, req)
+    if not m:
+        problems.append(f"mssclamp_req_check() does not refuse {c} "
+                        f"when {fn}() says no")
+        return problems
+    # The sentence: string literals and the macros among them, expanded.
+    sentence = ""
+    for lit, macro in re.findall(r'"([^"]*)"|(\w+)', m.group(1)):
+        if macro:
+            d = re.search(r"#define " + macro + r' "([^"]*)"', nl)
+            lit = d.group(1) if d else "<" + macro + ">"
+        sentence += lit
+    names = " or ".join(f"{v} ({n})" for n, v in enum_entries(enum))
+    if not sentence.endswith(": " + names):
+        problems.append(f'the sentence "{sentence}" does not end ": {names}"')
+    return problems
+
+
+def check_hand_written(spec, attr, enum, nl):
+    name = f"policy of {attr['name']}: enum {enum['name']} has a gap, " \
+        "checked by hand as the spec says"
+    problems = hand_check_problems(spec, attr, enum, nl)
+    check(name, not problems, "; ".join(problems))
+    # The check must fail where netlink.c is wrong.
+    fn = "mssclamp_" + enum["name"].replace("-", "_") + "_valid"
+    prefix = enum.get("name-prefix", "mssclamp-" + enum["name"] + "-")
+    first = cname(prefix, enum_entries(enum)[0][0])
+    broken = {
+        "a value missing": nl.replace(f"\tcase {first}:\n", "", 1),
+        "a value too many": nl.replace(f"\tcase {first}:\n",
+                                       f"\tcase {first}:\n\tcase 5:\n", 1),
+        "the call gone": nl.replace(f"!{fn}(", "!mssclamp_nothing(", 1),
+    }
+    for what, text in broken.items():
+        check(f"the check of {attr['name']} fails on netlink.c with {what}",
+              text != nl and hand_check_problems(spec, attr, enum, text) != [])
+
+
 def read_only(attr):
     return attr.get("doc", "").startswith("Read only")
 
@@ -187,6 +275,13 @@ def check_policy(spec, nl):
         elif "checks" in a and "max" in a["checks"]:
             want = f"NLA_POLICY_MAX(NLA_{a['type'].upper()}, {a['checks']['max']})"
             check(f"policy of {a['name']}: {want}", p == want, p)
+        elif "enum" in a and sparse([d for d in spec["definitions"]
+                                     if d["name"] == a["enum"]][0]):
+            enum = [d for d in spec["definitions"] if d["name"] == a["enum"]][0]
+            want = f"{{ .type = NLA_{a['type'].upper()} }}"
+            check(f"policy of {a['name']}: {want} (no range for enum "
+                  f"{enum['name']})", p == want, p)
+            check_hand_written(spec, a, enum, nl)
         elif "enum" in a:
             enum = [d for d in spec["definitions"] if d["name"] == a["enum"]][0]
             last = enum["entries"][-1]
