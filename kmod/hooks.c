@@ -14,8 +14,13 @@
  * one pass; otherwise the header is checked in a copy and the skb made
  * writable only when the MSS must be lowered.
  *
- * Nothing is allocated, locked or counted with atomics; counters and
- * histograms are per-cpu (mssclamp_count_value()). Beyond TCP, only ICMP
+ * The hooks allocate and lock nothing themselves (skb_ensure_writable(),
+ * when a cloned SYN must be unshared, allocates; ip_route_output_key()
+ * takes a dst reference). Counters and histograms are per-cpu
+ * (mssclamp_count_value()): a line only its own CPU writes, so their
+ * increment is never contended; it is one incq on x86_64, an atomic
+ * (atomic_long_inc(), through local64_inc()) on arm64, a seqcount and
+ * interrupts off on 32-bit (docs/conventions.md). Beyond TCP, only ICMP
  * and ICMPv6 are looked at, for the Packet Too Big messages crossing the
  * box, and only after the protocol byte said so. The verdict is always
  * NF_ACCEPT: the clamp never drops.

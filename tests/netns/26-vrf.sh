@@ -157,11 +157,13 @@ check "blue: the route to the server has mtu 1492; main: mtu 1400 (dum0)" \
 	route add $S6/128 dev dum0 mtu 1400
 EOF
 check_match "main: the route to the server has mtu 1400 (v4)" 'dum0 .*mtu 1400' \
-	"$(ip -n "$NS_R" route get "$S4")"
+	"$(ip -n "$NS_R" route show "$S4/32")"
+check_match "main: the route to the server has mtu 1400 (v6)" 'dum0 .*mtu 1400' \
+	"$(ip -n "$NS_R" -6 route show "$S6/128")"
 check_match "blue: the route to the server has mtu 1492 (v4)" 'eth-s .*mtu 1492' \
-	"$(ip -n "$NS_R" route get "$S4" vrf blue)"
+	"$(ip -n "$NS_R" route show table 10 "$S4/32")"
 check_match "blue: the route to the server has mtu 1492 (v6)" 'eth-s .*mtu 1492' \
-	"$(ip -n "$NS_R" -6 route get "$S6" vrf blue)"
+	"$(ip -n "$NS_R" -6 route show table 10 "$S6/128")"
 
 # fwd TAG: the client's connections through blue, at the router's current
 # hook: the SYN leaves by the VRF's route (1492: 1452 / 1432), the SYN-ACK
