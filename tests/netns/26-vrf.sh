@@ -39,9 +39,10 @@ PORT=8080
 check "insmod mssclamp.ko" mod_load
 topo_up c=9000 rc=9000 rs=9000 s=9000
 
-# enslave IF: IF into the VRF blue. The kernel moves its connected and
-# local routes into the VRF's table; an IPv6 global address goes with
-# the device's down and up (keep_addr_on_down off): it is put back.
+# enslave ADDR4 ADDR6 IF: IF, which holds ADDR4/24 and ADDR6/64, into the
+# VRF blue. The kernel moves its connected and local routes into the VRF's
+# table; an IPv6 global address goes with the device's down and up
+# (keep_addr_on_down off): both addresses are put back.
 enslave() {
 	local a4=$1 a6=$2 dev=$3
 	ip -n "$NS_R" -batch - <<-EOF
