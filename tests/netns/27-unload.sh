@@ -120,7 +120,9 @@ echo 0 >"$tr/tracing_on"
 check_not "/sys/module/mssclamp is gone" mod_loaded
 echo "# rmmod took $(((end - start) / 1000000)) ms"
 
-unreg=$(hits event "event=0x0*$NETDEV_UNREGISTER\b")
+# (u64 prints in decimal, x64 in hex.)
+unreg=$(hits event "event=(0x0*)?$NETDEV_UNREGISTER\b")
+grep -m 3 -E " (event|publish|follow): " "$tr/trace" | sed 's/^/# /' || true
 echo "# during rmmod: $unreg NETDEV_UNREGISTER at the notifier, $(hits publish) publishes, $(hits follow) follows"
 check "the replay reached the notifier: at least $((3 * N)) NETDEV_UNREGISTER" \
 	test "$unreg" -ge $((3 * N))
