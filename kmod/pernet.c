@@ -144,8 +144,9 @@ noinline bool mssclamp_cfg_follow_dev(struct mssclamp_cfg *cfg,
 {
 	bool listed = !gone && mssclamp_devs_named(cfg, dev->name);
 	int slot = mssclamp_devs_slot(cfg, dev->ifindex);
+	bool held = slot >= 0;
 
-	if (listed == (slot >= 0))
+	if (listed == held)
 		return false;
 	if (!listed) {
 		WRITE_ONCE(cfg->ifindex[slot], 0);
