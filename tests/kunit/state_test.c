@@ -22,6 +22,7 @@
 
 #include "mssclamp.h"
 #include "test_af.h"
+#include "test_netdev.h"
 
 /* What the registration stub saw, and what it answers. */
 static struct {
