@@ -511,7 +511,7 @@ static void mssclamp_notifier_test(struct kunit *test)
 	struct mssclamp_net *mn = mssclamp_pernet(&init_net);
 	struct net_device *dev;
 	int ifindex, err;
-	u32 gen;
+	u32 gen, now;
 
 	dev = alloc_netdev(0, "mcku0", NET_NAME_USER, notifier_dev_setup);
 	KUNIT_ASSERT_NOT_NULL(test, dev);
@@ -527,27 +527,33 @@ static void mssclamp_notifier_test(struct kunit *test)
 	ifindex = dev->ifindex;
 	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
 			    "a listed device registered is not in the sets");
-	KUNIT_EXPECT_NE(test, READ_ONCE(mn->gen), gen);
+	now = READ_ONCE(mn->gen);
+	KUNIT_EXPECT_NE_MSG(test, now, gen, "registered: no new generation");
 
 	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku1"));
 	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
-			    "renamed to another listed name: left the sets");
+			    "renamed to another listed name: not in the sets");
 
 	gen = READ_ONCE(mn->gen);
 	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku2"));
 	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 0,
 			    "renamed to an unlisted name: still in the sets");
-	KUNIT_EXPECT_NE(test, READ_ONCE(mn->gen), gen);
+	now = READ_ONCE(mn->gen);
+	KUNIT_EXPECT_NE_MSG(test, now, gen, "renamed away: no new generation");
 
 	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku0"));
 	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
 			    "renamed to a listed name: not in the sets");
 
+	/* Set while the device exists: recorded without the notifier. */
+	KUNIT_EXPECT_EQ(test, 0, notifier_scope(mn, names, ARRAY_SIZE(names)));
+	KUNIT_EXPECT_EQ(test, sets_holding(mn, ifindex), 2);
 	gen = READ_ONCE(mn->gen);
 	unregister_netdev(dev);
 	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 0,
 			    "an unregistered device is still in the sets");
-	KUNIT_EXPECT_NE(test, READ_ONCE(mn->gen), gen);
+	now = READ_ONCE(mn->gen);
+	KUNIT_EXPECT_NE_MSG(test, now, gen, "unregistered: no new generation");
 	free_netdev(dev);
 out:
 	KUNIT_EXPECT_EQ(test, 0, notifier_scope(mn, NULL, 0));
