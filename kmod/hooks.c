@@ -61,7 +61,8 @@ static bool mssclamp_dev_listed(const struct mssclamp_cfg *cfg,
 	unsigned int i;
 
 	for (i = 0; i < cfg->ndevs; i++) {
-		int ifindex = cfg->ifindex[i];
+		/* Updated in place: mssclamp_cfg_follow_dev(). */
+		int ifindex = READ_ONCE(cfg->ifindex[i]);
 
 		if (ifindex && (ifindex == in || ifindex == out))
 			return true;

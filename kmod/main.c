@@ -32,10 +32,11 @@ static int __init mssclamp_init(void)
  * reading), so no request runs once the state starts going, and a dump
  * still in progress holds a reference on this module (the netlink core
  * takes it for the dump's .module in __netlink_dump_start()), so exit
- * cannot start under it. The state
- * then goes in two steps (see pernet.c). Replaced configurations are
- * freed with kfree_rcu(), which runs no code of this module, so nothing
- * needs waiting for after that.
+ * cannot start under it. Then the netdevice notifier goes, told first
+ * to ignore the events its unregistration replays, and the state goes in
+ * two steps (mssclamp_pernet_exit(), pernet.c). Replaced configurations
+ * are freed with kfree_rcu(), which runs no code of this module, so
+ * nothing needs waiting for after that.
  */
 static void __exit mssclamp_exit(void)
 {

@@ -38,7 +38,11 @@ enum mssclamp_cfg_fault {
 	MSSCLAMP_CFG_OVERHEAD_LARGE,	/* the ceiling would be below the floor */
 };
 
-/* Immutable once published; replaced as a whole on every change. */
+/*
+ * Replaced as a whole on every change, and immutable once published but
+ * for ifindex[], which the netdevice notifier updates in place (see
+ * mssclamp_cfg_follow_dev()).
+ */
 struct mssclamp_cfg {
 	/* As configured. */
 	bool enabled;
@@ -55,7 +59,13 @@ struct mssclamp_cfg {
 	u16 mss;			/* the fixed ceiling */
 	u16 floor;			/* the family's lowest MSS */
 	u32 hdrs;			/* IP + TCP headers + overhead, for pmtu */
-	int ifindex[MSSCLAMP_MAX_DEVS];	/* 0 where the name has no device */
+	/*
+	 * The device set: the ifindexes of the devices whose primary name
+	 * is listed, each once, in any order, within the first ndevs slots;
+	 * 0 is a free slot. Written with WRITE_ONCE() under
+	 * mssclamp_net.lock once published, read with READ_ONCE().
+	 */
+	int ifindex[MSSCLAMP_MAX_DEVS];
 
 	struct rcu_head rcu;
 };
@@ -172,6 +182,8 @@ void mssclamp_state_free(struct mssclamp_net *mn);
 enum mssclamp_cfg_fault mssclamp_cfg_check(u8 family, struct mssclamp_cfg *cfg);
 void mssclamp_cfg_resolve_devs(struct net *net, struct mssclamp_cfg *cfg,
 			       const struct net_device *gone);
+bool mssclamp_cfg_follow_dev(struct mssclamp_cfg *cfg,
+			     const struct net_device *dev, bool gone);
 int mssclamp_cfg_publish(struct net *net, struct mssclamp_net *mn,
 			 struct mssclamp_af *af, struct mssclamp_cfg *cfg);
 int mssclamp_pernet_init(void);

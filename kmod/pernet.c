@@ -74,11 +74,36 @@ enum mssclamp_cfg_fault mssclamp_cfg_check(u8 family, struct mssclamp_cfg *cfg)
 	return MSSCLAMP_CFG_OK;
 }
 
+/* The slot of @ifindex in @cfg's device set, or -1 (0: a free slot). */
+static int mssclamp_devs_slot(const struct mssclamp_cfg *cfg, int ifindex)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->ndevs; i++)
+		if (cfg->ifindex[i] == ifindex)
+			return i;
+	return -1;
+}
+
+/* Whether @name is one of the names @cfg lists. */
+static bool mssclamp_devs_named(const struct mssclamp_cfg *cfg,
+				const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->ndevs; i++)
+		if (!strncmp(cfg->devs[i], name, IFNAMSIZ))
+			return true;
+	return false;
+}
+
 /*
- * Map the configured interface names to the ifindexes the fast path
- * compares. A name without a device maps to 0 and matches nothing until a
- * device of that name appears (see mssclamp_netdev_event()). @gone is a
- * device being unregistered, which must no longer match.
+ * Fill the device set of a configuration not yet published: the
+ * ifindexes of the devices whose primary name is listed, each once, in
+ * the first slots (see struct mssclamp_cfg). A name without a device
+ * contributes nothing until a device of that name appears (see
+ * mssclamp_cfg_follow_dev()). @gone is a device being unregistered, which
+ * must not be in the set.
  *
  * Only primary names count, as with iptables' -o and nft's oifname:
  * dev_get_by_name_rcu() also finds a device by one of its alternative
@@ -88,17 +113,54 @@ enum mssclamp_cfg_fault mssclamp_cfg_check(u8 family, struct mssclamp_cfg *cfg)
 void mssclamp_cfg_resolve_devs(struct net *net, struct mssclamp_cfg *cfg,
 			       const struct net_device *gone)
 {
-	unsigned int i;
+	unsigned int i, n = 0;
 
+	memset(cfg->ifindex, 0, sizeof(cfg->ifindex));
 	rcu_read_lock();
 	for (i = 0; i < cfg->ndevs; i++) {
 		struct net_device *dev = dev_get_by_name_rcu(net, cfg->devs[i]);
 
-		if (dev && (dev == gone || strcmp(dev->name, cfg->devs[i])))
-			dev = NULL;
-		cfg->ifindex[i] = dev ? dev->ifindex : 0;
+		if (!dev || dev == gone || strcmp(dev->name, cfg->devs[i]))
+			continue;
+		if (mssclamp_devs_slot(cfg, dev->ifindex) < 0)
+			cfg->ifindex[n++] = dev->ifindex;
 	}
 	rcu_read_unlock();
+}
+
+/*
+ * Bring the published configuration @cfg's device set up to date with
+ * @dev, which has just been registered or renamed (@gone false) or is
+ * being unregistered (@gone true), in place: at most one slot changes,
+ * with one WRITE_ONCE() that the fast path reads with READ_ONCE() (see
+ * docs/design.md, "Interfaces"). Nothing is allocated, so nothing can
+ * fail. Returns whether the set changed. The caller holds the
+ * namespace's lock, under RTNL.
+ *
+ * Not inlined: tests/netns/27-unload.sh counts its calls with a kprobe.
+ */
+noinline bool mssclamp_cfg_follow_dev(struct mssclamp_cfg *cfg,
+				      const struct net_device *dev, bool gone)
+{
+	bool listed = !gone && mssclamp_devs_named(cfg, dev->name);
+	int slot = mssclamp_devs_slot(cfg, dev->ifindex);
+	bool held = slot >= 0;
+
+	if (listed == held)
+		return false;
+	if (!listed) {
+		WRITE_ONCE(cfg->ifindex[slot], 0);
+		return true;
+	}
+	/*
+	 * The set holds distinct devices, each carrying a distinct listed
+	 * name, and @dev carries another: a free slot is left.
+	 */
+	slot = mssclamp_devs_slot(cfg, 0);
+	if (WARN_ON_ONCE(slot < 0))
+		return false;
+	WRITE_ONCE(cfg->ifindex[slot], dev->ifindex);
+	return true;
 }
 
 #if IS_ENABLED(CONFIG_MSSCLAMP_KUNIT_TEST)
@@ -297,58 +359,51 @@ static struct pernet_operations mssclamp_net_ops = {
 	.size = sizeof(struct mssclamp_net),
 };
 
+/* Set before the notifier goes: see mssclamp_pernet_exit(). */
+static bool mssclamp_unloading;
+
 /*
  * Interfaces are configured by name. When a device of a listed name
  * appears, leaves (deleted, moved to another namespace) or is renamed, the
- * name-to-ifindex map is rebuilt, so the list always means "the devices
- * that now carry these names".
+ * device sets are updated in place, so the list always means "the devices
+ * that now carry these names". This path allocates nothing: it cannot
+ * fail, and no one's memory limit decides what another namespace clamps.
  */
 static int mssclamp_netdev_event(struct notifier_block *nb,
 				 unsigned long event, void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	const struct net_device *gone = NULL;
-	struct net *net = dev_net(dev);
 	struct mssclamp_net *mn;
+	bool changed = false;
 	int i;
 
 	switch (event) {
-	case NETDEV_UNREGISTER:
-		gone = dev;
-		break;
 	case NETDEV_REGISTER:
 	case NETDEV_CHANGENAME:
+	case NETDEV_UNREGISTER:
 		break;
 	default:
 		return NOTIFY_DONE;
 	}
+	if (READ_ONCE(mssclamp_unloading))
+		return NOTIFY_DONE;
 
-	mn = mssclamp_pernet(net);
+	mn = mssclamp_pernet(dev_net(dev));
 	mutex_lock(&mn->lock);
 	if (mn->dying)
 		goto out;
 	for (i = 0; i < MSSCLAMP_AF_COUNT; i++) {
-		struct mssclamp_af *af = &mn->af[i];
-		struct mssclamp_cfg *cur, *cfg;
+		struct mssclamp_cfg *cfg;
 
-		cur = rcu_dereference_protected(af->cfg,
+		cfg = rcu_dereference_protected(mn->af[i].cfg,
 						lockdep_is_held(&mn->lock));
-		if (!cur || !cur->ndevs)
-			continue;
-		cfg = kmemdup(cur, sizeof(*cur), GFP_KERNEL_ACCOUNT);
-		if (!cfg) {
-			pr_warn_ratelimited("no memory to follow device %s\n",
-					    dev->name);
-			continue;
-		}
-		mssclamp_cfg_resolve_devs(net, cfg, gone);
-		if (!memcmp(cfg->ifindex, cur->ifindex, sizeof(cfg->ifindex))) {
-			kfree(cfg);
-			continue;
-		}
-		/* Same enabled state and hook: cannot fail. */
-		mssclamp_cfg_publish(net, mn, af, cfg);
+		if (cfg && cfg->ndevs &&
+		    mssclamp_cfg_follow_dev(cfg, dev,
+					    event == NETDEV_UNREGISTER))
+			changed = true;
 	}
+	if (changed)
+		mssclamp_gen_bump(mn);
 out:
 	mutex_unlock(&mn->lock);
 	return NOTIFY_DONE;
@@ -371,8 +426,19 @@ int __init mssclamp_pernet_init(void)
 	return err;
 }
 
+/*
+ * unregister_netdevice_notifier() replays NETDEV_GOING_DOWN, NETDEV_DOWN
+ * and NETDEV_UNREGISTER to the leaving notifier for every device of every
+ * namespace (call_netdevice_unregister_net_notifiers(), net/core/dev.c,
+ * 6.1 and 6.12), under RTNL. Taken for real, each listed device would be
+ * dropped from its set, and stop being clamped, before .pre_exit takes
+ * the hooks away. The replay runs in this task after the flag is set, so
+ * the notifier ignores it; a real event that races with unload may be
+ * ignored too, which leaves the sets as they were until the hooks go.
+ */
 void mssclamp_pernet_exit(void)
 {
+	WRITE_ONCE(mssclamp_unloading, true);
 	unregister_netdevice_notifier(&mssclamp_netdev_nb);
 	unregister_pernet_subsys(&mssclamp_net_ops);
 }

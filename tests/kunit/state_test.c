@@ -6,16 +6,23 @@
  *
  * Each case has a state of its own (mssclamp_state_init() on a zeroed
  * struct mssclamp_net); hooks it registers go into init_net and are gone
- * again before the case ends.
+ * again before the case ends. The netdevice notifier's case works on
+ * init_net's own state, through the notifier the module registered, and
+ * puts that state back as it found it (both families disabled, any
+ * device).
  */
 #include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
 #include "mssclamp.h"
 #include "test_af.h"
+#include "test_netdev.h"
 
 /* What the registration stub saw, and what it answers. */
 static struct {
@@ -566,6 +573,140 @@ static void mssclamp_set_enomem_test(struct kunit *test)
 	}
 }
 
+/* A device of our own in init_net, for the notifier's case. */
+static const struct net_device_ops notifier_dev_ops = {};
+
+static void notifier_dev_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &notifier_dev_ops;
+}
+
+/* In how many families of @mn the device set holds @ifindex. */
+static int sets_holding(struct mssclamp_net *mn, int ifindex)
+{
+	unsigned int i, j;
+	int n = 0;
+
+	mutex_lock(&mn->lock);
+	for (i = 0; i < MSSCLAMP_AF_COUNT; i++) {
+		const struct mssclamp_cfg *cfg;
+
+		cfg = rcu_dereference_protected(mn->af[i].cfg,
+						lockdep_is_held(&mn->lock));
+		for (j = 0; j < cfg->ndevs; j++)
+			if (cfg->ifindex[j] == ifindex) {
+				n++;
+				break;
+			}
+	}
+	mutex_unlock(&mn->lock);
+	return n;
+}
+
+/* init_net's families, disabled, listing @n of @names (0: any device). */
+static int notifier_scope(struct mssclamp_net *mn, const char * const *names,
+			  unsigned int n)
+{
+	unsigned int i, j;
+	int err = 0;
+
+	mutex_lock(&mn->lock);
+	for (i = 0; i < MSSCLAMP_AF_COUNT && !err; i++) {
+		struct mssclamp_af *af = &mn->af[i];
+		struct mssclamp_cfg *cfg;
+
+		cfg = kmemdup(rcu_dereference_protected(af->cfg,
+							lockdep_is_held(&mn->lock)),
+			      sizeof(*cfg), GFP_KERNEL);
+		if (!cfg) {
+			err = -ENOMEM;
+			break;
+		}
+		cfg->enabled = false;
+		memset(cfg->devs, 0, sizeof(cfg->devs));
+		cfg->ndevs = n;
+		for (j = 0; j < n; j++)
+			strscpy(cfg->devs[j], names[j], IFNAMSIZ);
+		mssclamp_cfg_resolve_devs(&init_net, cfg, NULL);
+		err = mssclamp_cfg_publish(&init_net, mn, af, cfg);
+	}
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int notifier_rename(struct net_device *dev, const char *name)
+{
+	int err;
+
+	rtnl_lock();
+	err = dev_change_name(dev, name);
+	rtnl_unlock();
+	return err;
+}
+
+/*
+ * The netdevice notifier keeps the device sets current, with nothing to
+ * allocate: a device of a listed name is recorded when it is registered
+ * or renamed to that name, and dropped when it is renamed away or
+ * unregistered; renamed from one listed name to another, it stays. Each
+ * change bumps the dump generation.
+ */
+static void mssclamp_notifier_test(struct kunit *test)
+{
+	static const char * const names[] = { "mcku0", "mcku1", "mcku0" };
+	struct mssclamp_net *mn = mssclamp_pernet(&init_net);
+	struct net_device *dev;
+	int ifindex, err;
+	u32 gen, now;
+
+	dev = alloc_netdev(0, "mcku0", NET_NAME_USER, notifier_dev_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0, notifier_scope(mn, names, ARRAY_SIZE(names)));
+
+	gen = READ_ONCE(mn->gen);
+	err = register_netdev(dev);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	if (err) {
+		free_netdev(dev);
+		goto out;
+	}
+	ifindex = dev->ifindex;
+	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
+			    "a listed device registered is not in the sets");
+	now = READ_ONCE(mn->gen);
+	KUNIT_EXPECT_NE_MSG(test, now, gen, "registered: no new generation");
+
+	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku1"));
+	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
+			    "renamed to another listed name: not in the sets");
+
+	gen = READ_ONCE(mn->gen);
+	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku2"));
+	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 0,
+			    "renamed to an unlisted name: still in the sets");
+	now = READ_ONCE(mn->gen);
+	KUNIT_EXPECT_NE_MSG(test, now, gen, "renamed away: no new generation");
+
+	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku0"));
+	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
+			    "renamed to a listed name: not in the sets");
+
+	/* Set while the device exists: recorded without the notifier. */
+	KUNIT_EXPECT_EQ(test, 0, notifier_scope(mn, names, ARRAY_SIZE(names)));
+	KUNIT_EXPECT_EQ(test, sets_holding(mn, ifindex), 2);
+	gen = READ_ONCE(mn->gen);
+	unregister_netdev(dev);
+	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 0,
+			    "an unregistered device is still in the sets");
+	now = READ_ONCE(mn->gen);
+	KUNIT_EXPECT_NE_MSG(test, now, gen, "unregistered: no new generation");
+	free_netdev(dev);
+out:
+	KUNIT_EXPECT_EQ(test, 0, notifier_scope(mn, NULL, 0));
+	rcu_barrier();		/* kfree_rcu() of replaced configurations */
+}
+
 static struct kunit_case mssclamp_state_cases[] = {
 	KUNIT_CASE(mssclamp_publish_order_test),
 	KUNIT_CASE(mssclamp_publish_rollback_test),
@@ -575,6 +716,7 @@ static struct kunit_case mssclamp_state_cases[] = {
 	KUNIT_CASE(mssclamp_stats_reset_test),
 	KUNIT_CASE(mssclamp_dump_between_test),
 	KUNIT_CASE(mssclamp_set_enomem_test),
+	KUNIT_CASE(mssclamp_notifier_test),
 	{}
 };
 
