@@ -7,7 +7,8 @@
  *   mssbench-send --client NS --router NS --sink NS [options] KIND...
  *
  * NS are network namespace files (/run/netns/NAME); KIND is syn4, syn6,
- * data4, data6, ptb4, ptb6, icmp4 or icmp6 (frames.h). The program runs anywhere and enters the namespaces it
+ * data4, data6, ptb4, ptb6, icmp4, icmp6, syn4exc, nomss4, nomss6, floor4
+ * or floor6 (frames.h). The program runs anywhere and enters the namespaces it
  * needs with setns(). For each KIND it
  *   1. sends --warmup frames, untimed, from the client's --tx-dev
  *      (AF_PACKET, sendmmsg, --batch frames per call);
@@ -19,7 +20,8 @@
  *   3. opens a capture on the sink's device, sends --verify more frames
  *      and inspects them: TTL decremented, checksums right, payload
  *      intact, SYNs carrying the MSS given by --mss4/--mss6 (default: the
- *      one they were sent with, i.e. not clamped), ICMP messages exactly
+ *      one they were sent with, i.e. not clamped; the nomss and floor
+ *      SYNs always their own, none or the floor), ICMP messages exactly
  *      as sent (a ptb one still reporting its MTU).
  * No capture is open while frames are timed.
  *
@@ -322,7 +324,8 @@ static long long now_ns(void)
 static long verify(const struct opts *o, int tx, const struct frame *f,
 		   int *mss, int *mtu, int *ttl, int *csum_ok)
 {
-	int want_mss = f->syn ? (f->v6 ? o->mss6 : o->mss4) : -1;
+	int want_mss = !f->syn ? -1 :
+		       f->clamp ? (f->v6 ? o->mss6 : o->mss4) : f->mss;
 	int want_mtu = f->kind == PTB4 || f->kind == PTB6 ? PTB_MTU : -1;
 	struct timeval tv = { .tv_sec = 2 };
 	static uint8_t buf[2048];
@@ -412,7 +415,8 @@ static void usage(FILE *to)
 	      "         [--tx-dev IF] [--in-dev IF] [--out-dev IF] [--sink-dev IF]\n"
 	      "         [--count N] [--warmup N] [--batch N] [--verify N]\n"
 	      "         [--mss4 N] [--mss6 N] KIND...\n"
-	      "KIND: syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6\n", to);
+	      "KIND: syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6 syn4exc\n"
+	      "      nomss4 nomss6 floor4 floor6\n", to);
 }
 
 int main(int argc, char **argv)
