@@ -334,6 +334,16 @@ impl_mss() {
 	esac
 }
 
+# The MSS the nomss SYNs carry after the router: xt_TCPMSS inserts one
+# (tcpmss_mangle_packet(): 536 for IPv4, 1220 for IPv6, or less), the
+# others add none.
+impl_nomss() {
+	case $1 in
+	iptables* | legacy*) echo "536 1220" ;;
+	*) echo "-1 -1" ;;
+	esac
+}
+
 # hooks_of NS [all]: "family hook function" of every forward hook in NS
 # (with "all": of every hook), comma-separated. Other hook points have
 # hooks of their own, e.g. AppArmor's postrouting one on 6.12, the same for
@@ -439,8 +449,9 @@ impl_counters() {
 
 # measure ROUND IMPL: one run of every kind through the configured router.
 measure() {
-	local round=$1 impl=$2 mss line rc=0 hooks want
+	local round=$1 impl=$2 mss nomss line rc=0 hooks want
 	read -r -a mss <<<"$(impl_mss "$impl")"
+	read -r -a nomss <<<"$(impl_nomss "$impl")"
 
 	hooks=$(hooks_of $NS_R)
 	want=$(impl_hooks "$impl")
@@ -463,7 +474,8 @@ measure() {
 		esac
 	done < <("$SEND" --client /run/netns/$NS_C --router /run/netns/$NS_R \
 		--sink /run/netns/$NS_S --count "$FRAMES" --warmup "$WARMUP" \
-		--verify $VERIFY --mss4 "${mss[0]}" --mss6 "${mss[1]}" $KINDS ||
+		--verify $VERIFY --mss4 "${mss[0]}" --mss6 "${mss[1]}" \
+		--nomss4 "${nomss[0]}" --nomss6 "${nomss[1]}" $KINDS ||
 		echo "sender-exit=$?")
 	impl_counters "$impl" "$round"
 	return $rc
