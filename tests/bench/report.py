@@ -10,9 +10,10 @@ guest instruction), the increment over "none" (median over the rounds of
 the difference to that round's "none"), the increment relative to the empty
 hook's, and the spread of the cost over the rounds. Then mssclamp's
 increment relative to nft's and iptables', the issues' targets, what the
-histograms and the Packet Too Big counting add (per SYN and per ICMP
-frame: differences of increments, each the median of the per-round
-differences), and the memory figures. Besides the table, one
+histograms, the Packet Too Big counting, pmtu on and the exception shape
+(syn4exc against syn4) add (per SYN and per ICMP frame: differences of
+increments, each the median of the per-round differences), and the memory
+figures. Besides the table, one
 machine-readable line per figure:
 
     BENCH kver=K frames=syn4 impl=nft cost_ns=... incr=... ratio_empty=... spread_pct=...
@@ -207,7 +208,7 @@ def report(kver, runs, facts, cfg, ko):
           "x empty: incr / the empty hook's incr; spread: (max-min)/median "
           "of the cost over the rounds")
     print()
-    print(f"{'frames':<7}{'implementation':<42}{'cost':>9}{'incr':>8}"
+    print(f"{'frames':<8}{'implementation':<42}{'cost':>9}{'incr':>8}"
           f"{'x empty':>9}{'spread':>8}")
     res = {}
     for k in kinds:
@@ -229,7 +230,7 @@ def report(kver, runs, facts, cfg, ko):
             cost, incr, spread, n = res[(i, k)]
             ratio = incr / nop if incr is not None and nop else None
             res[(i, k)] = (cost, incr, spread, n, ratio)
-            print(f"{k:<7}{LABEL.get(i, i):<42}{cost:>9.1f}{fmt(incr):>8}"
+            print(f"{k:<8}{LABEL.get(i, i):<42}{cost:>9.1f}{fmt(incr):>8}"
                   f"{fmt(ratio, 2):>9}{spread:>7.2f}%")
         print()
 
@@ -267,7 +268,7 @@ def report(kver, runs, facts, cfg, ko):
         else:
             hold = "yes" if ratio <= limit else "NO"
             verdict = f"  target <= {limit:.2f}: {'holds' if hold == 'yes' else 'MISSED'}"
-        print(f"  {k:<6} {what:<32} {ratio:6.3f}{verdict}")
+        print(f"  {k:<7} {what:<32} {ratio:6.3f}{verdict}")
         lines.append(f"BENCH_RATIO kver={kver} frames={k} what={what} "
                      f"ratio={ratio:.3f} limit={fmt(limit, 2)} holds={hold}")
     # "A namespace where the family is disabled pays nothing": "off" (mssclamp
@@ -285,7 +286,7 @@ def report(kver, runs, facts, cfg, ko):
         diff = off[1] - (ref[1] or 0.0)
         noise = max(x[2] / 100 * x[0] for x in (off, ref, none))
         within = abs(diff) <= max(noise, 0.002 * none[0])
-        print(f"  {k:<6} disabled netns     {diff:+6.1f} ns against {name} "
+        print(f"  {k:<7} disabled netns     {diff:+6.1f} ns against {name} "
               f"(spread up to {noise:.1f} ns): "
               f"{'pays nothing' if within else 'PAYS SOMETHING'}"
               + (f"; both {off[1]:+.1f} ns over none: the kernel's static key"
@@ -307,7 +308,7 @@ def report(kver, runs, facts, cfg, ko):
               "exception shape add (instructions per frame; median of the "
               "per-round differences of increments):")
         for k, what, a, ak, b, bk, d in adds:
-            print(f"  {k:<6} {ADD_LABEL[what]:<52} {d:+7.1f}")
+            print(f"  {k:<7} {ADD_LABEL[what]:<56} {d:+7.1f}")
             lines.append(f"BENCH_ADD kver={kver} frames={k} what={what} "
                          f"a={a}:{ak} b={b}:{bk} add={d:.1f}")
         print()
