@@ -54,13 +54,14 @@
 # The exception (bench_exception_up): the router routes 203.0.113.0/24
 # via the client, which plays a hop whose onward link is 1400; a ping
 # with DF from the router to 203.0.113.7 gets the client's frag-needed,
-# and the router learns mtu 1400 for 203.0.113.7 alone. update_or_create_fnhe()
-# (net/ipv4/route.c) then gives that nexthop its exception bucket array,
-# which stays until the nexthop itself is freed (free_nh_exceptions() from
-# fib_nh_common_release()), expired exceptions or not: the shape of every
-# nexthop through which a PMTU was ever learned, such as a GRE, IPIP or
-# VTI tunnel's (tnl_update_pmtu()). syn4exc's own route back has no
-# exception: every clamp still reaches 1460.
+# and the router learns mtu 1400 for 203.0.113.7 alone.
+# update_or_create_fnhe() (net/ipv4/route.c) then gives that nexthop its
+# exception bucket array, which stays until the nexthop itself is freed
+# (free_nh_exceptions() from fib_nh_common_release()), expired exceptions
+# or not: the shape of every nexthop through which a PMTU was ever
+# learned, a GRE or IPIP tunnel's (tnl_update_pmtu()) or a VTI's
+# (vti_xmit()) among them. syn4exc's own route back has no exception:
+# every clamp still reaches 1460.
 # N is 1460 for IPv4 and 1440 for IPv6 (MTU 1500) everywhere; every link is
 # 1500 too, so the pmtu forms reach the same values after their lookups. Rounds go
 # back and forth (A B C ... C B A ...), and every run is
