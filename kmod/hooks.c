@@ -76,10 +76,16 @@ static bool mssclamp_dev_listed(const struct mssclamp_cfg *cfg,
 /*
  * The exact answer for the shapes the FIB result alone cannot give: a
  * nexthop with exceptions (a learned PMTU lives there, in a hash whose key
- * is private to net/ipv4/route.c), several paths (fib_select_multipath()
- * hashes the flow) or several default routes (fib_select_default()). The
- * route lookup builds or finds a dst and takes a reference, as
- * ip_route_output_key() does for anyone: dearer, and only on those shapes.
+ * is private to net/ipv4/route.c; find_exception() and
+ * ip_mtu_from_fib_result(), which read it without a dst, are not
+ * exported), several paths (fib_select_multipath() hashes the flow) or
+ * several default routes (fib_select_default()). The route lookup looks
+ * the FIB up again, builds or finds a dst and takes a reference, as
+ * ip_route_output_key() does for anyone. A nexthop keeps its exception
+ * array from its first learned PMTU or redirect (update_or_create_fnhe())
+ * until it is freed (free_nh_exceptions()): on a router that learns path
+ * MTUs through a nexthop, a GRE or IPIP tunnel's say (tnl_update_pmtu()),
+ * every SYN whose route back uses it comes here for good.
  */
 static noinline u32 mssclamp_route_mtu_v4(struct net *net, struct flowi4 *fl4)
 {

@@ -5,10 +5,11 @@
     ip netns exec NS python3 -S tests/bench/counts.py
 
 For tests/bench/guest.sh's checks after a measurement: per family (ipv4_,
-ipv6_) the counters syn, clamped_syn and ptb, then per histogram (syn,
+ipv6_) the counters syn, clamped_syn, unchanged, no_mss and ptb, then per histogram (syn,
 synack, ptb) its count, its sum and its non-empty buckets:
 
-    ipv4_syn=16004 ipv4_clamped_syn=16004 ipv4_ptb=0
+    ipv4_syn=16004 ipv4_clamped_syn=16004 ipv4_unchanged=0 ipv4_no_mss=0
+    ipv4_ptb=0
     ipv4_hist_syn=16004 ipv4_hist_syn_sum=143395840
     ipv4_hist_syn_buckets=8192-8999:16004 ... (one line, "-" for none)
 
@@ -91,7 +92,7 @@ def main():
     h = hists(g)
     for fam in nl.FAM:
         st = g.stats(fam)
-        for k in ("syn", "clamped_syn", "ptb"):
+        for k in ("syn", "clamped_syn", "unchanged", "no_mss", "ptb"):
             fields.append(f"{fam}_{k}={st[k]}")
         for kind in KINDS.values():
             total, buckets = h.get((fam, kind), (0, []))

@@ -20,6 +20,7 @@
 #define QUOTE_LEN(v6)	(((v6) ? IP6_HLEN : IP4_HLEN) + QUOTE_TCP_HLEN)
 
 static const uint8_t ip4_src[4] = { 192, 0, 2, 2 };
+static const uint8_t ip4_src_exc[4] = { 203, 0, 113, 2 };
 static const uint8_t ip4_dst[4] = { 198, 51, 100, 9 };
 static const uint8_t ip4_far[4] = { 192, 0, 2, 7 };
 static const uint8_t ip6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 2 };
@@ -29,6 +30,8 @@ static const uint8_t ip6_far[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 7 };
 static const char *const names[FRAME_KINDS] = {
 	[SYN4] = "syn4", [SYN6] = "syn6", [DATA4] = "data4", [DATA6] = "data6",
 	[PTB4] = "ptb4", [PTB6] = "ptb6", [ICMP4] = "icmp4", [ICMP6] = "icmp6",
+	[SYN4EXC] = "syn4exc", [NOMSS4] = "nomss4", [NOMSS6] = "nomss6",
+	[FLOOR4] = "floor4", [FLOOR6] = "floor6",
 };
 
 int frame_kind_parse(const char *name)
@@ -48,7 +51,33 @@ const char *frame_kind_name(enum frame_kind kind)
 
 static int kind_v6(enum frame_kind kind)
 {
-	return kind == SYN6 || kind == DATA6 || kind == PTB6 || kind == ICMP6;
+	return kind == SYN6 || kind == DATA6 || kind == PTB6 || kind == ICMP6 ||
+	       kind == NOMSS6 || kind == FLOOR6;
+}
+
+static int kind_syn(enum frame_kind kind)
+{
+	return kind == SYN4 || kind == SYN6 || kind == SYN4EXC ||
+	       kind == NOMSS4 || kind == NOMSS6 || kind == FLOOR4 ||
+	       kind == FLOOR6;
+}
+
+/* The MSS a SYN of @kind advertises, -1 for none. */
+static int kind_mss(enum frame_kind kind)
+{
+	switch (kind) {
+	case SYN4:
+	case SYN4EXC:
+		return SYN_MSS4;
+	case SYN6:
+		return SYN_MSS6;
+	case FLOOR4:
+		return FLOOR_MSS4;
+	case FLOOR6:
+		return FLOOR_MSS6;
+	default:
+		return -1;
+	}
 }
 
 static int kind_icmp(enum frame_kind kind)
@@ -84,17 +113,24 @@ static void icmp_type(enum frame_kind kind, uint8_t *type, uint8_t *code)
 
 /*
  * TCP options. SYN: Linux's usual layout, MSS, SACK permitted, timestamps,
- * NOP, window scale 7 (20 bytes). Data: NOP, NOP, timestamps (12 bytes).
+ * NOP, window scale 7 (20 bytes); without the MSS when @mss is negative
+ * (16 bytes). Data: NOP, NOP, timestamps (12 bytes).
  */
-static size_t tcp_options(uint8_t *o, int syn, unsigned int mss)
+static size_t tcp_options(uint8_t *o, int syn, int mss)
 {
 	if (syn) {
-		o[0] = 2; o[1] = 4; pkt_put16(o + 2, mss);
-		o[4] = 4; o[5] = 2;
-		o[6] = 8; o[7] = 10; pkt_put32(o + 8, 0x0badcafe); pkt_put32(o + 12, 0);
-		o[16] = 1;
-		o[17] = 3; o[18] = 3; o[19] = 7;
-		return 20;
+		size_t n = 0;
+
+		if (mss >= 0) {
+			o[0] = 2; o[1] = 4; pkt_put16(o + 2, (unsigned int)mss);
+			n = 4;
+		}
+		o[n] = 4; o[n + 1] = 2;
+		o[n + 2] = 8; o[n + 3] = 10;
+		pkt_put32(o + n + 4, 0x0badcafe); pkt_put32(o + n + 8, 0);
+		o[n + 12] = 1;
+		o[n + 13] = 3; o[n + 14] = 3; o[n + 15] = 7;
+		return n + 16;
 	}
 	o[0] = 1; o[1] = 1;
 	o[2] = 8; o[3] = 10; pkt_put32(o + 4, 0x0badcb00); pkt_put32(o + 8, 0x12345678);
@@ -102,7 +138,7 @@ static size_t tcp_options(uint8_t *o, int syn, unsigned int mss)
 }
 
 /* A TCP header from @sport to @dport, checksum zero; returns its length. */
-static size_t tcp_header(uint8_t *th, int syn, unsigned int mss,
+static size_t tcp_header(uint8_t *th, int syn, int mss,
 			 unsigned int sport, unsigned int dport)
 {
 	size_t thlen = 20 + tcp_options(th + 20, syn, mss);
@@ -188,7 +224,8 @@ void frame_build(struct frame *f, enum frame_kind kind,
 		 const uint8_t src[6], const uint8_t dst[6])
 {
 	int v6 = kind_v6(kind), icmp = kind_icmp(kind);
-	int syn = kind == SYN4 || kind == SYN6;
+	int syn = kind_syn(kind);
+	const uint8_t *src4 = kind == SYN4EXC ? ip4_src_exc : ip4_src;
 	size_t iphlen = v6 ? IP6_HLEN : IP4_HLEN;
 	uint8_t *ip = f->buf + ETH_HLEN, *l4 = ip + iphlen;
 	size_t thlen, l4len, i;
@@ -198,6 +235,8 @@ void frame_build(struct frame *f, enum frame_kind kind,
 	f->name = names[kind];
 	f->v6 = v6;
 	f->syn = syn;
+	f->clamp = kind == SYN4 || kind == SYN6 || kind == SYN4EXC;
+	f->mss = kind_mss(kind);
 	f->icmp = icmp;
 
 	memcpy(f->buf, dst, 6);
@@ -214,13 +253,12 @@ void frame_build(struct frame *f, enum frame_kind kind,
 						   l4, l4len)));
 	} else {
 		f->payload = syn ? 0 : PAYLOAD_LEN;
-		thlen = tcp_header(l4, syn, v6 ? SYN_MSS6 : SYN_MSS4,
-				   TCP_SPORT, TCP_DPORT);
+		thlen = tcp_header(l4, syn, f->mss, TCP_SPORT, TCP_DPORT);
 		l4len = thlen + f->payload;
 		for (i = 0; i < f->payload; i++)
 			l4[thlen + i] = (uint8_t)(i * 7 + 1);
 		ip_header(ip, v6, PKT_PROTO_TCP, l4len,
-			  v6 ? ip6_src : ip4_src, v6 ? ip6_dst : ip4_dst, 64);
+			  v6 ? ip6_src : src4, v6 ? ip6_dst : ip4_dst, 64);
 		pkt_put16(l4 + 16, pkt_tcp_csum(pkt_pseudo_sum_ip(v6, ip, l4len),
 						l4, l4len));
 	}

@@ -5,6 +5,12 @@
  * only):
  *
  *   syn4, syn6     SYNs with a jumbo MSS in Linux's usual option layout
+ *   syn4exc        syn4 from 203.0.113.2, a source the router routes back
+ *                  through a nexthop that holds a learned path MTU
+ *                  exception (towards another address: tests/bench/guest.sh)
+ *   nomss4, nomss6 SYNs with Linux's options but no MSS option
+ *   floor4, floor6 SYNs in Linux's layout advertising the clamp's floor
+ *                  (536, 1220): nothing for a clamp to lower
  *   data4, data6   ACK/PSH segments with timestamps and a 1400-byte payload
  *   ptb4           ICMP destination unreachable, fragmentation needed
  *                  (type 3 code 4), next-hop MTU 1400
@@ -28,16 +34,21 @@
 #define SYN_MSS4	8960	/* 9000 - 20 - 20 */
 #define SYN_MSS6	8940	/* 9000 - 40 - 20 */
 #define PTB_MTU		1400	/* the MTU both ptb frames report */
+#define FLOOR_MSS4	536	/* mssclamp's IPv4 MSS floor */
+#define FLOOR_MSS6	1220	/* and its IPv6 one */
 
 enum frame_kind {
-	SYN4, SYN6, DATA4, DATA6, PTB4, PTB6, ICMP4, ICMP6, FRAME_KINDS
+	SYN4, SYN6, DATA4, DATA6, PTB4, PTB6, ICMP4, ICMP6,
+	SYN4EXC, NOMSS4, NOMSS6, FLOOR4, FLOOR6, FRAME_KINDS
 };
 
 struct frame {
 	enum frame_kind kind;
 	const char *name;	/* syn4, syn6, data4, ... */
 	int v6;
-	int syn;		/* a TCP SYN, whose MSS a clamp lowers */
+	int syn;		/* a TCP SYN */
+	int clamp;		/* a SYN whose MSS a clamp lowers */
+	int mss;		/* the MSS a SYN advertises, -1 for none */
 	int icmp;		/* ICMP or ICMPv6, not TCP */
 	size_t payload;		/* TCP payload, or ICMP bytes after the
 				 * 8-byte header */

@@ -45,7 +45,23 @@
 #              control for "off"
 # The frames (BENCH_KINDS, tests/bench/frames.h): SYNs (syn4, syn6), other
 # TCP segments (data4, data6), ICMP frag-needed and ICMPv6 Packet Too Big
-# (ptb4, ptb6), and echo requests of the same length (icmp4, icmp6).
+# (ptb4, ptb6), echo requests of the same length (icmp4, icmp6); syn4
+# from 203.0.113.2, whose route back goes through a nexthop holding a
+# learned path MTU exception (syn4exc, below); SYNs without an MSS option
+# (nomss4, nomss6) and SYNs advertising mssclamp's floor, 536 / 1220
+# (floor4, floor6), which no clamp lowers.
+#
+# The exception (bench_exception_up): the router routes 203.0.113.0/24
+# via the client, which plays a hop whose onward link is 1400; a ping
+# with DF from the router to 203.0.113.7 gets the client's frag-needed,
+# and the router learns mtu 1400 for 203.0.113.7 alone.
+# update_or_create_fnhe() (net/ipv4/route.c) then gives that nexthop its
+# exception bucket array, which stays until the nexthop itself is freed
+# (free_nh_exceptions() from fib_nh_common_release()), expired exceptions
+# or not: the shape of every nexthop through which a PMTU was ever
+# learned, a GRE or IPIP tunnel's (tnl_update_pmtu()) or a VTI's
+# (vti_xmit()) among them. syn4exc's own route back has no exception:
+# every clamp still reaches 1460.
 # N is 1460 for IPv4 and 1440 for IPv6 (MTU 1500) everywhere; every link is
 # 1500 too, so the pmtu forms reach the same values after their lookups. Rounds go
 # back and forth (A B C ... C B A ...), and every run is
@@ -66,7 +82,8 @@
 #   BENCH_IMPLS    which, from: none nop nft iptables legacy mssclamp
 #                  mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu
 #                  mssclamp-pmtu off nop-other (default: all)
-#   BENCH_KINDS    "syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6"
+#   BENCH_KINDS    "syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6 syn4exc
+#                  nomss4 nomss6 floor4 floor6"
 #   BENCH_OUT      where bench.raw goes (default: beside $TAP_FILE)
 #   BENCH_HOST=1   for working on the benchmark itself: run straight on a
 #                  host that cannot load modules (BENCH_IMPLS="none nft
@@ -86,7 +103,7 @@ WARMUP=${BENCH_WARMUP:-1000}
 ROUNDS=${BENCH_ROUNDS:-6}
 IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
 IMPLS=${IMPLS//,/ }
-KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6}
+KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6 syn4exc nomss4 nomss6 floor4 floor6}
 KINDS=${KINDS//,/ }
 VERIFY=4
 if [ -z "${BENCH_OUT:-}" ]; then
@@ -110,10 +127,14 @@ COUNTS=$REPO/tests/bench/counts.py
 # The clamp everyone is configured with: MTU 1500 in both families.
 MSS4=1460
 MSS6=1440
-# What the frames carry (tests/bench/frames.h): the SYNs' MSS, the ptb
-# frames' MTU.
+# What the frames carry (tests/bench/frames.h): the SYNs' MSS, the floor
+# SYNs' MSS (and their histogram bucket), the ptb frames' MTU.
 SYN_MSS4=8960
 SYN_MSS6=8940
+FLOOR_MSS4=536
+FLOOR_MSS6=1220
+FLOOR_BUCKET4=536-599
+FLOOR_BUCKET6=1220-1220
 PTB_MTU=1400
 
 # lib.sh's topology under the benchmark's own names (the sink is lib.sh's
@@ -149,6 +170,7 @@ at_exit other_down
 # neighbours for the frames' destinations.
 bench_topo_up() {
 	topo_up quiet=1
+	bench_exception_up
 	other_down
 	ns_new "$NS_O"
 	ip -n "$NS_O" link set lo up
@@ -157,6 +179,32 @@ bench_topo_up() {
 		neigh add 2001:db8:2::9 lladdr 00:00:5e:00:53:01 dev eth-s nud permanent
 	EOF
 }
+
+# The nexthop with an exception (see the top of this file).
+bench_exception_up() {
+	local got
+	ip -n "$NS_R" route add 203.0.113.0/24 via 192.0.2.2 dev eth-c
+	ip -n "$NS_C" -batch - <<-EOF
+		link add mb-narrow mtu 1400 type dummy
+		link set mb-narrow up
+		route add 203.0.113.0/24 dev mb-narrow
+	EOF
+	c sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
+	r ping -q -Mdo -s 1472 -c 2 -W 1 203.0.113.7 >/dev/null 2>&1 || true
+	c sh -c 'echo 0 >/proc/sys/net/ipv4/ip_forward'
+	ip -n "$NS_C" link del mb-narrow
+	got=$(ip -n "$NS_R" route get 203.0.113.7 | tr -s ' \n' ' ')
+	raw "EXCEPTION kver=$KVER to=203.0.113.7 route=${got// /:}"
+	bench_check "the router learned mtu 1400 towards 203.0.113.7: $got" \
+		has "mtu 1400" "$got"
+	got=$(ip -n "$NS_R" route get 203.0.113.2 | tr -s ' \n' ' ')
+	bench_check "and nothing towards 203.0.113.2, syn4exc's source: $got" \
+		lacks "mtu" "$got"
+}
+
+# has WORD TEXT, lacks WORD TEXT
+has() { [[ $2 == *"$1"* ]]; }
+lacks() { [[ $2 != *"$1"* ]]; }
 
 bench_topo_down() {
 	topo_down
@@ -287,6 +335,16 @@ impl_mss() {
 	esac
 }
 
+# The MSS the nomss SYNs carry after the router: xt_TCPMSS inserts one
+# (tcpmss_mangle_packet(): 536 for IPv4, 1220 for IPv6, or less), the
+# others add none.
+impl_nomss() {
+	case $1 in
+	iptables* | legacy*) echo "536 1220" ;;
+	*) echo "-1 -1" ;;
+	esac
+}
+
 # hooks_of NS [all]: "family hook function" of every forward hook in NS
 # (with "all": of every hook), comma-separated. Other hook points have
 # hooks of their own, e.g. AppArmor's postrouting one on 6.12, the same for
@@ -310,42 +368,61 @@ field() {
 	echo "?"
 }
 
+# nkinds KIND...: how many of them are measured.
+nkinds() {
+	local k n=0
+	for k; do
+		case " $KINDS " in *" $k "*) n=$((n + 1)) ;; esac
+	done
+	echo $n
+}
+
 # Counters of the implementations that keep any, after a round: the SYNs
-# clamped must be all SYNs sent (warm-up, timed, verified). mssclamp also
-# counts every ptb frame, and its histograms hold every SYN's MSS and
-# every ptb frame's MTU, each in its own bucket; the nohist build's are
-# empty, and so are those of a namespace where mssclamp is disabled.
+# counted must be all SYNs sent (warm-up, timed, verified), those clamped
+# all of syn4, syn4exc and syn6, the floor ones unchanged, the nomss ones
+# without MSS. mssclamp also counts every ptb frame, and its histograms
+# hold every SYN's MSS (but the nomss ones': they have none) and every ptb
+# frame's MTU, each in its own bucket; the nohist build's are empty, and
+# so are those of a namespace where mssclamp is disabled.
 impl_counters() {
 	local impl=$1 round=$2 sent=$((WARMUP + FRAMES + VERIFY)) out n4 n6
-	local want4=0 want6=0 ptb4=0 ptb6=0 fam got want syn ptb mss
-	case " $KINDS " in *" syn4 "*) want4=$sent ;; esac
-	case " $KINDS " in *" syn6 "*) want6=$sent ;; esac
-	case " $KINDS " in *" ptb4 "*) ptb4=$sent ;; esac
-	case " $KINDS " in *" ptb6 "*) ptb6=$sent ;; esac
+	local fam got want syn clamped floor nomss ptb mss fmss fbucket
 	case $impl in
 	mssclamp | mssclamp-nohist | mssclamp-pmtu | off)
 		out=$(ip netns exec $NS_R python3 -S "$COUNTS") || out=""
 		raw "COUNTERS kver=$KVER round=$round impl=$impl $out"
-		if [ "$impl" = off ]; then
-			want4=0 want6=0 ptb4=0 ptb6=0
-		fi
 		for fam in ipv4 ipv6; do
 			if [ $fam = ipv4 ]; then
-				syn=$want4 ptb=$ptb4 mss=$SYN_MSS4
+				clamped=$(nkinds syn4 syn4exc) floor=$(nkinds floor4)
+				nomss=$(nkinds nomss4) ptb=$(nkinds ptb4)
+				mss=$SYN_MSS4 fmss=$FLOOR_MSS4 fbucket=$FLOOR_BUCKET4
 			else
-				syn=$want6 ptb=$ptb6 mss=$SYN_MSS6
+				clamped=$(nkinds syn6) floor=$(nkinds floor6)
+				nomss=$(nkinds nomss6) ptb=$(nkinds ptb6)
+				mss=$SYN_MSS6 fmss=$FLOOR_MSS6 fbucket=$FLOOR_BUCKET6
 			fi
-			got="$(field ${fam}_syn "$out"):$(field ${fam}_clamped_syn "$out"):$(field ${fam}_ptb "$out")"
-			bench_check "round $round $impl: $fam syn:clamped_syn:ptb $got = $syn:$syn:$ptb" \
-				[ "$got" = "$syn:$syn:$ptb" ]
+			if [ "$impl" = off ]; then
+				clamped=0 floor=0 nomss=0 ptb=0
+			fi
+			clamped=$((clamped * sent)) floor=$((floor * sent))
+			nomss=$((nomss * sent)) ptb=$((ptb * sent))
+			syn=$((clamped + floor + nomss))
+			got="$(field ${fam}_syn "$out"):$(field ${fam}_clamped_syn "$out")"
+			got+=":$(field ${fam}_unchanged "$out"):$(field ${fam}_no_mss "$out")"
+			got+=":$(field ${fam}_ptb "$out")"
+			want="$syn:$clamped:$floor:$nomss:$ptb"
+			bench_check "round $round $impl: $fam syn:clamped_syn:unchanged:no_mss:ptb $got = $want" \
+				[ "$got" = "$want" ]
 			got="$(field ${fam}_hist_syn_buckets "$out") $(field ${fam}_hist_syn_sum "$out")"
 			got+=" $(field ${fam}_hist_ptb_buckets "$out") $(field ${fam}_hist_ptb_sum "$out")"
 			got+=" $(field ${fam}_hist_synack "$out")"
 			if [ "$impl" = mssclamp-nohist ] || [ "$impl" = off ]; then
 				want="- 0 - 0 0"
 			else
-				want="- 0"
-				[ "$syn" = 0 ] || want="8192-8999:$syn $((syn * mss))"
+				want=""
+				[ "$floor" = 0 ] || want="$fbucket:$floor"
+				[ "$clamped" = 0 ] || want+="${want:+,}8192-8999:$clamped"
+				want="${want:--} $((clamped * mss + floor * fmss))"
 				if [ "$ptb" = 0 ]; then
 					want+=" - 0"
 				else
@@ -358,8 +435,10 @@ impl_counters() {
 		done
 		;;
 	iptables | legacy | iptables-pmtu | legacy-pmtu)
-		local ipt=iptables ip6t=ip6tables
+		local ipt=iptables ip6t=ip6tables want4 want6
 		case $impl in legacy*) ipt=iptables-legacy ip6t=ip6tables-legacy ;; esac
+		want4=$(($(nkinds syn4 syn4exc nomss4 floor4) * sent))
+		want6=$(($(nkinds syn6 nomss6 floor6) * sent))
 		n4=$(r $ipt -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
 		n6=$(r $ip6t -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
 		raw "COUNTERS kver=$KVER round=$round impl=$impl ipv4_rule=$n4 ipv6_rule=$n6"
@@ -371,8 +450,9 @@ impl_counters() {
 
 # measure ROUND IMPL: one run of every kind through the configured router.
 measure() {
-	local round=$1 impl=$2 mss line rc=0 hooks want
+	local round=$1 impl=$2 mss nomss line rc=0 hooks want
 	read -r -a mss <<<"$(impl_mss "$impl")"
+	read -r -a nomss <<<"$(impl_nomss "$impl")"
 
 	hooks=$(hooks_of $NS_R)
 	want=$(impl_hooks "$impl")
@@ -395,7 +475,8 @@ measure() {
 		esac
 	done < <("$SEND" --client /run/netns/$NS_C --router /run/netns/$NS_R \
 		--sink /run/netns/$NS_S --count "$FRAMES" --warmup "$WARMUP" \
-		--verify $VERIFY --mss4 "${mss[0]}" --mss6 "${mss[1]}" $KINDS ||
+		--verify $VERIFY --mss4 "${mss[0]}" --mss6 "${mss[1]}" \
+		--nomss4 "${nomss[0]}" --nomss6 "${nomss[1]}" $KINDS ||
 		echo "sender-exit=$?")
 	impl_counters "$impl" "$round"
 	return $rc

@@ -10,9 +10,10 @@ guest instruction), the increment over "none" (median over the rounds of
 the difference to that round's "none"), the increment relative to the empty
 hook's, and the spread of the cost over the rounds. Then mssclamp's
 increment relative to nft's and iptables', the issues' targets, what the
-histograms and the Packet Too Big counting add (per SYN and per ICMP
-frame: differences of increments, each the median of the per-round
-differences), and the memory figures. Besides the table, one
+histograms, the Packet Too Big counting, pmtu on and the exception shape
+(syn4exc against syn4) add (per SYN and per ICMP frame: differences of
+increments, each the median of the per-round differences), and the memory
+figures. Besides the table, one
 machine-readable line per figure:
 
     BENCH kver=K frames=syn4 impl=nft cost_ns=... incr=... ratio_empty=... spread_pct=...
@@ -31,7 +32,12 @@ import sys
 ORDER = ["none", "nop-other", "off", "nop", "mssclamp", "mssclamp-nohist",
          "nft", "iptables", "legacy", "mssclamp-pmtu", "nft-pmtu",
          "iptables-pmtu", "legacy-pmtu"]
-KINDS = ["syn4", "syn6", "data4", "data6", "ptb4", "ptb6", "icmp4", "icmp6"]
+KINDS = ["syn4", "syn6", "syn4exc", "nomss4", "nomss6", "floor4", "floor6",
+         "data4", "data6", "ptb4", "ptb6", "icmp4", "icmp6"]
+# The SYNs (tests/bench/frames.h): syn4exc is syn4 whose route back goes
+# through a nexthop with a learned PMTU exception; the nomss and floor
+# ones carry nothing to lower.
+SYN_KINDS = {"syn4", "syn6", "syn4exc", "nomss4", "nomss6", "floor4", "floor6"}
 LABEL = {
     "none": "no clamp",
     "nop-other": "empty hook in another netns only",
@@ -61,6 +67,27 @@ SYN_TARGETS = [("mssclamp", o, 0.40) for o in ("nft", "iptables", "legacy")] + [
 ]
 DATA_TARGETS = [("mssclamp", o, None) for o in ("nft", "iptables", "legacy")] + [
     ("mssclamp-pmtu", o, None) for o in ("nft-pmtu", "iptables-pmtu", "legacy-pmtu")]
+# Issue 19: on the exception shape (syn4exc) mssclamp's route back takes
+# the exact way, a full output route lookup: pmtu on against iptables'
+# --clamp-mss-to-pmtu at most 0.60 there. The fixed ceiling looks nothing
+# up and keeps its targets.
+EXC_TARGETS = SYN_TARGETS[:3] + [
+    ("mssclamp-pmtu", "nft-pmtu", None),
+    ("mssclamp-pmtu", "iptables-pmtu", 0.60),
+    ("mssclamp-pmtu", "legacy-pmtu", None),
+]
+# SYNs without an MSS or at the floor: ratios, no target.
+NOMSS_TARGETS = [(m, o, None) for m, o, _l in SYN_TARGETS]
+
+
+def targets_of(kind):
+    if kind in ("syn4", "syn6"):
+        return SYN_TARGETS
+    if kind == "syn4exc":
+        return EXC_TARGETS
+    if kind in SYN_KINDS:
+        return NOMSS_TARGETS
+    return DATA_TARGETS
 # Per non-SYN TCP segment (data4, data6), over the empty hook's increment:
 # issue 6 asked 1.50, issue 10 1.30 with pmtu on, issue 12 1.30 for both
 # with the histograms (always on). The ICMP frames get the same ratios,
@@ -85,6 +112,13 @@ ADDS = [
      "mssclamp-nohist", "icmp6"),
     (("icmp4",), "echo-over-data", "mssclamp", None, "mssclamp", "data4"),
     (("icmp6",), "echo-over-data", "mssclamp", None, "mssclamp", "data6"),
+    (("syn4", "syn6", "syn4exc", "nomss4", "nomss6", "floor4", "floor6"),
+     "pmtu-over-fixed", "mssclamp-pmtu", None, "mssclamp", None),
+    (("syn4exc",), "exc-over-plain", "mssclamp-pmtu", None, "mssclamp-pmtu",
+     "syn4"),
+    (("syn4exc",), "exc-over-plain-nft", "nft-pmtu", None, "nft-pmtu", "syn4"),
+    (("syn4exc",), "exc-over-plain-iptables", "iptables-pmtu", None,
+     "iptables-pmtu", "syn4"),
 ]
 ADD_LABEL = {
     "histogram": "the histogram update (mssclamp - the nohist build)",
@@ -93,6 +127,10 @@ ADD_LABEL = {
     "ptb-over-echo": "counting a PTB (ptb - echo, mssclamp)",
     "ptb-over-echo-nohist": "the counter alone (ptb - echo, nohist build)",
     "echo-over-data": "looking at ICMP (echo - non-SYN TCP, mssclamp)",
+    "pmtu-over-fixed": "the route lookups (mssclamp pmtu on - pmtu off)",
+    "exc-over-plain": "the exception shape (syn4exc - syn4), mssclamp pmtu on",
+    "exc-over-plain-nft": "the exception shape (syn4exc - syn4), nft rt mtu",
+    "exc-over-plain-iptables": "the exception shape (syn4exc - syn4), iptables",
 }
 
 
@@ -170,7 +208,7 @@ def report(kver, runs, facts, cfg, ko):
           "x empty: incr / the empty hook's incr; spread: (max-min)/median "
           "of the cost over the rounds")
     print()
-    print(f"{'frames':<7}{'implementation':<42}{'cost':>9}{'incr':>8}"
+    print(f"{'frames':<8}{'implementation':<42}{'cost':>9}{'incr':>8}"
           f"{'x empty':>9}{'spread':>8}")
     res = {}
     for k in kinds:
@@ -192,7 +230,7 @@ def report(kver, runs, facts, cfg, ko):
             cost, incr, spread, n = res[(i, k)]
             ratio = incr / nop if incr is not None and nop else None
             res[(i, k)] = (cost, incr, spread, n, ratio)
-            print(f"{k:<7}{LABEL.get(i, i):<42}{cost:>9.1f}{fmt(incr):>8}"
+            print(f"{k:<8}{LABEL.get(i, i):<42}{cost:>9.1f}{fmt(incr):>8}"
                   f"{fmt(ratio, 2):>9}{spread:>7.2f}%")
         print()
 
@@ -206,7 +244,7 @@ def report(kver, runs, facts, cfg, ko):
     print("mssclamp against the others and the targets (increments over 'none'):")
     checks = []
     for k in kinds:
-        targets = SYN_TARGETS if k.startswith("syn") else DATA_TARGETS
+        targets = targets_of(k)
         icmp = k.startswith(("ptb", "icmp"))
         for mine, other, limit in targets:
             if icmp and mine != "mssclamp":
@@ -214,7 +252,7 @@ def report(kver, runs, facts, cfg, ko):
             m, o = res.get((mine, k)), res.get((other, k))
             if m and m[1] is not None and o and o[1]:
                 checks.append((k, f"{mine}/{other}", m[1] / o[1], limit))
-        if k.startswith("syn"):
+        if k in SYN_KINDS:
             continue
         for mine, limit in EMPTY_TARGETS.items():
             if icmp and mine != "mssclamp":
@@ -230,7 +268,7 @@ def report(kver, runs, facts, cfg, ko):
         else:
             hold = "yes" if ratio <= limit else "NO"
             verdict = f"  target <= {limit:.2f}: {'holds' if hold == 'yes' else 'MISSED'}"
-        print(f"  {k:<6} {what:<32} {ratio:6.3f}{verdict}")
+        print(f"  {k:<7} {what:<32} {ratio:6.3f}{verdict}")
         lines.append(f"BENCH_RATIO kver={kver} frames={k} what={what} "
                      f"ratio={ratio:.3f} limit={fmt(limit, 2)} holds={hold}")
     # "A namespace where the family is disabled pays nothing": "off" (mssclamp
@@ -248,7 +286,7 @@ def report(kver, runs, facts, cfg, ko):
         diff = off[1] - (ref[1] or 0.0)
         noise = max(x[2] / 100 * x[0] for x in (off, ref, none))
         within = abs(diff) <= max(noise, 0.002 * none[0])
-        print(f"  {k:<6} disabled netns     {diff:+6.1f} ns against {name} "
+        print(f"  {k:<7} disabled netns     {diff:+6.1f} ns against {name} "
               f"(spread up to {noise:.1f} ns): "
               f"{'pays nothing' if within else 'PAYS SOMETHING'}"
               + (f"; both {off[1]:+.1f} ns over none: the kernel's static key"
@@ -266,10 +304,11 @@ def report(kver, runs, facts, cfg, ko):
             if d is not None:
                 adds.append((k, what, a, ak or k, b, bk or k, d))
     if adds:
-        print("what the histograms and the PTB counting add (instructions "
-              "per frame; median of the per-round differences of increments):")
+        print("what the histograms, the PTB counting, pmtu on and the "
+              "exception shape add (instructions per frame; median of the "
+              "per-round differences of increments):")
         for k, what, a, ak, b, bk, d in adds:
-            print(f"  {k:<6} {ADD_LABEL[what]:<52} {d:+7.1f}")
+            print(f"  {k:<7} {ADD_LABEL[what]:<56} {d:+7.1f}")
             lines.append(f"BENCH_ADD kver={kver} frames={k} what={what} "
                          f"a={a}:{ak} b={b}:{bk} add={d:.1f}")
         print()

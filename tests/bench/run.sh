@@ -30,7 +30,7 @@
 #                   "none nop nft iptables legacy mssclamp mssclamp-nohist
 #                   nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off
 #                   nop-other", "syn4 syn6 data4 data6 ptb4 ptb6 icmp4
-#                   icmp6")
+#                   icmp6 syn4exc nomss4 nomss6 floor4 floor6")
 #   BENCH_SMOKE=1   a quick run that proves the machinery works: 200
 #                   frames, 1 round (figures meaningless)
 #   BENCH_TIMEOUT   wall-clock seconds for the VM (default 7200)
@@ -64,7 +64,7 @@ BENCH_FRAMES=${BENCH_FRAMES:-15000}
 BENCH_WARMUP=${BENCH_WARMUP:-1000}
 BENCH_ROUNDS=${BENCH_ROUNDS:-6}
 BENCH_IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
-BENCH_KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6}
+BENCH_KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6 syn4exc nomss4 nomss6 floor4 floor6}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-7200}
 
 bdir=$top/build/bench/$kver

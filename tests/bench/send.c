@@ -7,7 +7,8 @@
  *   mssbench-send --client NS --router NS --sink NS [options] KIND...
  *
  * NS are network namespace files (/run/netns/NAME); KIND is syn4, syn6,
- * data4, data6, ptb4, ptb6, icmp4 or icmp6 (frames.h). The program runs anywhere and enters the namespaces it
+ * data4, data6, ptb4, ptb6, icmp4, icmp6, syn4exc, nomss4, nomss6, floor4
+ * or floor6 (frames.h). The program runs anywhere and enters the namespaces it
  * needs with setns(). For each KIND it
  *   1. sends --warmup frames, untimed, from the client's --tx-dev
  *      (AF_PACKET, sendmmsg, --batch frames per call);
@@ -19,7 +20,9 @@
  *   3. opens a capture on the sink's device, sends --verify more frames
  *      and inspects them: TTL decremented, checksums right, payload
  *      intact, SYNs carrying the MSS given by --mss4/--mss6 (default: the
- *      one they were sent with, i.e. not clamped), ICMP messages exactly
+ *      one they were sent with, i.e. not clamped; the floor SYNs always
+ *      their own, the nomss ones none or what --nomss4/--nomss6 say: xt_TCPMSS
+ *      inserts one), ICMP messages exactly
  *      as sent (a ptb one still reporting its MTU).
  * No capture is open while frames are timed.
  *
@@ -57,6 +60,7 @@ struct opts {
 	const char *tx_dev, *in_dev, *out_dev, *sink_dev;
 	long count, warmup, batch, verify;
 	int mss4, mss6;
+	int nomss4, nomss6;	/* what the nomss SYNs carry after the router */
 };
 
 struct counters {
@@ -322,7 +326,10 @@ static long long now_ns(void)
 static long verify(const struct opts *o, int tx, const struct frame *f,
 		   int *mss, int *mtu, int *ttl, int *csum_ok)
 {
-	int want_mss = f->syn ? (f->v6 ? o->mss6 : o->mss4) : -1;
+	int want_mss = !f->syn ? -1 :
+		       f->clamp ? (f->v6 ? o->mss6 : o->mss4) :
+		       f->kind == NOMSS4 ? o->nomss4 :
+		       f->kind == NOMSS6 ? o->nomss6 : f->mss;
 	int want_mtu = f->kind == PTB4 || f->kind == PTB6 ? PTB_MTU : -1;
 	struct timeval tv = { .tv_sec = 2 };
 	static uint8_t buf[2048];
@@ -411,8 +418,9 @@ static void usage(FILE *to)
 	fputs("usage: mssbench-send --client NS --router NS --sink NS\n"
 	      "         [--tx-dev IF] [--in-dev IF] [--out-dev IF] [--sink-dev IF]\n"
 	      "         [--count N] [--warmup N] [--batch N] [--verify N]\n"
-	      "         [--mss4 N] [--mss6 N] KIND...\n"
-	      "KIND: syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6\n", to);
+	      "         [--mss4 N] [--mss6 N] [--nomss4 N] [--nomss6 N] KIND...\n"
+	      "KIND: syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6 syn4exc\n"
+	      "      nomss4 nomss6 floor4 floor6\n", to);
 }
 
 int main(int argc, char **argv)
@@ -431,6 +439,8 @@ int main(int argc, char **argv)
 		{ "verify", required_argument, NULL, 'v' },
 		{ "mss4", required_argument, NULL, '4' },
 		{ "mss6", required_argument, NULL, '6' },
+		{ "nomss4", required_argument, NULL, 'm' },
+		{ "nomss6", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -438,6 +448,7 @@ int main(int argc, char **argv)
 		.tx_dev = "eth0", .in_dev = "eth-c", .out_dev = "eth-s",
 		.sink_dev = "eth0", .count = 20000, .warmup = 2000,
 		.batch = 64, .verify = 4, .mss4 = SYN_MSS4, .mss6 = SYN_MSS6,
+		.nomss4 = -1, .nomss6 = -1,
 	};
 	uint8_t src[6], dst[6];
 	struct frame f;
@@ -483,6 +494,12 @@ int main(int argc, char **argv)
 			break;
 		case '6':
 			o.mss6 = (int)number(optarg, "--mss6", 0, 65535);
+			break;
+		case 'm':
+			o.nomss4 = (int)number(optarg, "--nomss4", -1, 65535);
+			break;
+		case 'M':
+			o.nomss6 = (int)number(optarg, "--nomss6", -1, 65535);
 			break;
 		case 'h':
 			usage(stdout);
