@@ -226,6 +226,44 @@ mssclamp_scan(const u8 *th, size_t len, u16 ceiling,
 }
 
 /**
+ * mssclamp_write_mss - write a new MSS value where mssclamp_scan() found one
+ * @th: the TCP header, writable for its whole length
+ * @off: the offset of the MSS value (struct mssclamp_result.offset)
+ * @old: the value there (struct mssclamp_result.old_mss)
+ * @mss: the value to write (host order)
+ * @fix_csum: update the TCP checksum field incrementally
+ *
+ * Only the two bytes of the value, and with @fix_csum the two bytes of the
+ * checksum, are written.
+ */
+static __always_inline void mssclamp_write_mss(u8 *th, unsigned int off,
+					       u16 old, u16 mss, bool fix_csum)
+{
+	mssclamp_put_be16(th + off, mss);
+	if (fix_csum) {
+		/*
+		 * The checksum sums aligned 16-bit words. A value at an odd
+		 * offset straddles two of them: its high byte is the low
+		 * byte of one word, its low byte the high byte of the next.
+		 */
+		u8 *chk = th + MSSCLAMP_TCP_CHECK_OFFSET;
+		u16 check = mssclamp_get_be16(chk);
+
+		if ((off & 1) == 0) {
+			check = mssclamp_csum_update16(check, old, mss);
+		} else {
+			check = mssclamp_csum_update16(check,
+						       (u16)(old >> 8),
+						       (u16)(mss >> 8));
+			check = mssclamp_csum_update16(check,
+						       (u16)((old & 0xff) << 8),
+						       (u16)((mss & 0xff) << 8));
+		}
+		mssclamp_put_be16(chk, check);
+	}
+}
+
+/**
  * mssclamp_rewrite - lower the MSS option of a TCP header to a ceiling
  * @th: the TCP header, writable for its whole length
  * @len: bytes available at @th
@@ -242,34 +280,10 @@ mssclamp_rewrite(u8 *th, size_t len, u16 ceiling, bool fix_csum,
 		 struct mssclamp_result *res)
 {
 	enum mssclamp_verdict v = mssclamp_scan(th, len, ceiling, res);
-	unsigned int off = res->offset;
-	u16 mss = res->old_mss;
 
 	if (v != MSSCLAMP_CLAMPED)
 		return v;
-
-	mssclamp_put_be16(th + off, ceiling);
-	if (fix_csum) {
-		/*
-		 * The checksum sums aligned 16-bit words. A value at an odd
-		 * offset straddles two of them: its high byte is the low
-		 * byte of one word, its low byte the high byte of the next.
-		 */
-		u8 *chk = th + MSSCLAMP_TCP_CHECK_OFFSET;
-		u16 check = mssclamp_get_be16(chk);
-
-		if ((off & 1) == 0) {
-			check = mssclamp_csum_update16(check, mss, ceiling);
-		} else {
-			check = mssclamp_csum_update16(check,
-						       (u16)(mss >> 8),
-						       (u16)(ceiling >> 8));
-			check = mssclamp_csum_update16(check,
-						       (u16)((mss & 0xff) << 8),
-						       (u16)((ceiling & 0xff) << 8));
-		}
-		mssclamp_put_be16(chk, check);
-	}
+	mssclamp_write_mss(th, res->offset, res->old_mss, ceiling, fix_csum);
 	return MSSCLAMP_CLAMPED;
 }
 

@@ -14,8 +14,13 @@
  * one pass; otherwise the header is checked in a copy and the skb made
  * writable only when the MSS must be lowered.
  *
- * Nothing is allocated, locked or counted with atomics; counters and
- * histograms are per-cpu (mssclamp_count_value()). Beyond TCP, only ICMP
+ * The hooks allocate and lock nothing themselves (skb_ensure_writable(),
+ * when a cloned SYN must be unshared, allocates; ip_route_output_key()
+ * takes a dst reference). Counters and histograms are per-cpu
+ * (mssclamp_count_value()): a line only its own CPU writes, so their
+ * increment is never contended; it is one incq on x86_64, an atomic
+ * (atomic_long_inc(), through local64_inc()) on arm64, a seqcount and
+ * interrupts off on 32-bit (docs/conventions.md). Beyond TCP, only ICMP
  * and ICMPv6 are looked at, for the Packet Too Big messages crossing the
  * box, and only after the protocol byte said so. The verdict is always
  * NF_ACCEPT: the clamp never drops.
@@ -28,9 +33,11 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
+#include <net/addrconf.h>
 #include <net/dst.h>
 #include <net/ip.h>
 #include <net/ip6_fib.h>
+#include <net/ip6_route.h>
 #include <net/ip_fib.h>
 #include <net/ipv6.h>
 #include <net/ipv6_stubs.h>
@@ -92,9 +99,16 @@ static noinline u32 mssclamp_route_mtu_v4(struct net *net, struct flowi4 *fl4)
 	return mtu;
 }
 
-/* The input device's VRF, 0 for none: no call for a device in none. */
+/*
+ * The VRF a packet came in by, 0 for none: its input device if that is a
+ * VRF (vrf_ip_rcv() and vrf_ip6_rcv() make the VRF the packet's device
+ * before routing, so FORWARD and POSTROUTING get it as @in), else the
+ * device's l3mdev master. No call for a device in none.
+ */
 static int mssclamp_vrf(const struct net_device *in)
 {
+	if (netif_is_l3_master(in))
+		return in->ifindex;
 	return netif_is_l3_slave(in) ? l3mdev_master_ifindex_rcu(in) : 0;
 }
 
@@ -146,6 +160,22 @@ static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
 }
 
 /*
+ * What ip6_mtu_from_fib6() gives for a route through @nh without exception:
+ * the device's mtu6 (at least IPV6_MIN_MTU, at most IP6_MAX_MTU) less a
+ * lightweight tunnel's headroom.
+ */
+static noinline u32 mssclamp_dev_mtu6(const struct fib6_nh *nh)
+{
+	const struct inet6_dev *idev = __in6_dev_get(nh->fib_nh_dev);
+	u32 mtu = IPV6_MIN_MTU;
+
+	if (idev)
+		mtu = max_t(u32, mtu, READ_ONCE(idev->cnf.mtu6));
+	mtu = min_t(u32, mtu, IP6_MAX_MTU);
+	return mtu - lwtunnel_headroom(nh->fib_nh_lws, mtu);
+}
+
+/*
  * The same for IPv6, through ipv6_stub (IPv6 may be a module): a FIB
  * lookup (fib6_table_lookup() or, with routing rules, fib6_lookup(); no
  * reference), the path of a multipath route (fib6_select_path()), and
@@ -153,8 +183,11 @@ static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
  * exceptions (rt6_find_cached_rt()) and otherwise gives the device's mtu6.
  * A route's own mtu counts in dst_mtu() (ip6_mtu()) even when not locked,
  * and ip6_mtu_from_fib6() reads it only when locked: it is applied here.
- * An exception without an MTU of its own (a redirect's, 0) says nothing:
- * then the route back lowers nothing.
+ * An exception without an MTU of its own (a redirect's: 0 from
+ * ip6_mtu_from_fib6()) is a copy of the route through the same device
+ * (ip6_rt_cache_alloc()), whose dst_mtu() ip6_dst_mtu_maybe_forward()
+ * takes from that device's mtu6, as ip6_mtu_from_fib6() does for a route
+ * without exception: so does this.
  */
 static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
 				const struct net_device *in)
@@ -188,8 +221,8 @@ static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
 	if (!res.nh)
 		return MSSCLAMP_NO_MTU;
 	mtu = ipv6_stub->ip6_mtu_from_fib6(&res, &fl6.daddr, &fl6.saddr);
-	if (mtu < IPV6_MIN_MTU)
-		return MSSCLAMP_NO_MTU;
+	if (unlikely(!mtu))
+		mtu = mssclamp_dev_mtu6(res.nh);
 	route = res.f6i->fib6_pmtu;
 	if (route) {
 		route -= lwtunnel_headroom(res.nh->fib_nh_lws, route);
@@ -199,11 +232,34 @@ static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
 }
 
 /*
+ * Whether a packet whose input device is a VRF is the router's own, sent
+ * from a socket in that VRF rather than received by it: vrf_ip_out_direct()
+ * and vrf_ip6_out_direct() (and vrf_xmit() on the way through a VRF with a
+ * qdisc) leave the VRF as the skb's device, and ip_output() and
+ * ip6_output() pass that device to POSTROUTING as @in. A packet received
+ * through the VRF carries IPSKB_L3SLAVE or IP6SKB_L3SLAVE (vrf_ip_rcv(),
+ * vrf_ip6_rcv(); read by ipv4_l3mdev_skb() and ipv6_l3mdev_skb()); the
+ * router's own do not: a SYN-ACK is a new skb (tcp_make_synack(): its
+ * control block zeroed by __alloc_skb()), __tcp_transmit_skb() clears the
+ * control block of the other segments, and vrf_process_v4_outbound() and
+ * vrf_process_v6_outbound() clear it again.
+ */
+static bool mssclamp_vrf_own(const struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	if (!netif_is_l3_master(state->in))
+		return false;
+	if (state->pf == NFPROTO_IPV4)
+		return !ipv4_l3mdev_skb(IPCB(skb)->flags);
+	return !ipv6_l3mdev_skb(IP6CB(skb)->flags);
+}
+
+/*
  * The ceiling lowered to what the route the packet leaves by and the route
  * back towards its source allow, not below the floor. The router's own
- * packets (no input device) have a local source: the route back to it is
- * the loopback's and says nothing of any path, so only the route out
- * counts for them.
+ * packets (no input device, or a VRF as input device: mssclamp_vrf_own())
+ * have a local source: the route back to it is the loopback's and says
+ * nothing of any path, so only the route out counts for them.
  */
 static u16 mssclamp_pmtu_ceiling(const struct sk_buff *skb,
 				 const struct mssclamp_cfg *cfg,
@@ -212,7 +268,7 @@ static u16 mssclamp_pmtu_ceiling(const struct sk_buff *skb,
 	const struct dst_entry *dst = skb_dst(skb);
 	u32 mtu = dst ? dst_mtu(dst) : MSSCLAMP_NO_MTU;
 
-	if (state->in) {
+	if (state->in && !mssclamp_vrf_own(skb, state)) {
 		u32 back = state->pf == NFPROTO_IPV4 ?
 			   mssclamp_back_mtu_v4(state->net, skb, state->in) :
 			   mssclamp_back_mtu_v6(state->net, skb, state->in);
@@ -283,16 +339,67 @@ static u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
 }
 
 /*
+ * With pmtu on, the verdict of mssclamp_scan() against the floor (@v, @res)
+ * made the verdict against the path's ceiling, which is looked up only
+ * now: only for an MSS above the floor, the only one the ceiling (never
+ * below the floor) can lower. The ceiling goes to @ceiling.
+ */
+static enum mssclamp_verdict
+mssclamp_pmtu_verdict(const struct sk_buff *skb,
+		      const struct mssclamp_cfg *cfg,
+		      const struct nf_hook_state *state,
+		      enum mssclamp_verdict v, struct mssclamp_result *res,
+		      u16 *ceiling)
+{
+	if (v != MSSCLAMP_CLAMPED)
+		return v;
+	*ceiling = mssclamp_pmtu_ceiling(skb, cfg, state);
+	if (res->old_mss <= *ceiling) {
+		res->new_mss = res->old_mss;
+		return MSSCLAMP_UNCHANGED;
+	}
+	res->new_mss = *ceiling;
+	return MSSCLAMP_CLAMPED;
+}
+
+/*
+ * pmtu on, the TCP header linear and writable: the options are scanned
+ * first, against the floor; the routes are looked up only for an MSS above
+ * it, and the MSS the scan found is then written in place
+ * (mssclamp_write_mss()), without a second pass over the options.
+ */
+static noinline void mssclamp_clamp_pmtu(struct mssclamp_af *af,
+					 struct sk_buff *skb,
+					 const struct nf_hook_state *state,
+					 const struct mssclamp_cfg *cfg,
+					 u8 *th, unsigned int hlen, bool synack)
+{
+	struct mssclamp_result res;
+	enum mssclamp_verdict v;
+	u16 ceiling;
+
+	v = mssclamp_scan(th, hlen, cfg->floor, &res);
+	v = mssclamp_pmtu_verdict(skb, cfg, state, v, &res, &ceiling);
+	if (v == MSSCLAMP_CLAMPED)
+		mssclamp_write_mss(th, res.offset, res.old_mss, ceiling,
+				   skb->ip_summed != CHECKSUM_PARTIAL);
+	mssclamp_count_syn(af, v, &res, synack);
+}
+
+/*
  * The TCP header is not all in the linear part, or is shared with a clone:
  * check it in a copy, and unshare the skb only when there is an MSS to
- * lower (a SYN within the ceiling is never copied).
+ * lower (a SYN within the ceiling is never copied). With pmtu on, the
+ * copy is scanned against the floor first, as in mssclamp_clamp_pmtu().
  */
 static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 					 struct sk_buff *skb,
-					 unsigned int thoff, u16 ceiling,
-					 bool synack)
+					 const struct nf_hook_state *state,
+					 const struct mssclamp_cfg *cfg,
+					 unsigned int thoff, bool synack)
 {
 	enum mssclamp_verdict v = MSSCLAMP_MALFORMED;
+	u16 ceiling = cfg->pmtu ? cfg->floor : cfg->mss;
 	struct mssclamp_result res;
 	u8 buf[MSSCLAMP_TCPHDR_MAX];
 	unsigned int hlen;
@@ -308,6 +415,8 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 	if (!th)
 		goto out;
 	v = mssclamp_scan(th, hlen, ceiling, &res);
+	if (cfg->pmtu)
+		v = mssclamp_pmtu_verdict(skb, cfg, state, v, &res, &ceiling);
 	if (v != MSSCLAMP_CLAMPED)
 		goto out;
 
@@ -339,7 +448,6 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	const struct mssclamp_cfg *cfg;
 	struct mssclamp_result res;
 	unsigned int hlen;
-	u16 ceiling;
 	u8 *th;
 
 	cfg = rcu_dereference(af->cfg);
@@ -349,23 +457,35 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	 */
 	if (!cfg->enabled || (synack ? !cfg->synack : !cfg->syn))
 		return NF_ACCEPT;
+	/*
+	 * The router's own packet on its way into a VRF device
+	 * (vrf_output_direct(), vrf_output6_direct(), or vrf_output() and
+	 * vrf_output6() through a VRF with a qdisc): the kernel hands it to
+	 * POSTROUTING again from ip_output() or ip6_output(), with the
+	 * device it leaves by as @out and the VRF as @in
+	 * (mssclamp_vrf_own()). It is judged there, once. Only a packet
+	 * for one of the router's own addresses, which vrf_local_xmit()
+	 * delivers back, never comes again: it leaves by no link.
+	 */
+	if (!state->in && state->out && netif_is_l3_master(state->out))
+		return NF_ACCEPT;
 	if (cfg->ndevs && !mssclamp_dev_listed(cfg, state))
 		return NF_ACCEPT;
-
-	ceiling = cfg->pmtu ? mssclamp_pmtu_ceiling(skb, cfg, state) : cfg->mss;
 
 	/*
 	 * The common case: one pass over the options, writing in place,
 	 * without a copy of the header.
 	 */
 	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
-	if (likely(th))
-		mssclamp_count_syn(af, mssclamp_rewrite(th, hlen, ceiling,
+	if (unlikely(!th))
+		mssclamp_clamp_copy(af, skb, state, cfg, thoff, synack);
+	else if (unlikely(cfg->pmtu))
+		mssclamp_clamp_pmtu(af, skb, state, cfg, th, hlen, synack);
+	else
+		mssclamp_count_syn(af, mssclamp_rewrite(th, hlen, cfg->mss,
 							skb->ip_summed != CHECKSUM_PARTIAL,
 							&res),
 				   &res, synack);
-	else
-		mssclamp_clamp_copy(af, skb, thoff, ceiling, synack);
 	return NF_ACCEPT;
 }
 

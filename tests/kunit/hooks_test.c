@@ -18,7 +18,9 @@
 #include <linux/tcp.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
+#include <net/ip6_fib.h>
 #include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
 #include <net/tcp.h>
 
 #include "clamp.h"
@@ -533,6 +535,232 @@ static void mssclamp_hook_malformed_test(struct kunit *test)
 	}
 }
 
+/*
+ * A stand-in for IPv6's FIB, which the hook reaches through ipv6_stub:
+ * it counts the lookups, records the VRF they were made in, and answers
+ * a unicast route whose MTU is 1300 (a ceiling of 1240 with no overhead).
+ * Installed only around one run of the hook.
+ */
+#define FAKE_MTU	1300
+#define FAKE_CEILING	(FAKE_MTU - 60)
+
+static struct {
+	unsigned int lookups;
+	int l3mdev;
+} fake_fib;
+static struct dst_metrics fake_metrics;	/* no mtu of the route's own */
+static struct fib6_info fake_f6i = { .fib6_metrics = &fake_metrics };
+static struct fib6_nh fake_nh;
+static struct ipv6_stub fake_stub;
+static const struct ipv6_stub *saved_stub;
+
+static int fake_fib6_table_lookup(struct net *net, struct fib6_table *table,
+				  int oif, struct flowi6 *fl6,
+				  struct fib6_result *res, int flags)
+{
+	fake_fib.lookups++;
+	fake_fib.l3mdev = fl6->flowi6_l3mdev;
+	res->f6i = &fake_f6i;
+	res->fib6_type = RTN_UNICAST;
+	return 0;
+}
+
+static int fake_fib6_lookup(struct net *net, int oif, struct flowi6 *fl6,
+			    struct fib6_result *res, int flags)
+{
+	return fake_fib6_table_lookup(net, NULL, oif, fl6, res, flags);
+}
+
+static void fake_fib6_select_path(const struct net *net,
+				  struct fib6_result *res, struct flowi6 *fl6,
+				  int oif, bool oif_match,
+				  const struct sk_buff *skb, int strict)
+{
+	res->nh = &fake_nh;
+}
+
+static u32 fake_ip6_mtu_from_fib6(const struct fib6_result *res,
+				  const struct in6_addr *daddr,
+				  const struct in6_addr *saddr)
+{
+	return FAKE_MTU;
+}
+
+static unsigned int run_hook_fake_fib(struct test_af *t, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	memset(&fake_fib, 0, sizeof(fake_fib));
+	saved_stub = ipv6_stub;
+	fake_stub = *saved_stub;
+	fake_stub.fib6_lookup = fake_fib6_lookup;
+	fake_stub.fib6_table_lookup = fake_fib6_table_lookup;
+	fake_stub.fib6_select_path = fake_fib6_select_path;
+	fake_stub.ip6_mtu_from_fib6 = fake_ip6_mtu_from_fib6;
+	ipv6_stub = &fake_stub;
+	verdict = run_hook(t, skb, state);
+	ipv6_stub = saved_stub;
+	return verdict;
+}
+
+/*
+ * pmtu on: the options are scanned before any route is looked up, and the
+ * routes are looked up only for an MSS above the floor (1220), the only
+ * one a ceiling can lower; the verdicts are those of a ceiling looked up
+ * first. A forwarded IPv6 SYN, in place, in a copy (cloned) and with its
+ * options in a page.
+ */
+static void mssclamp_hook_pmtu_lookup_test(struct kunit *test)
+{
+	static const struct {
+		const char *what;
+		u16 mss;		/* 0: no MSS option */
+		bool bad;		/* the MSS option's length 0 */
+		enum pkt_shape shape;
+		unsigned int lookups;
+		u16 want_mss;
+		int want_counter;
+	} cases[] = {
+		{ "no MSS", 0, false, SHAPE_LINEAR, 0, 0, STAT_A(NO_MSS) },
+		{ "malformed", JUMBO_MSS, true, SHAPE_LINEAR, 0, JUMBO_MSS,
+		  STAT_A(MALFORMED) },
+		{ "below the floor", 1000, false, SHAPE_LINEAR, 0, 1000,
+		  STAT_A(UNCHANGED) },
+		{ "at the floor", 1220, false, SHAPE_LINEAR, 0, 1220,
+		  STAT_A(UNCHANGED) },
+		{ "above the floor, within the path", 1221, false,
+		  SHAPE_LINEAR, 1, 1221, STAT_A(UNCHANGED) },
+		{ "above the path", JUMBO_MSS, false, SHAPE_LINEAR, 1,
+		  FAKE_CEILING, STAT_A(CLAMPED_SYN) },
+		{ "no MSS, cloned", 0, false, SHAPE_CLONED, 0, 0,
+		  STAT_A(NO_MSS) },
+		{ "at the floor, cloned", 1220, false, SHAPE_CLONED, 0, 1220,
+		  STAT_A(UNCHANGED) },
+		{ "above the path, cloned", JUMBO_MSS, false, SHAPE_CLONED, 1,
+		  FAKE_CEILING, STAT_A(CLAMPED_SYN) },
+		{ "at the floor, paged", 1220, false, SHAPE_PAGED, 0, 1220,
+		  STAT_A(UNCHANGED) },
+		{ "above the path, paged", JUMBO_MSS, false, SHAPE_PAGED, 1,
+		  FAKE_CEILING, STAT_A(CLAMPED_SYN) },
+	};
+	struct net_device *lan, *wan;
+	unsigned int i;
+
+	lan = kunit_kzalloc(test, sizeof(*lan), GFP_KERNEL);
+	wan = kunit_kzalloc(test, sizeof(*wan), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lan);
+	KUNIT_ASSERT_NOT_NULL(test, wan);
+	lan->ifindex = 3;
+	wan->ifindex = 7;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct hook_case c = { .v6 = true, .flags = TCPHDR_SYN,
+				       .mss = cases[i].mss,
+				       .csum = CHECKSUM_NONE,
+				       .shape = cases[i].shape };
+		struct nf_hook_state state = {
+			.hook = NF_INET_FORWARD, .pf = NFPROTO_IPV6,
+			.in = wan, .out = lan, .net = &init_net,
+		};
+		struct sk_buff *skb, *clone = NULL;
+		struct test_af t;
+		unsigned int thoff;
+
+		kunit_info(test, "%s\n", cases[i].what);
+		test_af_init(test, &t, true, 0);
+		t.cfg->pmtu = true;
+		skb = build_pkt(test, &c, &thoff);
+		if (cases[i].bad)
+			skb->data[thoff + 21] = 0;
+		if (c.shape == SHAPE_CLONED) {
+			clone = skb_clone(skb, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, clone);
+		}
+		KUNIT_EXPECT_EQ(test, run_hook_fake_fib(&t, skb, &state),
+				NF_ACCEPT);
+		KUNIT_EXPECT_EQ_MSG(test, fake_fib.lookups, cases[i].lookups,
+				    "%s: route lookups", cases[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, mss_in(test, skb, thoff),
+				    cases[i].want_mss, "%s: MSS", cases[i].what);
+		expect_counters(test, &t, STAT_A(SYN), cases[i].want_counter);
+		if (!cases[i].bad)
+			KUNIT_EXPECT_EQ_MSG(test, tcp_csum(&c, skb, thoff), 0,
+					    "%s: TCP checksum", cases[i].what);
+		kfree_skb(clone);
+		kfree_skb(skb);
+		test_af_fini(&t);
+	}
+}
+
+/*
+ * A VRF (an l3mdev master). The router's own SYN in a VRF crosses
+ * POSTROUTING twice: first with the VRF as output device and no input
+ * device (not inspected, not counted), then with the VRF as input device
+ * (judged once, with no route back). A SYN received through the VRF
+ * (IP6SKB_L3SLAVE, set by vrf_ip6_rcv()) has its route back looked up in
+ * the VRF.
+ */
+static void mssclamp_hook_vrf_test(struct kunit *test)
+{
+	const struct hook_case c = { .v6 = true, .flags = TCPHDR_SYN,
+				     .mss = JUMBO_MSS, .csum = CHECKSUM_NONE };
+	struct nf_hook_state state = {
+		.hook = NF_INET_POST_ROUTING, .pf = NFPROTO_IPV6,
+		.net = &init_net,
+	};
+	struct net_device *vrf, *eth;
+	struct mssclamp_stats s;
+	struct sk_buff *skb;
+	struct test_af t;
+	unsigned int thoff;
+
+	vrf = kunit_kzalloc(test, sizeof(*vrf), GFP_KERNEL);
+	eth = kunit_kzalloc(test, sizeof(*eth), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vrf);
+	KUNIT_ASSERT_NOT_NULL(test, eth);
+	vrf->ifindex = 10;
+	vrf->priv_flags = IFF_L3MDEV_MASTER;
+	eth->ifindex = 4;
+
+	test_af_init(test, &t, true, 0);
+	t.cfg->pmtu = true;
+
+	/* First pass: out the VRF, no input device. */
+	state.in = NULL;
+	state.out = vrf;
+	skb = build_pkt(test, &c, &thoff);
+	run_hook_fake_fib(&t, skb, &state);
+	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), JUMBO_MSS);
+	KUNIT_EXPECT_EQ(test, fake_fib.lookups, 0);
+	expect_counters(test, &t, -1, -1);
+	kfree_skb(skb);
+
+	/* Second pass: in the VRF, out the device: no route back. */
+	state.in = vrf;
+	state.out = eth;
+	skb = build_pkt(test, &c, &thoff);
+	run_hook_fake_fib(&t, skb, &state);
+	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), 1440);
+	KUNIT_EXPECT_EQ(test, fake_fib.lookups, 0);
+	expect_counters(test, &t, STAT_A(SYN), STAT_A(CLAMPED_SYN));
+	kfree_skb(skb);
+
+	/* Received through the VRF: the route back, in the VRF. */
+	skb = build_pkt(test, &c, &thoff);
+	IP6CB(skb)->flags |= IP6SKB_L3SLAVE;
+	run_hook_fake_fib(&t, skb, &state);
+	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), FAKE_CEILING);
+	KUNIT_EXPECT_EQ(test, fake_fib.lookups, 1);
+	KUNIT_EXPECT_EQ(test, fake_fib.l3mdev, 10);
+	kfree_skb(skb);
+
+	mssclamp_stats_fold(&t.af, &s);
+	KUNIT_EXPECT_EQ(test, STAT(s, SYN), 2);
+	KUNIT_EXPECT_EQ(test, STAT(s, CLAMPED_SYN), 2);
+	test_af_fini(&t);
+}
+
 struct cfg_case {
 	const char *name;
 	u8 family;
@@ -766,6 +994,8 @@ static struct kunit_case mssclamp_hooks_cases[] = {
 	KUNIT_CASE_PARAM(mssclamp_hook_test, hook_gen_params),
 	KUNIT_CASE(mssclamp_hook_dev_test),
 	KUNIT_CASE(mssclamp_hook_malformed_test),
+	KUNIT_CASE(mssclamp_hook_pmtu_lookup_test),
+	KUNIT_CASE(mssclamp_hook_vrf_test),
 	KUNIT_CASE_PARAM(mssclamp_cfg_check_test, cfg_gen_params),
 	KUNIT_CASE(mssclamp_hist_bounds_test),
 	KUNIT_CASE_PARAM(mssclamp_hist_count_test, hist_family_gen_params),

@@ -28,7 +28,14 @@
 #     both get 1360 / 1340, with pmtu off 1460 / 1440;
 #   - floor: a route mtu of 552 gives 536 (552 - 40 = 512 is below the IPv4
 #     floor); for IPv6, overhead 20 and a route mtu of 1280 give 1220
-#     (1280 - 60 - 20 = 1200 is below the IPv6 floor).
+#     (1280 - 60 - 20 = 1200 is below the IPv6 floor);
+#   - an IPv6 redirect's exception: the router's uplink at mtu 1492, its
+#     route to the server through the transit's link-local address; the
+#     transit redirects the router's traffic for the server (to itself:
+#     nothing else changes), so the router's route holds a cached
+#     exception without an MTU. The kernel's own route to the server then
+#     has the device's 1492 (ip6_mtu()): the SYN-ACK coming in by the
+#     uplink reaches the LAN with 1432, as without the redirect.
 set -eu
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -146,5 +153,45 @@ check_eq "pmtu on, route back mtu 552: the client receives the IPv4 floor 536" \
 	536 "$(synack_mss floor_cli v4)"
 check_eq "pmtu on, route back mtu 1280, overhead 20: the client receives the IPv6 floor 1220" \
 	1220 "$(synack_mss floor_cli v6)"
+
+# --- an IPv6 redirect's exception ------------------------------------------------
+
+ctl_set "$NS_R" set ipv6 overhead 0
+route_mtu
+check "the transit's link to the server back at mtu 9000" ip -n "$NS_T" link set eth-s mtu 9000
+check "the router's uplink device at mtu 1492 (redirect)" ip -n "$NS_R" link set eth-s mtu 1492
+# A router takes redirects on an interface without forwarding
+# (rt6_do_redirect()); forwarding itself follows conf/all (ip6_forward()).
+check "the router takes redirects on its uplink" \
+	nsysctl "$NS_R" net.ipv6.conf.eth-s.forwarding 0
+check "the transit's link-local address fe80::2" \
+	ip -n "$NS_T" addr add fe80::2/64 dev eth-r nodad
+check "the router's route to the server through fe80::2" \
+	ip -n "$NS_R" -6 route replace 2001:db8:2::/64 via fe80::2 dev eth-s metric 1024
+check "the router reaches the server through fe80::2" ping_ok "$NS_R" "$S6"
+# The redirect (RFC 4861 4.5) from fe80::2, hop limit 255, for the server,
+# target fe80::2 with its link-layer address; the kernel sums ICMPv6.
+check "the transit sends the router a redirect for the server" \
+	ip netns exec "$NS_T" "${PYS[@]}" -c '
+import socket, sys
+dst, target, dest = sys.argv[1:4]
+mac = bytes.fromhex(open("/sys/class/net/eth-r/address").read().strip().replace(":", ""))
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, 255)
+s.bind((target, 0, 0, socket.if_nametoindex("eth-r")))
+msg = bytes([137, 0, 0, 0]) + bytes(4) + socket.inet_pton(socket.AF_INET6, target) \
+    + socket.inet_pton(socket.AF_INET6, dest) + bytes([2, 1]) + mac
+s.sendto(msg, (dst, 0))
+' "$RT6" fe80::2 "$S6"
+sleep 0.5
+check_match "the router holds the redirect's exception for the server" \
+	"^$S6 via fe80::2 dev eth-s" "$(ip -n "$NS_R" -6 route show cache)"
+handshakes redirect "$PORT" 1 "$S6"
+check_eq "redirect: the SYN leaving by the uplink reaches the server with 1432" \
+	1432 "$(syn_mss redirect_srv v6)"
+check_eq "redirect: the SYN-ACK coming in by the uplink reaches the LAN with 1432" \
+	1432 "$(synack_mss redirect_cli v6)"
+check_match "the redirect's exception is still there" \
+	"^$S6 via fe80::2 dev eth-s" "$(ip -n "$NS_R" -6 route show cache)"
 
 mod_unload_checked

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Userspace unit test of mssclamp_rewrite() (kmod/clamp.h).
+ * Userspace unit test of mssclamp_rewrite(), mssclamp_scan() and
+ * mssclamp_write_mss() (kmod/clamp.h).
  *
  * 1. A table of TCP headers: each case is the option bytes (after a fixed
  *    20-byte SYN header), optional data offset / length overrides, a
@@ -11,7 +12,9 @@
  *    afterwards the field must equal a full recomputation and the segment
  *    must verify).
  * 2. A property loop over random headers (fixed seed): random bytes,
- *    structured valid option lists, and mutated structured lists.
+ *    structured valid option lists, and mutated structured lists; among
+ *    the properties, that the pmtu path of hooks.c (scan against the floor,
+ *    then write at the offset found) agrees with mssclamp_rewrite().
  *
  * The rewriter always gets a malloc'd buffer of exactly the length it is
  * told, so ASan catches any read or write past it.
@@ -669,7 +672,7 @@ static size_t gen_known_layout(uint8_t *o)
 
 enum {
 	P_REF, P_SCAN, P_NORAISE, P_DIFF, P_TWICE, P_KEEP, P_MALFORMED, P_CSUM,
-	P_NOCSUM, P_COUNT
+	P_NOCSUM, P_SPLIT, P_COUNT
 };
 
 static const char *const pnames[P_COUNT] = {
@@ -682,6 +685,7 @@ static const char *const pnames[P_COUNT] = {
 	[P_MALFORMED]	= "MALFORMED keeps every byte",
 	[P_CSUM]	= "checksum stays valid with fix_csum (IPv4 and IPv6)",
 	[P_NOCSUM]	= "checksum field untouched without fix_csum",
+	[P_SPLIT]	= "mssclamp_scan() against a lower bound, then mssclamp_write_mss() to the ceiling, gives what mssclamp_rewrite() gives",
 };
 
 struct pstate {
@@ -921,6 +925,41 @@ static void run_property(unsigned long iters, uint64_t seed)
 				     pkt_get16(once + CSUM_OFF),
 				     pkt_tcp_csum(ph, once, len),
 				     v6 ? "IPv6" : "IPv4", at, CTX);
+		}
+		/*
+		 * The pmtu path (hooks.c): scan against a bound at or below
+		 * the ceiling (the floor), and only an MSS above the
+		 * ceiling is written, where the scan found it.
+		 */
+		{
+			uint16_t low = (uint16_t)rndn((unsigned int)ceiling + 1);
+			struct mssclamp_result rl;
+			enum mssclamp_verdict vl;
+
+			memcpy(buf, seg, len);
+			vl = mssclamp_scan(buf, len, low, &rl);
+			if (vl == MSSCLAMP_CLAMPED) {
+				if (rl.old_mss > ceiling) {
+					mssclamp_write_mss(buf, rl.offset,
+							   rl.old_mss, ceiling,
+							   fix);
+					rl.new_mss = ceiling;
+				} else {
+					vl = MSSCLAMP_UNCHANGED;
+					rl.new_mss = rl.old_mss;
+				}
+			}
+			if (vl != v || rl.old_mss != res.old_mss ||
+			    rl.new_mss != res.new_mss || rl.offset != res.offset)
+				fail(&ps->w[P_SPLIT],
+				     "bound %u: %s %u/%u/%u, rewrite %s %u/%u/%u; %s",
+				     low, vname(vl), rl.old_mss, rl.new_mss,
+				     rl.offset, vname(v), res.old_mss,
+				     res.new_mss, res.offset, CTX);
+			else if (memcmp(buf, once, len))
+				fail(&ps->w[P_SPLIT],
+				     "bound %u: bytes differ from rewrite's; %s",
+				     low, CTX);
 		}
 #undef CTX
 		free(buf);
