@@ -261,9 +261,9 @@ static bool mssclamp_vrf_own(const struct sk_buff *skb,
  * have a local source: the route back to it is the loopback's and says
  * nothing of any path, so only the route out counts for them.
  */
-static u16 mssclamp_pmtu_ceiling(const struct sk_buff *skb,
-				 const struct mssclamp_cfg *cfg,
-				 const struct nf_hook_state *state)
+static __always_inline u16
+mssclamp_pmtu_ceiling(const struct sk_buff *skb, const struct mssclamp_cfg *cfg,
+		      const struct nf_hook_state *state)
 {
 	const struct dst_entry *dst = skb_dst(skb);
 	u32 mtu = dst ? dst_mtu(dst) : MSSCLAMP_NO_MTU;
@@ -339,58 +339,35 @@ static u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
 }
 
 /*
- * With pmtu on, the verdict of mssclamp_scan() against the floor (@v, @res)
- * made the verdict against the path's ceiling, which is looked up only
- * now: only for an MSS above the floor, the only one the ceiling (never
- * below the floor) can lower. The ceiling goes to @ceiling.
+ * With pmtu on, the verdict of mssclamp_scan() against the floor, when it
+ * was MSSCLAMP_CLAMPED, made the verdict against the path's ceiling, which
+ * is looked up only now: only for an MSS above the floor, the only one the
+ * ceiling (never below the floor) can lower. The MSS to leave in place
+ * goes to @res->new_mss. Inline, as mssclamp_pmtu_ceiling() is: the SYN
+ * path makes no call for it but the route lookups' and keeps @res in
+ * registers.
  */
-static enum mssclamp_verdict
+static __always_inline enum mssclamp_verdict
 mssclamp_pmtu_verdict(const struct sk_buff *skb,
 		      const struct mssclamp_cfg *cfg,
 		      const struct nf_hook_state *state,
-		      enum mssclamp_verdict v, struct mssclamp_result *res,
-		      u16 *ceiling)
+		      struct mssclamp_result *res)
 {
-	if (v != MSSCLAMP_CLAMPED)
-		return v;
-	*ceiling = mssclamp_pmtu_ceiling(skb, cfg, state);
-	if (res->old_mss <= *ceiling) {
+	u16 ceiling = mssclamp_pmtu_ceiling(skb, cfg, state);
+
+	if (res->old_mss <= ceiling) {
 		res->new_mss = res->old_mss;
 		return MSSCLAMP_UNCHANGED;
 	}
-	res->new_mss = *ceiling;
+	res->new_mss = ceiling;
 	return MSSCLAMP_CLAMPED;
-}
-
-/*
- * pmtu on, the TCP header linear and writable: the options are scanned
- * first, against the floor; the routes are looked up only for an MSS above
- * it, and the MSS the scan found is then written in place
- * (mssclamp_write_mss()), without a second pass over the options.
- */
-static noinline void mssclamp_clamp_pmtu(struct mssclamp_af *af,
-					 struct sk_buff *skb,
-					 const struct nf_hook_state *state,
-					 const struct mssclamp_cfg *cfg,
-					 u8 *th, unsigned int hlen, bool synack)
-{
-	struct mssclamp_result res;
-	enum mssclamp_verdict v;
-	u16 ceiling;
-
-	v = mssclamp_scan(th, hlen, cfg->floor, &res);
-	v = mssclamp_pmtu_verdict(skb, cfg, state, v, &res, &ceiling);
-	if (v == MSSCLAMP_CLAMPED)
-		mssclamp_write_mss(th, res.offset, res.old_mss, ceiling,
-				   skb->ip_summed != CHECKSUM_PARTIAL);
-	mssclamp_count_syn(af, v, &res, synack);
 }
 
 /*
  * The TCP header is not all in the linear part, or is shared with a clone:
  * check it in a copy, and unshare the skb only when there is an MSS to
  * lower (a SYN within the ceiling is never copied). With pmtu on, the
- * copy is scanned against the floor first, as in mssclamp_clamp_pmtu().
+ * copy is scanned against the floor first, as in mssclamp_syn().
  */
 static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 					 struct sk_buff *skb,
@@ -415,8 +392,10 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 	if (!th)
 		goto out;
 	v = mssclamp_scan(th, hlen, ceiling, &res);
-	if (cfg->pmtu)
-		v = mssclamp_pmtu_verdict(skb, cfg, state, v, &res, &ceiling);
+	if (cfg->pmtu && v == MSSCLAMP_CLAMPED) {
+		v = mssclamp_pmtu_verdict(skb, cfg, state, &res);
+		ceiling = res.new_mss;
+	}
 	if (v != MSSCLAMP_CLAMPED)
 		goto out;
 
@@ -447,6 +426,7 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	bool synack = flags & TCPHDR_ACK;
 	const struct mssclamp_cfg *cfg;
 	struct mssclamp_result res;
+	enum mssclamp_verdict v;
 	unsigned int hlen;
 	u8 *th;
 
@@ -472,20 +452,28 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	if (cfg->ndevs && !mssclamp_dev_listed(cfg, state))
 		return NF_ACCEPT;
 
+	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
+	if (unlikely(!th)) {
+		mssclamp_clamp_copy(af, skb, state, cfg, thoff, synack);
+		return NF_ACCEPT;
+	}
 	/*
 	 * The common case: one pass over the options, writing in place,
-	 * without a copy of the header.
+	 * without a copy of the header. With pmtu on, the options are
+	 * scanned first, against the floor: the routes are looked up only
+	 * for an MSS above it (mssclamp_pmtu_verdict()), and the MSS the
+	 * scan found is then written without a second pass.
 	 */
-	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
-	if (unlikely(!th))
-		mssclamp_clamp_copy(af, skb, state, cfg, thoff, synack);
-	else if (unlikely(cfg->pmtu))
-		mssclamp_clamp_pmtu(af, skb, state, cfg, th, hlen, synack);
-	else
-		mssclamp_count_syn(af, mssclamp_rewrite(th, hlen, cfg->mss,
-							skb->ip_summed != CHECKSUM_PARTIAL,
-							&res),
-				   &res, synack);
+	v = mssclamp_scan(th, hlen, cfg->pmtu ? cfg->floor : cfg->mss, &res);
+	if (v == MSSCLAMP_CLAMPED) {
+		if (unlikely(cfg->pmtu))
+			v = mssclamp_pmtu_verdict(skb, cfg, state, &res);
+		if (v == MSSCLAMP_CLAMPED)
+			mssclamp_write_mss(th, res.offset, res.old_mss,
+					   res.new_mss,
+					   skb->ip_summed != CHECKSUM_PARTIAL);
+	}
+	mssclamp_count_syn(af, v, &res, synack);
 	return NF_ACCEPT;
 }
 
