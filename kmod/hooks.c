@@ -123,8 +123,9 @@ static int mssclamp_vrf(const struct net_device *in)
  * __fib_validate_source() looks the source up): it sees the routing rules
  * and the tables the kernel's own route to that address would.
  */
-static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
-				const struct net_device *in)
+static __always_inline u32 mssclamp_back_mtu_v4(struct net *net,
+						const struct sk_buff *skb,
+						const struct net_device *in)
 {
 	struct flowi4 fl4 = {
 		.flowi4_iif = LOOPBACK_IFINDEX,
@@ -189,8 +190,9 @@ static noinline u32 mssclamp_dev_mtu6(const struct fib6_nh *nh)
  * takes from that device's mtu6, as ip6_mtu_from_fib6() does for a route
  * without exception: so does this.
  */
-static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
-				const struct net_device *in)
+static __always_inline u32 mssclamp_back_mtu_v6(struct net *net,
+						const struct sk_buff *skb,
+						const struct net_device *in)
 {
 	struct flowi6 fl6 = {
 		.flowi6_iif = LOOPBACK_IFINDEX,
@@ -244,12 +246,13 @@ static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
  * control block of the other segments, and vrf_process_v4_outbound() and
  * vrf_process_v6_outbound() clear it again.
  */
-static bool mssclamp_vrf_own(const struct sk_buff *skb,
-			     const struct nf_hook_state *state)
+static __always_inline bool mssclamp_vrf_own(const struct sk_buff *skb,
+					     const struct net_device *in,
+					     bool v6)
 {
-	if (!netif_is_l3_master(state->in))
+	if (!netif_is_l3_master(in))
 		return false;
-	if (state->pf == NFPROTO_IPV4)
+	if (!v6)
 		return !ipv4_l3mdev_skb(IPCB(skb)->flags);
 	return !ipv6_l3mdev_skb(IP6CB(skb)->flags);
 }
@@ -263,23 +266,41 @@ static bool mssclamp_vrf_own(const struct sk_buff *skb,
  */
 static __always_inline u16
 mssclamp_pmtu_ceiling(const struct sk_buff *skb, const struct mssclamp_cfg *cfg,
-		      const struct nf_hook_state *state)
+		      const struct nf_hook_state *state, bool v6)
 {
 	const struct dst_entry *dst = skb_dst(skb);
-	u32 mtu = dst ? dst_mtu(dst) : MSSCLAMP_NO_MTU;
+	const struct net_device *in = state->in;
+	u32 mtu = MSSCLAMP_NO_MTU;
 
-	if (state->in && !mssclamp_vrf_own(skb, state)) {
-		u32 back = state->pf == NFPROTO_IPV4 ?
-			   mssclamp_back_mtu_v4(state->net, skb, state->in) :
-			   mssclamp_back_mtu_v6(state->net, skb, state->in);
-
-		mtu = min(mtu, back);
-	}
+	if (in && !mssclamp_vrf_own(skb, in, v6))
+		mtu = v6 ? mssclamp_back_mtu_v6(state->net, skb, in) :
+			   mssclamp_back_mtu_v4(state->net, skb, in);
+	if (dst)
+		mtu = min(mtu, dst_mtu(dst));
 	if (mtu == MSSCLAMP_NO_MTU)
 		return cfg->mss;
 	if (mtu < cfg->hdrs + cfg->floor)
 		return cfg->floor;
 	return min_t(u32, cfg->mss, mtu - cfg->hdrs);
+}
+
+/*
+ * One function per family, each with its route lookup inline: a SYN whose
+ * MSS is above the floor makes one call for its ceiling, and its caller
+ * keeps what the scan found in registers across it.
+ */
+static noinline u16 mssclamp_pmtu_ceiling_v4(const struct sk_buff *skb,
+					     const struct mssclamp_cfg *cfg,
+					     const struct nf_hook_state *state)
+{
+	return mssclamp_pmtu_ceiling(skb, cfg, state, false);
+}
+
+static noinline u16 mssclamp_pmtu_ceiling_v6(const struct sk_buff *skb,
+					     const struct mssclamp_cfg *cfg,
+					     const struct nf_hook_state *state)
+{
+	return mssclamp_pmtu_ceiling(skb, cfg, state, true);
 }
 
 static bool mssclamp_is_syn(u8 flags)
@@ -343,9 +364,7 @@ static u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
  * was MSSCLAMP_CLAMPED, made the verdict against the path's ceiling, which
  * is looked up only now: only for an MSS above the floor, the only one the
  * ceiling (never below the floor) can lower. The MSS to leave in place
- * goes to @res->new_mss. Inline, as mssclamp_pmtu_ceiling() is: the SYN
- * path makes no call for it but the route lookups' and keeps @res in
- * registers.
+ * goes to @res->new_mss.
  */
 static __always_inline enum mssclamp_verdict
 mssclamp_pmtu_verdict(const struct sk_buff *skb,
@@ -353,7 +372,9 @@ mssclamp_pmtu_verdict(const struct sk_buff *skb,
 		      const struct nf_hook_state *state,
 		      struct mssclamp_result *res)
 {
-	u16 ceiling = mssclamp_pmtu_ceiling(skb, cfg, state);
+	u16 ceiling = state->pf == NFPROTO_IPV4 ?
+		      mssclamp_pmtu_ceiling_v4(skb, cfg, state) :
+		      mssclamp_pmtu_ceiling_v6(skb, cfg, state);
 
 	if (res->old_mss <= ceiling) {
 		res->new_mss = res->old_mss;
