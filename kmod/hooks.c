@@ -113,11 +113,42 @@ static int mssclamp_vrf(const struct net_device *in)
 }
 
 /*
+ * fib_lookup() (include/net/ip_fib.h, the same in 6.1 and 6.12) without
+ * its own rcu_read_lock() and rcu_read_unlock(): a hook runs inside
+ * nf_hook()'s, and on a kernel with preemptible RCU each of the pair is a
+ * call. Without routing rules the main table and, when it has no route
+ * (-EAGAIN), the default one; with rules __fib_lookup(), as there.
+ */
+static __always_inline int mssclamp_fib_lookup(struct net *net,
+					       struct flowi4 *fl4,
+					       struct fib_result *res)
+{
+#ifdef CONFIG_IP_MULTIPLE_TABLES
+	struct fib_table *tb;
+	int err = -EAGAIN;
+
+	if (net->ipv4.fib_has_custom_rules)
+		return __fib_lookup(net, fl4, res, FIB_LOOKUP_NOREF);
+	tb = rcu_dereference(net->ipv4.fib_main);
+	if (tb)
+		err = fib_table_lookup(tb, fl4, res, FIB_LOOKUP_NOREF);
+	if (err != -EAGAIN)
+		return err;
+	tb = rcu_dereference(net->ipv4.fib_default);
+	if (tb)
+		err = fib_table_lookup(tb, fl4, res, FIB_LOOKUP_NOREF);
+	return err == -EAGAIN ? -ENETUNREACH : err;
+#else
+	return fib_lookup(net, fl4, res, 0);
+#endif
+}
+
+/*
  * The MTU of the route from here back to the IPv4 packet's source, as
  * dst_mtu() of the route ip_route_output_key() would give (ipv4_mtu():
  * learned PMTU, else the route's mtu, else the device's, less any
  * lightweight tunnel's headroom), from a FIB lookup under the hook's RCU
- * read side that takes no reference (fib_lookup() sets FIB_LOOKUP_NOREF).
+ * read side that takes no reference (mssclamp_fib_lookup(), FIB_LOOKUP_NOREF).
  * The lookup is an output one (iif loopback, as ip_route_output_key_hash()
  * sets it) in the input device's VRF (its l3mdev master, as
  * __fib_validate_source() looks the source up): it sees the routing rules
@@ -137,7 +168,7 @@ static __always_inline u32 mssclamp_back_mtu_v4(struct net *net,
 	struct fib_result res;
 	u32 mtu;
 
-	if (fib_lookup(net, &fl4, &res, 0) || res.type != RTN_UNICAST)
+	if (mssclamp_fib_lookup(net, &fl4, &res) || res.type != RTN_UNICAST)
 		return MSSCLAMP_NO_MTU;
 	fi = res.fi;
 	nhc = res.nhc;
