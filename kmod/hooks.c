@@ -196,7 +196,7 @@ static __always_inline u32 mssclamp_back_mtu_v4(struct net *net,
  * the device's mtu6 (at least IPV6_MIN_MTU, at most IP6_MAX_MTU) less a
  * lightweight tunnel's headroom.
  */
-static noinline u32 mssclamp_dev_mtu6(const struct fib6_nh *nh)
+static __always_inline u32 mssclamp_dev_mtu6(const struct fib6_nh *nh)
 {
 	const struct inet6_dev *idev = __in6_dev_get(nh->fib_nh_dev);
 	u32 mtu = IPV6_MIN_MTU;
@@ -250,10 +250,30 @@ static __always_inline u32 mssclamp_back_mtu_v6(struct net *net,
 	    res.f6i == net->ipv6.fib6_null_entry ||
 	    res.fib6_type != RTN_UNICAST)
 		return MSSCLAMP_NO_MTU;
-	ipv6_stub->fib6_select_path(net, &res, &fl6, 0, false, NULL, 0);
+	/*
+	 * fib6_select_path() of a route of one path, without nexthop
+	 * object or siblings, only makes the route's own nexthop res.nh
+	 * (its label "out", the same in 6.1 and 6.12): done here without
+	 * the call.
+	 */
+	if (likely(!res.f6i->nh && !READ_ONCE(res.f6i->fib6_nsiblings)))
+		res.nh = res.f6i->fib6_nh;
+	else
+		ipv6_stub->fib6_select_path(net, &res, &fl6, 0, false, NULL, 0);
 	if (!res.nh)
 		return MSSCLAMP_NO_MTU;
-	mtu = ipv6_stub->ip6_mtu_from_fib6(&res, &fl6.daddr, &fl6.saddr);
+	/*
+	 * Nor is ip6_mtu_from_fib6() called where its answer is the
+	 * device's mtu6 (mssclamp_dev_mtu6()): for a route whose mtu is not
+	 * locked (fib6_metric_locked()) through a nexthop that never had
+	 * an exception bucket, in which rt6_find_cached_rt() finds nothing.
+	 */
+	if (likely(!rcu_access_pointer(res.nh->rt6i_exception_bucket) &&
+		   !fib6_metric_locked(res.f6i, RTAX_MTU)))
+		mtu = mssclamp_dev_mtu6(res.nh);
+	else
+		mtu = ipv6_stub->ip6_mtu_from_fib6(&res, &fl6.daddr,
+						   &fl6.saddr);
 	if (unlikely(!mtu))
 		mtu = mssclamp_dev_mtu6(res.nh);
 	route = res.f6i->fib6_pmtu;
