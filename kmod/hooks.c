@@ -165,7 +165,12 @@ static __always_inline u32 mssclamp_back_mtu_v4(struct net *net,
 	};
 	const struct fib_nh_common *nhc;
 	const struct fib_info *fi;
-	struct fib_result res;
+	/*
+	 * Read only after a lookup that found a route, which filled every
+	 * field read here (fib_table_lookup(), at its label "set_result"):
+	 * not zeroed first (CONFIG_INIT_STACK_ALL_ZERO would, on every SYN).
+	 */
+	struct fib_result res __uninitialized;
 	u32 mtu;
 
 	if (mssclamp_fib_lookup(net, &fl4, &res) || res.type != RTN_UNICAST)
