@@ -543,8 +543,15 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	 */
 	v = mssclamp_scan(th, hlen, cfg->pmtu ? cfg->floor : cfg->mss, &res);
 	if (v == MSSCLAMP_CLAMPED) {
-		if (unlikely(cfg->pmtu))
+		if (unlikely(cfg->pmtu)) {
 			v = mssclamp_pmtu_verdict(skb, cfg, state, &res);
+			/*
+			 * What the counting derives from @synack is then
+			 * derived after the call, not kept on the stack
+			 * across it.
+			 */
+			OPTIMIZER_HIDE_VAR(synack);
+		}
 		if (v == MSSCLAMP_CLAMPED)
 			mssclamp_write_mss(th, res.offset, res.old_mss,
 					   res.new_mss,
