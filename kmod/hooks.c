@@ -117,7 +117,8 @@ static int mssclamp_vrf(const struct net_device *in)
  * its own rcu_read_lock() and rcu_read_unlock(): a hook runs inside
  * nf_hook()'s, and on a kernel with preemptible RCU each of the pair is a
  * call. Without routing rules the main table and, when it has no route
- * (-EAGAIN), the default one; with rules __fib_lookup(), as there.
+ * (-EAGAIN), the default one; with rules __fib_lookup(), as fib_lookup()
+ * does.
  */
 static __always_inline int mssclamp_fib_lookup(struct net *net,
 					       struct flowi4 *fl4,
@@ -148,7 +149,8 @@ static __always_inline int mssclamp_fib_lookup(struct net *net,
  * dst_mtu() of the route ip_route_output_key() would give (ipv4_mtu():
  * learned PMTU, else the route's mtu, else the device's, less any
  * lightweight tunnel's headroom), from a FIB lookup under the hook's RCU
- * read side that takes no reference (mssclamp_fib_lookup(), FIB_LOOKUP_NOREF).
+ * read side that takes no reference (mssclamp_fib_lookup():
+ * FIB_LOOKUP_NOREF).
  * The lookup is an output one (iif loopback, as ip_route_output_key_hash()
  * sets it) in the input device's VRF (its l3mdev master, as
  * __fib_validate_source() looks the source up): it sees the routing rules
@@ -270,8 +272,8 @@ static __always_inline u32 mssclamp_back_mtu_v6(struct net *net,
 	/*
 	 * Nor is ip6_mtu_from_fib6() called where its answer is the
 	 * device's mtu6 (mssclamp_dev_mtu6()): for a route whose mtu is not
-	 * locked (fib6_metric_locked()) through a nexthop that never had
-	 * an exception bucket, in which rt6_find_cached_rt() finds nothing.
+	 * locked (fib6_metric_locked()) through a nexthop without an
+	 * exception bucket, where rt6_find_cached_rt() finds nothing.
 	 */
 	if (likely(!rcu_access_pointer(res.nh->rt6i_exception_bucket) &&
 		   !fib6_metric_locked(res.f6i, RTAX_MTU)))
@@ -546,9 +548,9 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 		if (unlikely(cfg->pmtu)) {
 			v = mssclamp_pmtu_verdict(skb, cfg, state, &res);
 			/*
-			 * What the counting derives from @synack is then
-			 * derived after the call, not kept on the stack
-			 * across it.
+			 * The counter slot and histogram derived from
+			 * @synack after the call: not computed before it
+			 * and kept on the stack across it.
 			 */
 			OPTIMIZER_HIDE_VAR(synack);
 		}
