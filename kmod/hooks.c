@@ -114,18 +114,52 @@ static int mssclamp_vrf(const struct net_device *in)
 }
 
 /*
+ * fib_lookup() (include/net/ip_fib.h, the same in 6.1 and 6.12) without
+ * its own rcu_read_lock() and rcu_read_unlock(): a hook runs inside
+ * nf_hook()'s, and on a kernel with preemptible RCU each of the pair is a
+ * call. Without routing rules the main table and, when it has no route
+ * (-EAGAIN), the default one; with rules __fib_lookup(), as fib_lookup()
+ * does.
+ */
+static __always_inline int mssclamp_fib_lookup(struct net *net,
+					       struct flowi4 *fl4,
+					       struct fib_result *res)
+{
+#ifdef CONFIG_IP_MULTIPLE_TABLES
+	struct fib_table *tb;
+	int err = -EAGAIN;
+
+	if (net->ipv4.fib_has_custom_rules)
+		return __fib_lookup(net, fl4, res, FIB_LOOKUP_NOREF);
+	tb = rcu_dereference(net->ipv4.fib_main);
+	if (tb)
+		err = fib_table_lookup(tb, fl4, res, FIB_LOOKUP_NOREF);
+	if (err != -EAGAIN)
+		return err;
+	tb = rcu_dereference(net->ipv4.fib_default);
+	if (tb)
+		err = fib_table_lookup(tb, fl4, res, FIB_LOOKUP_NOREF);
+	return err == -EAGAIN ? -ENETUNREACH : err;
+#else
+	return fib_lookup(net, fl4, res, 0);
+#endif
+}
+
+/*
  * The MTU of the route from here back to the IPv4 packet's source, as
  * dst_mtu() of the route ip_route_output_key() would give (ipv4_mtu():
  * learned PMTU, else the route's mtu, else the device's, less any
  * lightweight tunnel's headroom), from a FIB lookup under the hook's RCU
- * read side that takes no reference (fib_lookup() sets FIB_LOOKUP_NOREF).
+ * read side that takes no reference (mssclamp_fib_lookup():
+ * FIB_LOOKUP_NOREF).
  * The lookup is an output one (iif loopback, as ip_route_output_key_hash()
  * sets it) in the input device's VRF (its l3mdev master, as
  * __fib_validate_source() looks the source up): it sees the routing rules
  * and the tables the kernel's own route to that address would.
  */
-static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
-				const struct net_device *in)
+static __always_inline u32 mssclamp_back_mtu_v4(struct net *net,
+						const struct sk_buff *skb,
+						const struct net_device *in)
 {
 	struct flowi4 fl4 = {
 		.flowi4_iif = LOOPBACK_IFINDEX,
@@ -134,10 +168,15 @@ static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
 	};
 	const struct fib_nh_common *nhc;
 	const struct fib_info *fi;
-	struct fib_result res;
+	/*
+	 * Read only after a lookup that found a route, which filled every
+	 * field read here (fib_table_lookup(), at its label "set_result"):
+	 * not zeroed first (CONFIG_INIT_STACK_ALL_ZERO would, on every SYN).
+	 */
+	struct fib_result res __uninitialized;
 	u32 mtu;
 
-	if (fib_lookup(net, &fl4, &res, 0) || res.type != RTN_UNICAST)
+	if (mssclamp_fib_lookup(net, &fl4, &res) || res.type != RTN_UNICAST)
 		return MSSCLAMP_NO_MTU;
 	fi = res.fi;
 	nhc = res.nhc;
@@ -165,7 +204,7 @@ static u32 mssclamp_back_mtu_v4(struct net *net, const struct sk_buff *skb,
  * the device's mtu6 (at least IPV6_MIN_MTU, at most IP6_MAX_MTU) less a
  * lightweight tunnel's headroom.
  */
-static noinline u32 mssclamp_dev_mtu6(const struct fib6_nh *nh)
+static __always_inline u32 mssclamp_dev_mtu6(const struct fib6_nh *nh)
 {
 	const struct inet6_dev *idev = __in6_dev_get(nh->fib_nh_dev);
 	u32 mtu = IPV6_MIN_MTU;
@@ -190,8 +229,9 @@ static noinline u32 mssclamp_dev_mtu6(const struct fib6_nh *nh)
  * takes from that device's mtu6, as ip6_mtu_from_fib6() does for a route
  * without exception: so does this.
  */
-static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
-				const struct net_device *in)
+static __always_inline u32 mssclamp_back_mtu_v6(struct net *net,
+						const struct sk_buff *skb,
+						const struct net_device *in)
 {
 	struct flowi6 fl6 = {
 		.flowi6_iif = LOOPBACK_IFINDEX,
@@ -218,10 +258,30 @@ static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
 	    res.f6i == net->ipv6.fib6_null_entry ||
 	    res.fib6_type != RTN_UNICAST)
 		return MSSCLAMP_NO_MTU;
-	ipv6_stub->fib6_select_path(net, &res, &fl6, 0, false, NULL, 0);
+	/*
+	 * fib6_select_path() of a route of one path, without nexthop
+	 * object or siblings, only makes the route's own nexthop res.nh
+	 * (its label "out", the same in 6.1 and 6.12): done here without
+	 * the call.
+	 */
+	if (likely(!res.f6i->nh && !READ_ONCE(res.f6i->fib6_nsiblings)))
+		res.nh = res.f6i->fib6_nh;
+	else
+		ipv6_stub->fib6_select_path(net, &res, &fl6, 0, false, NULL, 0);
 	if (!res.nh)
 		return MSSCLAMP_NO_MTU;
-	mtu = ipv6_stub->ip6_mtu_from_fib6(&res, &fl6.daddr, &fl6.saddr);
+	/*
+	 * Nor is ip6_mtu_from_fib6() called where its answer is the
+	 * device's mtu6 (mssclamp_dev_mtu6()): for a route whose mtu is not
+	 * locked (fib6_metric_locked()) through a nexthop without an
+	 * exception bucket, where rt6_find_cached_rt() finds nothing.
+	 */
+	if (likely(!rcu_access_pointer(res.nh->rt6i_exception_bucket) &&
+		   !fib6_metric_locked(res.f6i, RTAX_MTU)))
+		mtu = mssclamp_dev_mtu6(res.nh);
+	else
+		mtu = ipv6_stub->ip6_mtu_from_fib6(&res, &fl6.daddr,
+						   &fl6.saddr);
 	if (unlikely(!mtu))
 		mtu = mssclamp_dev_mtu6(res.nh);
 	route = res.f6i->fib6_pmtu;
@@ -245,12 +305,13 @@ static u32 mssclamp_back_mtu_v6(struct net *net, const struct sk_buff *skb,
  * control block of the other segments, and vrf_process_v4_outbound() and
  * vrf_process_v6_outbound() clear it again.
  */
-static bool mssclamp_vrf_own(const struct sk_buff *skb,
-			     const struct nf_hook_state *state)
+static __always_inline bool mssclamp_vrf_own(const struct sk_buff *skb,
+					     const struct net_device *in,
+					     bool v6)
 {
-	if (!netif_is_l3_master(state->in))
+	if (!netif_is_l3_master(in))
 		return false;
-	if (state->pf == NFPROTO_IPV4)
+	if (!v6)
 		return !ipv4_l3mdev_skb(IPCB(skb)->flags);
 	return !ipv6_l3mdev_skb(IP6CB(skb)->flags);
 }
@@ -262,25 +323,43 @@ static bool mssclamp_vrf_own(const struct sk_buff *skb,
  * have a local source: the route back to it is the loopback's and says
  * nothing of any path, so only the route out counts for them.
  */
-static u16 mssclamp_pmtu_ceiling(const struct sk_buff *skb,
-				 const struct mssclamp_cfg *cfg,
-				 const struct nf_hook_state *state)
+static __always_inline u16
+mssclamp_pmtu_ceiling(const struct sk_buff *skb, const struct mssclamp_cfg *cfg,
+		      const struct nf_hook_state *state, bool v6)
 {
 	const struct dst_entry *dst = skb_dst(skb);
-	u32 mtu = dst ? dst_mtu(dst) : MSSCLAMP_NO_MTU;
+	const struct net_device *in = state->in;
+	u32 mtu = MSSCLAMP_NO_MTU;
 
-	if (state->in && !mssclamp_vrf_own(skb, state)) {
-		u32 back = state->pf == NFPROTO_IPV4 ?
-			   mssclamp_back_mtu_v4(state->net, skb, state->in) :
-			   mssclamp_back_mtu_v6(state->net, skb, state->in);
-
-		mtu = min(mtu, back);
-	}
+	if (in && !mssclamp_vrf_own(skb, in, v6))
+		mtu = v6 ? mssclamp_back_mtu_v6(state->net, skb, in) :
+			   mssclamp_back_mtu_v4(state->net, skb, in);
+	if (dst)
+		mtu = min(mtu, dst_mtu(dst));
 	if (mtu == MSSCLAMP_NO_MTU)
 		return cfg->mss;
 	if (mtu < cfg->hdrs + cfg->floor)
 		return cfg->floor;
 	return min_t(u32, cfg->mss, mtu - cfg->hdrs);
+}
+
+/*
+ * One function per family, each with its route lookup inline: a SYN whose
+ * MSS is above the floor makes one call for its ceiling, and its caller
+ * keeps what the scan found in registers across it.
+ */
+static noinline u16 mssclamp_pmtu_ceiling_v4(const struct sk_buff *skb,
+					     const struct mssclamp_cfg *cfg,
+					     const struct nf_hook_state *state)
+{
+	return mssclamp_pmtu_ceiling(skb, cfg, state, false);
+}
+
+static noinline u16 mssclamp_pmtu_ceiling_v6(const struct sk_buff *skb,
+					     const struct mssclamp_cfg *cfg,
+					     const struct nf_hook_state *state)
+{
+	return mssclamp_pmtu_ceiling(skb, cfg, state, true);
 }
 
 static bool mssclamp_is_syn(u8 flags)
@@ -340,58 +419,35 @@ static u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
 }
 
 /*
- * With pmtu on, the verdict of mssclamp_scan() against the floor (@v, @res)
- * made the verdict against the path's ceiling, which is looked up only
- * now: only for an MSS above the floor, the only one the ceiling (never
- * below the floor) can lower. The ceiling goes to @ceiling.
+ * With pmtu on, the verdict of mssclamp_scan() against the floor, when it
+ * was MSSCLAMP_CLAMPED, made the verdict against the path's ceiling, which
+ * is looked up only now: only for an MSS above the floor, the only one the
+ * ceiling (never below the floor) can lower. The MSS to leave in place
+ * goes to @res->new_mss.
  */
-static enum mssclamp_verdict
+static __always_inline enum mssclamp_verdict
 mssclamp_pmtu_verdict(const struct sk_buff *skb,
 		      const struct mssclamp_cfg *cfg,
 		      const struct nf_hook_state *state,
-		      enum mssclamp_verdict v, struct mssclamp_result *res,
-		      u16 *ceiling)
+		      struct mssclamp_result *res)
 {
-	if (v != MSSCLAMP_CLAMPED)
-		return v;
-	*ceiling = mssclamp_pmtu_ceiling(skb, cfg, state);
-	if (res->old_mss <= *ceiling) {
+	u16 ceiling = state->pf == NFPROTO_IPV4 ?
+		      mssclamp_pmtu_ceiling_v4(skb, cfg, state) :
+		      mssclamp_pmtu_ceiling_v6(skb, cfg, state);
+
+	if (res->old_mss <= ceiling) {
 		res->new_mss = res->old_mss;
 		return MSSCLAMP_UNCHANGED;
 	}
-	res->new_mss = *ceiling;
+	res->new_mss = ceiling;
 	return MSSCLAMP_CLAMPED;
-}
-
-/*
- * pmtu on, the TCP header linear and writable: the options are scanned
- * first, against the floor; the routes are looked up only for an MSS above
- * it, and the MSS the scan found is then written in place
- * (mssclamp_write_mss()), without a second pass over the options.
- */
-static noinline void mssclamp_clamp_pmtu(struct mssclamp_af *af,
-					 struct sk_buff *skb,
-					 const struct nf_hook_state *state,
-					 const struct mssclamp_cfg *cfg,
-					 u8 *th, unsigned int hlen, bool synack)
-{
-	struct mssclamp_result res;
-	enum mssclamp_verdict v;
-	u16 ceiling;
-
-	v = mssclamp_scan(th, hlen, cfg->floor, &res);
-	v = mssclamp_pmtu_verdict(skb, cfg, state, v, &res, &ceiling);
-	if (v == MSSCLAMP_CLAMPED)
-		mssclamp_write_mss(th, res.offset, res.old_mss, ceiling,
-				   skb->ip_summed != CHECKSUM_PARTIAL);
-	mssclamp_count_syn(af, v, &res, synack);
 }
 
 /*
  * The TCP header is not all in the linear part, or is shared with a clone:
  * check it in a copy, and unshare the skb only when there is an MSS to
  * lower (a SYN within the ceiling is never copied). With pmtu on, the
- * copy is scanned against the floor first, as in mssclamp_clamp_pmtu().
+ * copy is scanned against the floor first, as in mssclamp_syn().
  */
 static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 					 struct sk_buff *skb,
@@ -416,8 +472,10 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 	if (!th)
 		goto out;
 	v = mssclamp_scan(th, hlen, ceiling, &res);
-	if (cfg->pmtu)
-		v = mssclamp_pmtu_verdict(skb, cfg, state, v, &res, &ceiling);
+	if (cfg->pmtu && v == MSSCLAMP_CLAMPED) {
+		v = mssclamp_pmtu_verdict(skb, cfg, state, &res);
+		ceiling = res.new_mss;
+	}
 	if (v != MSSCLAMP_CLAMPED)
 		goto out;
 
@@ -448,6 +506,7 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	bool synack = flags & TCPHDR_ACK;
 	const struct mssclamp_cfg *cfg;
 	struct mssclamp_result res;
+	enum mssclamp_verdict v;
 	unsigned int hlen;
 	u8 *th;
 
@@ -473,20 +532,35 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 	if (cfg->ndevs && !mssclamp_dev_listed(cfg, state))
 		return NF_ACCEPT;
 
+	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
+	if (unlikely(!th)) {
+		mssclamp_clamp_copy(af, skb, state, cfg, thoff, synack);
+		return NF_ACCEPT;
+	}
 	/*
 	 * The common case: one pass over the options, writing in place,
-	 * without a copy of the header.
+	 * without a copy of the header. With pmtu on, the options are
+	 * scanned first, against the floor: the routes are looked up only
+	 * for an MSS above it (mssclamp_pmtu_verdict()), and the MSS the
+	 * scan found is then written without a second pass.
 	 */
-	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
-	if (unlikely(!th))
-		mssclamp_clamp_copy(af, skb, state, cfg, thoff, synack);
-	else if (unlikely(cfg->pmtu))
-		mssclamp_clamp_pmtu(af, skb, state, cfg, th, hlen, synack);
-	else
-		mssclamp_count_syn(af, mssclamp_rewrite(th, hlen, cfg->mss,
-							skb->ip_summed != CHECKSUM_PARTIAL,
-							&res),
-				   &res, synack);
+	v = mssclamp_scan(th, hlen, cfg->pmtu ? cfg->floor : cfg->mss, &res);
+	if (v == MSSCLAMP_CLAMPED) {
+		if (unlikely(cfg->pmtu)) {
+			v = mssclamp_pmtu_verdict(skb, cfg, state, &res);
+			/*
+			 * The counter slot and histogram derived from
+			 * @synack after the call: not computed before it
+			 * and kept on the stack across it.
+			 */
+			OPTIMIZER_HIDE_VAR(synack);
+		}
+		if (v == MSSCLAMP_CLAMPED)
+			mssclamp_write_mss(th, res.offset, res.old_mss,
+					   res.new_mss,
+					   skb->ip_summed != CHECKSUM_PARTIAL);
+	}
+	mssclamp_count_syn(af, v, &res, synack);
 	return NF_ACCEPT;
 }
 

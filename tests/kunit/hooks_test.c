@@ -538,21 +538,60 @@ static void mssclamp_hook_malformed_test(struct kunit *test)
 /*
  * A stand-in for IPv6's FIB, which the hook reaches through ipv6_stub:
  * it counts the lookups, records the VRF they were made in, and answers
- * a unicast route whose MTU is 1300 (a ceiling of 1240 with no overhead).
- * Installed only around one run of the hook.
+ * a unicast route of one path through a device whose mtu6 is 1300 (a
+ * ceiling of 1240 with no overhead), its nexthop without exceptions: the
+ * hook takes that MTU without fib6_select_path() or ip6_mtu_from_fib6(),
+ * whose calls the stand-in counts too. The route may be given siblings,
+ * an exception bucket (then its ip6_mtu_from_fib6() answers 1290: a
+ * learned MTU) or a locked mtu metric. Installed only around one run of
+ * the hook.
  */
 #define FAKE_MTU	1300
 #define FAKE_CEILING	(FAKE_MTU - 60)
+#define FAKE_EXC_MTU	1290
+
+enum fake_route_shape {
+	FAKE_ONE_PATH,
+	FAKE_SIBLINGS,
+	FAKE_EXCEPTIONS,
+	FAKE_MTU_LOCKED,
+};
 
 static struct {
 	unsigned int lookups;
+	unsigned int select_path;
+	unsigned int mtu_from_fib6;
 	int l3mdev;
 } fake_fib;
 static struct dst_metrics fake_metrics;	/* no mtu of the route's own */
-static struct fib6_info fake_f6i = { .fib6_metrics = &fake_metrics };
-static struct fib6_nh fake_nh;
+static struct inet6_dev fake_idev = { .cnf = { .mtu6 = FAKE_MTU } };
+static struct net_device fake_dev;
+static struct rt6_exception_bucket fake_bucket;
+/* A route and its one nexthop, as fib6_info_alloc() lays them out. */
+static union {
+	struct fib6_info f6i;
+	u8 room[sizeof(struct fib6_info) + sizeof(struct fib6_nh)];
+} fake_route;
 static struct ipv6_stub fake_stub;
 static const struct ipv6_stub *saved_stub;
+
+static void fake_route_init(enum fake_route_shape shape)
+{
+	struct fib6_info *f6i = &fake_route.f6i;
+
+	memset(&fake_route, 0, sizeof(fake_route));
+	memset(&fake_metrics, 0, sizeof(fake_metrics));
+	f6i->fib6_metrics = &fake_metrics;
+	f6i->fib6_nh->fib_nh_dev = &fake_dev;
+	RCU_INIT_POINTER(fake_dev.ip6_ptr, &fake_idev);
+	if (shape == FAKE_SIBLINGS)
+		f6i->fib6_nsiblings = 1;
+	if (shape == FAKE_EXCEPTIONS)
+		RCU_INIT_POINTER(f6i->fib6_nh->rt6i_exception_bucket,
+				 &fake_bucket);
+	if (shape == FAKE_MTU_LOCKED)
+		fake_metrics.metrics[RTAX_LOCK - 1] = 1 << RTAX_MTU;
+}
 
 static int fake_fib6_table_lookup(struct net *net, struct fib6_table *table,
 				  int oif, struct flowi6 *fl6,
@@ -560,7 +599,8 @@ static int fake_fib6_table_lookup(struct net *net, struct fib6_table *table,
 {
 	fake_fib.lookups++;
 	fake_fib.l3mdev = fl6->flowi6_l3mdev;
-	res->f6i = &fake_f6i;
+	res->f6i = &fake_route.f6i;
+	res->nh = fake_route.f6i.fib6_nh;
 	res->fib6_type = RTN_UNICAST;
 	return 0;
 }
@@ -576,22 +616,26 @@ static void fake_fib6_select_path(const struct net *net,
 				  int oif, bool oif_match,
 				  const struct sk_buff *skb, int strict)
 {
-	res->nh = &fake_nh;
+	fake_fib.select_path++;
+	res->nh = fake_route.f6i.fib6_nh;
 }
 
 static u32 fake_ip6_mtu_from_fib6(const struct fib6_result *res,
 				  const struct in6_addr *daddr,
 				  const struct in6_addr *saddr)
 {
-	return FAKE_MTU;
+	fake_fib.mtu_from_fib6++;
+	return FAKE_EXC_MTU;
 }
 
-static unsigned int run_hook_fake_fib(struct test_af *t, struct sk_buff *skb,
-				      const struct nf_hook_state *state)
+static unsigned int run_hook_fake_route(struct test_af *t, struct sk_buff *skb,
+					const struct nf_hook_state *state,
+					enum fake_route_shape shape)
 {
 	unsigned int verdict;
 
 	memset(&fake_fib, 0, sizeof(fake_fib));
+	fake_route_init(shape);
 	saved_stub = ipv6_stub;
 	fake_stub = *saved_stub;
 	fake_stub.fib6_lookup = fake_fib6_lookup;
@@ -602,6 +646,78 @@ static unsigned int run_hook_fake_fib(struct test_af *t, struct sk_buff *skb,
 	verdict = run_hook(t, skb, state);
 	ipv6_stub = saved_stub;
 	return verdict;
+}
+
+static unsigned int run_hook_fake_fib(struct test_af *t, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	return run_hook_fake_route(t, skb, state, FAKE_ONE_PATH);
+}
+
+/*
+ * pmtu on, IPv6, the route back: a route of one path whose nexthop never
+ * had an exception takes the device's mtu6 without calling
+ * fib6_select_path() or ip6_mtu_from_fib6(); with siblings the path is
+ * selected by fib6_select_path(), and with an exception bucket or a
+ * locked mtu the MTU is ip6_mtu_from_fib6()'s.
+ */
+static void mssclamp_hook_pmtu_route6_test(struct kunit *test)
+{
+	static const struct {
+		const char *what;
+		enum fake_route_shape shape;
+		unsigned int select_path, mtu_from_fib6;
+		u16 want_mss;
+	} cases[] = {
+		{ "one path", FAKE_ONE_PATH, 0, 0, FAKE_CEILING },
+		{ "siblings", FAKE_SIBLINGS, 1, 0, FAKE_CEILING },
+		{ "exceptions", FAKE_EXCEPTIONS, 0, 1, FAKE_EXC_MTU - 60 },
+		{ "mtu locked", FAKE_MTU_LOCKED, 0, 1, FAKE_EXC_MTU - 60 },
+	};
+	const struct hook_case c = { .v6 = true, .flags = TCPHDR_SYN,
+				     .mss = JUMBO_MSS, .csum = CHECKSUM_NONE };
+	struct net_device *lan, *wan;
+	unsigned int i;
+
+	lan = kunit_kzalloc(test, sizeof(*lan), GFP_KERNEL);
+	wan = kunit_kzalloc(test, sizeof(*wan), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lan);
+	KUNIT_ASSERT_NOT_NULL(test, wan);
+	lan->ifindex = 3;
+	wan->ifindex = 7;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct nf_hook_state state = {
+			.hook = NF_INET_FORWARD, .pf = NFPROTO_IPV6,
+			.in = wan, .out = lan, .net = &init_net,
+		};
+		struct sk_buff *skb;
+		struct test_af t;
+		unsigned int thoff;
+
+		test_af_init(test, &t, true, 0);
+		t.cfg->pmtu = true;
+		skb = build_pkt(test, &c, &thoff);
+		KUNIT_EXPECT_EQ(test, run_hook_fake_route(&t, skb, &state,
+							  cases[i].shape),
+				NF_ACCEPT);
+		KUNIT_EXPECT_EQ_MSG(test, fake_fib.lookups, 1, "%s: lookups",
+				    cases[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, fake_fib.select_path,
+				    cases[i].select_path,
+				    "%s: fib6_select_path() calls",
+				    cases[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, fake_fib.mtu_from_fib6,
+				    cases[i].mtu_from_fib6,
+				    "%s: ip6_mtu_from_fib6() calls",
+				    cases[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, mss_in(test, skb, thoff),
+				    cases[i].want_mss, "%s: MSS", cases[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, tcp_csum(&c, skb, thoff), 0,
+				    "%s: TCP checksum", cases[i].what);
+		kfree_skb(skb);
+		test_af_fini(&t);
+	}
 }
 
 /*
@@ -995,6 +1111,7 @@ static struct kunit_case mssclamp_hooks_cases[] = {
 	KUNIT_CASE(mssclamp_hook_dev_test),
 	KUNIT_CASE(mssclamp_hook_malformed_test),
 	KUNIT_CASE(mssclamp_hook_pmtu_lookup_test),
+	KUNIT_CASE(mssclamp_hook_pmtu_route6_test),
 	KUNIT_CASE(mssclamp_hook_vrf_test),
 	KUNIT_CASE_PARAM(mssclamp_cfg_check_test, cfg_gen_params),
 	KUNIT_CASE(mssclamp_hist_bounds_test),
