@@ -35,7 +35,7 @@
 # The VM harness fails the run on any kernel splat.
 #
 # Sizes: MSSCLAMP_FLOOD frames per flood (default 200000; 1000000 with
-# MSSCLAMP_LONG=1, the long form; 20000 with MSSCLAMP_SHORT=1, the short
+# MSSCLAMP_LONG=1, the long form; 10000 with MSSCLAMP_SHORT=1, the short
 # form make check-debug runs); MSSCLAMP_SEED picks the seed (default:
 # random, printed).
 set -eu
@@ -48,7 +48,7 @@ PORT=8080
 if [ "${MSSCLAMP_LONG:-0}" = 1 ]; then
 	N=${MSSCLAMP_FLOOD:-1000000}
 elif [ "${MSSCLAMP_SHORT:-0}" = 1 ]; then
-	N=${MSSCLAMP_FLOOD:-20000}
+	N=${MSSCLAMP_FLOOD:-10000}
 else
 	N=${MSSCLAMP_FLOOD:-200000}
 fi
