@@ -5,10 +5,11 @@
 # two cores, and the run is several times slower than on Debian's kernels.
 #
 #   make check-debug [T=scenario,...]   build (once) or reuse the debug kernel
-#                                       (tests/vm/debug-kernel.sh), run every
-#                                       scenario on it with 2 CPUs, fail on
-#                                       any KASAN, UBSAN, lockdep, RCU or
-#                                       kmemleak report
+#                                       (tests/vm/debug-kernel.sh), run the
+#                                       scenarios that test the module on it
+#                                       (T: any scenario), short form, 2 CPUs;
+#                                       fail on any KASAN, UBSAN, lockdep,
+#                                       RCU or kmemleak report
 #   make debug-kernel                   only build the debug kernel
 
 .PHONY: check-debug debug-kernel

@@ -143,6 +143,7 @@ all | vm)
 	;;
 debug)
 	# The VM scenarios on the debug kernel (mk/debug.mk): too slow for "all".
+	# Which ones without T: tests/vm/check-debug.sh's debug_skip.
 	suite debug bash tests/vm/check-debug.sh "${T:-}" ;;
 all | unit | fuzz | kunit) ;;
 *)

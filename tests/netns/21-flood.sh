@@ -34,8 +34,10 @@
 #      move by exactly those.
 # The VM harness fails the run on any kernel splat.
 #
-# Sizes: MSSCLAMP_FLOOD frames per flood (default 200000, or 1000000 with
-# MSSCLAMP_LONG=1); MSSCLAMP_SEED picks the seed (default: random, printed).
+# Sizes: MSSCLAMP_FLOOD frames per flood (default 200000; 1000000 with
+# MSSCLAMP_LONG=1, the long form; 10000 with MSSCLAMP_SHORT=1, the short
+# form make check-debug runs); MSSCLAMP_SEED picks the seed (default:
+# random, printed).
 set -eu
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +47,8 @@ set -eu
 PORT=8080
 if [ "${MSSCLAMP_LONG:-0}" = 1 ]; then
 	N=${MSSCLAMP_FLOOD:-1000000}
+elif [ "${MSSCLAMP_SHORT:-0}" = 1 ]; then
+	N=${MSSCLAMP_FLOOD:-10000}
 else
 	N=${MSSCLAMP_FLOOD:-200000}
 fi
