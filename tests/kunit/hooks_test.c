@@ -417,6 +417,16 @@ static void mssclamp_hook_test(struct kunit *test)
 	test_af_fini(&t);
 }
 
+/* A device for a hook's state: only its ifindex is read. */
+static struct net_device *test_dev(struct kunit *test, int ifindex)
+{
+	struct net_device *dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev->ifindex = ifindex;
+	return dev;
+}
+
 /* Interface scope: clamped when the input or the output device is listed. */
 static void mssclamp_hook_dev_test(struct kunit *test)
 {
@@ -428,12 +438,8 @@ static void mssclamp_hook_dev_test(struct kunit *test)
 	struct test_af t;
 	unsigned int thoff;
 
-	wan = kunit_kzalloc(test, sizeof(*wan), GFP_KERNEL);
-	lan = kunit_kzalloc(test, sizeof(*lan), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, wan);
-	KUNIT_ASSERT_NOT_NULL(test, lan);
-	wan->ifindex = 7;
-	lan->ifindex = 3;
+	wan = test_dev(test, 7);
+	lan = test_dev(test, 3);
 
 	test_af_init(test, &t, false, 0);
 	t.cfg->ndevs = 1;
@@ -679,12 +685,8 @@ static void mssclamp_hook_pmtu_route6_test(struct kunit *test)
 	struct net_device *lan, *wan;
 	unsigned int i;
 
-	lan = kunit_kzalloc(test, sizeof(*lan), GFP_KERNEL);
-	wan = kunit_kzalloc(test, sizeof(*wan), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, lan);
-	KUNIT_ASSERT_NOT_NULL(test, wan);
-	lan->ifindex = 3;
-	wan->ifindex = 7;
+	wan = test_dev(test, 7);
+	lan = test_dev(test, 3);
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct nf_hook_state state = {
@@ -763,12 +765,8 @@ static void mssclamp_hook_pmtu_lookup_test(struct kunit *test)
 	struct net_device *lan, *wan;
 	unsigned int i;
 
-	lan = kunit_kzalloc(test, sizeof(*lan), GFP_KERNEL);
-	wan = kunit_kzalloc(test, sizeof(*wan), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, lan);
-	KUNIT_ASSERT_NOT_NULL(test, wan);
-	lan->ifindex = 3;
-	wan->ifindex = 7;
+	wan = test_dev(test, 7);
+	lan = test_dev(test, 3);
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct hook_case c = { .v6 = true, .flags = TCPHDR_SYN,
