@@ -38,8 +38,6 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 cache=${MSSCLAMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mssclamp}
 root=$cache/foreign
-# apt waits for a lock another apt holds instead of failing.
-apt="-o DPkg::Lock::Timeout=900"
 
 HOST_PKGS="gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu
 sparse qemu-system-arm file"
@@ -49,20 +47,8 @@ armhf:armmp:6.12 i386:686-pae:6.1"
 SYSROOT_PKGS="libc6 libc6-dev linux-libc-dev libmnl0 libmnl-dev libnftnl11
 libnftnl-dev"
 
-missing() {
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-			grep -q '^install ok installed$' || echo "$p"
-	done
-}
-
-updated=
-apt_update() {
-	[ -n "$updated" ] && return 0
-	# shellcheck disable=SC2086
-	apt-get $apt update -qq
-	updated=1
-}
+# shellcheck source=scripts/deps-lib.sh
+. "$(dirname "$0")/deps-lib.sh"
 
 # Multiarch: apt knows the foreign architectures' packages.
 for a in arm64 armhf i386; do

@@ -22,19 +22,8 @@ linux-image-amd64 linux-headers-amd64 systemd
 curl bash-completion groff-base man-db openssl
 prometheus jq"
 
-missing() {
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-			grep -q '^install ok installed$' || echo "$p"
-	done
-}
-
-updated=
-apt_update() {
-	[ -n "$updated" ] && return 0
-	apt-get update -qq
-	updated=1
-}
+# shellcheck source=scripts/deps-lib.sh
+. "$(dirname "$0")/deps-lib.sh"
 
 # shellcheck disable=SC2086
 need=$(missing $PKGS)
