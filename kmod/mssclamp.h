@@ -180,8 +180,7 @@ void mssclamp_af_free(struct mssclamp_af *af);
 int mssclamp_state_init(struct mssclamp_net *mn);
 void mssclamp_state_free(struct mssclamp_net *mn);
 enum mssclamp_cfg_fault mssclamp_cfg_check(u8 family, struct mssclamp_cfg *cfg);
-void mssclamp_cfg_resolve_devs(struct net *net, struct mssclamp_cfg *cfg,
-			       const struct net_device *gone);
+void mssclamp_cfg_resolve_devs(struct net *net, struct mssclamp_cfg *cfg);
 bool mssclamp_cfg_follow_dev(struct mssclamp_cfg *cfg,
 			     const struct net_device *dev, bool gone);
 int mssclamp_cfg_publish(struct net *net, struct mssclamp_net *mn,

@@ -611,7 +611,7 @@ static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
 					attrs, extack);
 	if (err)
 		goto out_free;
-	mssclamp_cfg_resolve_devs(net, cfg, NULL);
+	mssclamp_cfg_resolve_devs(net, cfg);
 	err = mssclamp_cfg_set(net, mn, af, cfg, extack);
 	goto out;
 

@@ -102,16 +102,14 @@ static bool mssclamp_devs_named(const struct mssclamp_cfg *cfg,
  * ifindexes of the devices whose primary name is listed, each once, in
  * the first slots (see struct mssclamp_cfg). A name without a device
  * contributes nothing until a device of that name appears (see
- * mssclamp_cfg_follow_dev()). @gone is a device being unregistered, which
- * must not be in the set.
+ * mssclamp_cfg_follow_dev()).
  *
  * Only primary names count, as with iptables' -o and nft's oifname:
  * dev_get_by_name_rcu() also finds a device by one of its alternative
  * names (netdev_name_node_lookup_rcu() walks them all), and altname
  * changes send no notification we could follow.
  */
-void mssclamp_cfg_resolve_devs(struct net *net, struct mssclamp_cfg *cfg,
-			       const struct net_device *gone)
+void mssclamp_cfg_resolve_devs(struct net *net, struct mssclamp_cfg *cfg)
 {
 	unsigned int i, n = 0;
 
@@ -120,7 +118,7 @@ void mssclamp_cfg_resolve_devs(struct net *net, struct mssclamp_cfg *cfg,
 	for (i = 0; i < cfg->ndevs; i++) {
 		struct net_device *dev = dev_get_by_name_rcu(net, cfg->devs[i]);
 
-		if (!dev || dev == gone || strcmp(dev->name, cfg->devs[i]))
+		if (!dev || strcmp(dev->name, cfg->devs[i]))
 			continue;
 		if (mssclamp_devs_slot(cfg, dev->ifindex) < 0)
 			cfg->ifindex[n++] = dev->ifindex;

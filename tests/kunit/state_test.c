@@ -628,7 +628,7 @@ static int notifier_scope(struct mssclamp_net *mn, const char * const *names,
 		cfg->ndevs = n;
 		for (j = 0; j < n; j++)
 			strscpy(cfg->devs[j], names[j], IFNAMSIZ);
-		mssclamp_cfg_resolve_devs(&init_net, cfg, NULL);
+		mssclamp_cfg_resolve_devs(&init_net, cfg);
 		err = mssclamp_cfg_publish(&init_net, mn, af, cfg);
 	}
 	mutex_unlock(&mn->lock);
