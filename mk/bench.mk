@@ -45,10 +45,10 @@ bench-smoke:
 bench-build: $(BENCH_SEND) $(BENCH_MODDIR)/mssbench_nop.ko $(BENCH_NOHIST)/mssclamp.ko
 
 $(BENCH_SEND): tests/bench/send.c tests/bench/frames.c tests/bench/frames.h \
-		tests/lib/pkt.c tests/lib/pkt.h
+		tests/lib/c/pkt.c tests/lib/c/pkt.h
 	@mkdir -p $(dir $@)
-	$(BENCH_CC) $(BENCH_CFLAGS) -Itests/lib -o $@ tests/bench/send.c \
-		tests/bench/frames.c tests/lib/pkt.c
+	$(BENCH_CC) $(BENCH_CFLAGS) -Itests/lib/c -o $@ tests/bench/send.c \
+		tests/bench/frames.c tests/lib/c/pkt.c
 
 $(BENCH_MODDIR)/mssbench_nop.ko: $(BENCH_MODSRC) $(BENCH_MODHDR)
 	@test -d "$(BENCH_KDIR)" || { echo "no kernel headers at '$(BENCH_KDIR)'" >&2; exit 1; }

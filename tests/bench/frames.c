@@ -267,7 +267,7 @@ void frame_build(struct frame *f, enum frame_kind kind,
 
 /*
  * The MSS option's value in the options of @th, -1 without one or when
- * the options are malformed (tests/lib/pkt.c's reference walk).
+ * the options are malformed (tests/lib/c/pkt.c's reference walk).
  */
 static int find_mss(const uint8_t *th, size_t thlen)
 {

@@ -95,8 +95,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH LC_ALL=C
 : "${KVER:=$(cat /proc/sys/kernel/osrelease)}"
 # The scenarios' helpers: the topology (topo_up, ns_new, r, ...), the
 # module, the clean-up when the script exits (namespaces, at_exit).
-# shellcheck source=tests/netns/lib.sh
-. "$REPO/tests/netns/lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$REPO/tests/lib/sh/netns.sh"
 
 FRAMES=${BENCH_FRAMES:-15000}
 WARMUP=${BENCH_WARMUP:-1000}
@@ -137,7 +137,7 @@ FLOOR_BUCKET4=536-599
 FLOOR_BUCKET6=1220-1220
 PTB_MTU=1400
 
-# lib.sh's topology under the benchmark's own names (the sink is lib.sh's
+# netns.sh's topology under the benchmark's own names (the sink is netns.sh's
 # server), and one namespace more, "other".
 NS_C=mb-client NS_R=mb-router NS_S=mb-sink NS_O=mb-other
 failures=0
@@ -145,7 +145,7 @@ failures=0
 say() { echo "bench: $*"; }
 raw() { echo "$*" >>"$RAW"; }
 # The benchmark's cases are named "KVER bench: ...", and only failures
-# reach the console: ok, bad and bench_check (not lib.sh's check).
+# reach the console: ok, bad and bench_check (not netns.sh's check).
 ok() { tap_ok "$KVER bench: $*" >/dev/null; }
 bad() {
 	tap_fail "$KVER bench: $*"
@@ -165,7 +165,7 @@ other_down() {
 }
 at_exit other_down
 
-# lib.sh's client - router - sink, quiet (no router solicitations: only
+# netns.sh's client - router - sink, quiet (no router solicitations: only
 # the frames cross the router), plus "other" and the router's permanent
 # neighbours for the frames' destinations.
 bench_topo_up() {

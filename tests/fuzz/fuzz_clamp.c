@@ -98,7 +98,7 @@ static int ones_eq(uint16_t a, uint16_t b)
 
 /*
  * The reference: the rules of kmod/clamp.h's header comment, written
- * again without looking at its loop (tests/lib/pkt.c). Returns the
+ * again without looking at its loop (tests/lib/c/pkt.c). Returns the
  * verdict and the MSS value's offset (0 without one).
  */
 static enum mssclamp_verdict ref_scan(const uint8_t *th, size_t len,

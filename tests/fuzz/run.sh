@@ -7,7 +7,7 @@
 #   tests/fuzz/run.sh [SECONDS]        default $FUZZ_SECONDS, else 60
 #
 # Steps, each one TAP line ("ok - fuzz: ..." / "not ok - fuzz: ...") on
-# $TAP_FILE (tests/lib/tap.sh):
+# $TAP_FILE (tests/lib/sh/tap.sh):
 #   1. build build/fuzz/fuzz_clamp with clang (-Werror);
 #   2. every seed of tests/fuzz/corpus/ passes the checks;
 #   3. the checks catch bugs planted on purpose (FUZZ_MUTANT builds): a
@@ -26,8 +26,8 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-# shellcheck source=tests/lib/tap.sh
-. tests/lib/tap.sh
+# shellcheck source=tests/lib/sh/tap.sh
+. tests/lib/sh/tap.sh
 
 : "${RESULTS_DIR:=$top/build/results}"
 if [ -z "${TAP_FILE:-}" ]; then
@@ -45,11 +45,11 @@ out=$top/build/fuzz
 seeds=tests/fuzz/corpus
 corpus=$out/corpus
 bin=$out/fuzz_clamp
-srcs=(tests/fuzz/fuzz_clamp.c tests/lib/pkt.c)
+srcs=(tests/fuzz/fuzz_clamp.c tests/lib/c/pkt.c)
 # shellcheck disable=SC2054 # the commas belong to -fsanitize=
 cflags=(-g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-	-Ikmod -Itests/lib)
+	-Ikmod -Itests/lib/c)
 # One process; a bounded input (3 parameter bytes, a 60-byte header and
 # payload); no input may take more than 10 s.
 fopts=(-max_len=160 -timeout=10 -dict=tests/fuzz/clamp.dict)
@@ -143,7 +143,7 @@ coverage() {
 		echo "fuzz: no llvm-profdata/llvm-cov: coverage not measured"
 		return
 	fi
-	if ! "$clang" -g -O0 -Ikmod -Itests/lib -fsanitize=fuzzer -fprofile-instr-generate \
+	if ! "$clang" -g -O0 -Ikmod -Itests/lib/c -fsanitize=fuzzer -fprofile-instr-generate \
 		-fcoverage-mapping -o "$cbin" "${srcs[@]}" >"$out/cov.log" 2>&1; then
 		fail "$name (the coverage build failed, see $out/cov.log)"
 		return

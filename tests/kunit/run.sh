@@ -7,7 +7,7 @@
 #   tests/kunit/run.sh [FILTER_GLOB]    e.g. mssclamp_clamp  'mssclamp_*.rewrite'
 #
 # Writes one "ok - kunit: suite.case[.param]" / "not ok - ..." line per test
-# case to $TAP_FILE (tests/lib/tap.sh), plus one line each for the build, the
+# case to $TAP_FILE (tests/lib/sh/tap.sh), plus one line each for the build, the
 # .config check, the kernel log check and kunit.py's exit status; exits
 # non-zero on any failure. README.md beside this file says how it works.
 #
@@ -20,8 +20,8 @@ set -u
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEFILES	# not ours: `make check` -> here
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/sh/tap.sh
+. "$top/tests/lib/sh/tap.sh"
 
 : "${RESULTS_DIR:=$top/build/results}"
 tap_init "${TAP_FILE:-$RESULTS_DIR/kunit.tap}"

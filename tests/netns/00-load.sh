@@ -3,7 +3,7 @@
 #
 # 00-load: the module loads, shows its version, registers no netfilter hook
 # until it is configured, and unloads while namespaces exist; the topology
-# of lib.sh carries traffic in both families.
+# of netns.sh carries traffic in both families.
 #
 # "No hook" is shown two ways:
 #  - a kprobe on nf_register_net_hook(s), on every kernel, records the hook
@@ -16,8 +16,8 @@
 #    6.12 does, Debian's 6.1 does not (CONFIG_NETFILTER_NETLINK_HOOK unset),
 #    so there the kprobe cases stand alone.
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
 
 tr=/sys/kernel/tracing
 [ -e "$tr/trace" ] || mount -t tracefs tracefs "$tr"

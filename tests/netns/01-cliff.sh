@@ -24,10 +24,10 @@
 # note's ceiling: 1500 - 40 - 20 - 44); the client receives the clamped
 # SYN-ACK too; clamped_syn and clamped_synack count.
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 SIZE=1048576		# bytes the server sends
 STALL_WAIT=8		# seconds the control is given to stall

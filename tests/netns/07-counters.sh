@@ -29,10 +29,10 @@
 #      a wrong checksum, no answer);
 #   5. "stats reset ipv4" zeroes ipv4 only; "stats reset" zeroes both.
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 PORT=8080
 N=5	# IPv4 connections

@@ -12,10 +12,10 @@
 # configuration and the counters, but "set" and "stats reset" fail with a
 # permission error and change nothing.
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 check "insmod mssclamp.ko" mod_load
 ns_new "$NS_R"
@@ -27,7 +27,7 @@ ctl_set "$NS_R" set ipv6 enable mtu 1500 overhead 44 synack off
 before=$(ctl "$NS_R" -j show)
 echo "# show: $before"
 
-# refused NAME ERE CMD... (clamp_lib.sh): CMD fails, prints nothing on
+# refused NAME ERE CMD... (clamp.sh): CMD fails, prints nothing on
 # stdout and one line on stderr matching ERE; the configuration stays as it
 # was.
 REFUSED_QUIET=1

@@ -7,7 +7,7 @@
 #   mc-client  --- mc-router  --- mc-server     ipv4 mtu 1500, ipv6 mtu 1500
 #   mc-client2 --- mc-router2 --- mc-server2    ipv4 mtu 1400, ipv6 disabled
 #
-# Two copies of lib.sh's topology, every link 9000 (SYN and SYN-ACK carry
+# Two copies of netns.sh's topology, every link 9000 (SYN and SYN-ACK carry
 # 8960 / 8940), the same addresses in each. One connection per family in
 # each:
 #   - each router clamps to its own ceiling: server 1460 / 1440, server2
@@ -20,10 +20,10 @@
 #   - a namespace deleted while its families are enabled takes its state
 #     with it; the other one and the module carry on.
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 PORT=8080
 C1=$NS_C R1=$NS_R S1=$NS_S
@@ -31,7 +31,7 @@ C2=mc-client2 R2=mc-router2 S2=mc-server2
 
 check "insmod mssclamp.ko" mod_load
 
-# The second topology first, under the second names; lib.sh's cleanup only
+# The second topology first, under the second names; netns.sh's cleanup only
 # knows the first ones.
 NS_C=$C2 NS_R=$R2 NS_S=$S2
 topo_up c=9000 rc=9000 rs=9000 s=9000

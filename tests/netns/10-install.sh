@@ -9,7 +9,7 @@
 #   make dkms-install   DKMS builds and installs the module for the running
 #                       kernel; modprobe (not insmod) finds it
 #   the unit            its ExecStart/ExecReload commands, by hand (systemd
-#                       is not PID 1 here), then what install_lib.sh checks:
+#                       is not PID 1 here), then what install.sh checks:
 #                       the clamp on the wire, save/apply, a broken file
 #   other kernels       dkms autoinstall (what a kernel upgrade runs) takes
 #                       the module up, and BUILD_EXCLUSIVE_KERNEL keeps it
@@ -21,17 +21,17 @@
 # test kernel, from these sources (the line below: tests/vm/dkms-prebuild.sh)
 # and the VM loads that build with "dkms ldtarball" before make
 # dkms-install, which then keeps it: DKMS in the VM installs, runs depmod
-# (on a trimmed module tree: install_lib.sh's modtree_trim) and modprobe
+# (on a trimmed module tree: install_netns.sh's modtree_trim) and modprobe
 # finds the module. The scenario prints how long each DKMS step took.
 # vm-host-prepare: bash tests/vm/dkms-prebuild.sh
 # vm-timeout: 600
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
-# shellcheck source=tests/netns/install_lib.sh
-. "$(dirname "$0")/install_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
+# shellcheck source=tests/lib/sh/install.sh
+. "$(dirname "$0")/../lib/sh/install.sh"
 
 prefix=/usr/local
 unit=$prefix/lib/systemd/system/mssclamp.service

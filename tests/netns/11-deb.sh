@@ -4,7 +4,7 @@
 # 11-deb: the Debian packages, installed with dpkg -i on the VM's writable
 # root: mssclamp-dkms (DKMS builds the module in its postinst) and
 # mssclamp-tools (mssclampctl, man page, completion, unit, conffile); then
-# the same checks as 10-install (install_lib.sh); then removal and purge.
+# the same checks as 10-install (install.sh); then removal and purge.
 #
 # The packages are built on the host before the VM boots (make deb, asked
 # for by the line below, which tests/vm/run.sh reads); dpkg in the VM only
@@ -24,12 +24,12 @@
 # vm-host-prepare: bash tests/vm/dkms-prebuild.sh
 # vm-timeout: 600
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
-# shellcheck source=tests/netns/install_lib.sh
-. "$(dirname "$0")/install_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
+# shellcheck source=tests/lib/sh/install.sh
+. "$(dirname "$0")/../lib/sh/install.sh"
 
 arch=$(dpkg --print-architecture)
 debs=("$REPO/build/deb/mssclamp-dkms_${VERSION}_all.deb"

@@ -33,10 +33,10 @@
 # counter totals of each pass are the sum of the classes'; mssclampctl -j
 # stats shows the last pass's totals.
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 ! mod_loaded || mod_unload
 topo_up
@@ -46,7 +46,7 @@ RMAC=$(ip -n "$NS_R" -br link show eth-c | awk '{ print $3 }')
 check "wire.py runs the classes in four passes" env \
 	NS_C="$NS_C" NS_R="$NS_R" NS_S="$NS_S" RMAC="$RMAC" SINKMAC="$SINKMAC" \
 	C4="$C4" C6="$C6" K4="$K4" K6="$K6" MSSCLAMP_KO="$MSSCLAMP_KO" \
-	"$PY" "$CL_DIR/wire.py" malformed "$WORK/results"
+	"$PY" "$NETNS_DIR/wire.py" malformed "$WORK/results"
 
 # One recorded case per line of results: "ok NAME" or "fail NAME".
 while read -r st name; do

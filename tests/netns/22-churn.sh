@@ -46,10 +46,10 @@
 # (500; 20), MOVES 20 (100; 5), SIDES 1 (10; 0: 23-teardown deletes side
 # routers under a flood too), LEAK 20 (100; 10), TRACED 3 (10; 2).
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 if [ "${MSSCLAMP_LONG:-0}" = 1 ]; then
 	FLIPS=5000 CYCLES=500 MOVES=100 SIDES=10 LEAK=100 TRACED=10
@@ -66,7 +66,7 @@ PORT=8080
 NBYTES=100000
 PPS=500
 
-WIRE=$CL_DIR/wire.py
+WIRE=$NETNS_DIR/wire.py
 flood_build
 
 at_exit "ip netns delete $NS_SP 2>/dev/null; ip netns delete $NS_SIDE 2>/dev/null"

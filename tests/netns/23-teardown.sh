@@ -35,10 +35,10 @@
 # Sizes (MSSCLAMP_LONG=1 for the long form): CYCLES 30 (300), FLIPS 400
 # (4000), READS 300 (3000), SIDES 2 (20).
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 if [ "${MSSCLAMP_LONG:-0}" = 1 ]; then
 	CYCLES=300 FLIPS=4000 READS=3000 SIDES=20
@@ -53,7 +53,7 @@ NS_K="mc-keep"
 PORT=8080
 echo "# cpus $(nproc), module cycles $CYCLES, changes $FLIPS, reads $READS, side routers $SIDES, seed $SEED"
 
-WIRE=$CL_DIR/wire.py
+WIRE=$NETNS_DIR/wire.py
 flood_build
 
 at_exit "ip netns delete $NS_K 2>/dev/null; ip netns delete $NS_SIDE 2>/dev/null"

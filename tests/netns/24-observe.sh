@@ -29,12 +29,12 @@
 #      monitor with status 0;
 #   6. rmmod: every monitor still running says so on stderr and exits 1.
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
-OBSERVE_PY=$CL_DIR/observe.py
+OBSERVE_PY=$PYLIB/observe.py
 
 check "insmod mssclamp.ko" mod_load
 topo_up

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# 25-doctor: mssclampctl doctor on the router of lib.sh's topology.
+# 25-doctor: mssclampctl doctor on the router of netns.sh's topology.
 #
 # A clean router (module loaded, IPv4 at mtu 1500, IPv6 at mtu 1500 overhead
 # 44 as the shipped file has them, forwarding on, no ruleset) gets exit
@@ -35,8 +35,8 @@
 #
 # vm-timeout: 600
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
 
 WORK=$(mktemp -d /tmp/mssclamp-doctor.XXXXXX)
 at_exit "rm -rf '$WORK'"

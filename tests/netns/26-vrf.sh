@@ -29,10 +29,10 @@
 #     server) is the VRF's: the client receives 1452 / 1432, at hook
 #     forward and at hook postrouting, counted once.
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 PORT=8080
 

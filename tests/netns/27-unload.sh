@@ -22,10 +22,10 @@
 # to the other listed name (the notifier and the sets) and a change of
 # mtu (a publish) in one namespace.
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 N=${MSSCLAMP_UNLOAD_NS:-50}
 NETDEV_UNREGISTER=6		# enum netdev_cmd, 6.1 and 6.12

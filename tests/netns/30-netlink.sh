@@ -4,7 +4,7 @@
 # 30-netlink: hostile requests to the mssclamp generic netlink family
 # (tests/tools/nlhostile.c) from root in the router's namespace.
 #
-#   mc-client --- mc-router --- mc-server     (lib.sh's topology)
+#   mc-client --- mc-router --- mc-server     (netns.sh's topology)
 #
 # The router is configured away from the defaults and has counted one
 # clamped connection per family, so that a partial change or a reset would
@@ -23,15 +23,15 @@
 #
 # vm-host-prepare: make -s -C tests/tools
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 PORT=8080
 
 # The tool: the host's build if it is current, else built here
-# (clamp_lib.sh).
+# (clamp.sh).
 check "nlhostile builds" nlhostile_build
 
 check "insmod mssclamp.ko" mod_load

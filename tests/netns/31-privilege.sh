@@ -4,7 +4,7 @@
 # 31-privilege: who may change the configuration, and what one network
 # namespace can see of another.
 #
-#   mc-client --- mc-router --- mc-server   (lib.sh's topology; the router
+#   mc-client --- mc-router --- mc-server   (netns.sh's topology; the router
 #                                            is namespace A, made by root)
 #   mc-other                                (namespace B, made by root, idle)
 #   a container: a user namespace and a network namespace it owns (C)
@@ -35,10 +35,10 @@
 #
 # vm-host-prepare: make -s -C tests/tools
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 PORT=8080
 NS_B="mc-other"
@@ -65,10 +65,10 @@ chmod 755 "$WORK"
 install -m 755 "$MSSCLAMPCTL" "$WORK/mssclampctl"
 CTL=$WORK/mssclampctl
 
-# The tool for the socket cases (clamp_lib.sh), as 30-netlink gets it.
+# The tool for the socket cases (clamp.sh), as 30-netlink gets it.
 check "nlhostile builds" nlhostile_build
 
-# refused NAME ERE CMD... (clamp_lib.sh): CMD fails with one line on stderr
+# refused NAME ERE CMD... (clamp.sh): CMD fails with one line on stderr
 # matching ERE, and A's configuration and counters stay as they were.
 refused_unchanged() {
 	check_eq "$1: A's configuration is unchanged" "$SHOW_A" "$(ctl "$NS_R" -j show)"

@@ -6,7 +6,7 @@
 # docs/netlink/mssclamp.yaml (checked against the kernel's genetlink-legacy
 # schema on every run), on whichever kernel the VM boots.
 #
-#   mc-client --- mc-router --- mc-server     (lib.sh's topology; the clamp
+#   mc-client --- mc-router --- mc-server     (netns.sh's topology; the clamp
 #                                              and ynl in the router)
 #
 #   1. --dump get-config gives both families, as mssclampctl -j show has
@@ -36,10 +36,10 @@
 # vm-host-prepare: bash scripts/ynl.sh copy build/ynl-6.12
 # vm-timeout: 900
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/netns/clamp_lib.sh
-. "$(dirname "$0")/clamp_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$(dirname "$0")/../lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/clamp.sh
+. "$(dirname "$0")/../lib/sh/clamp.sh"
 
 PORT=8080
 YNL_DIR=$REPO/build/ynl-6.12

@@ -19,7 +19,7 @@
  * stdout: "frames N v4 N v6 N syn N frag N ext N sent N errors N seconds S"
  * (syn: frames with SYN set; frag: IPv4 fragments and IPv6 Fragment
  * headers; ext: IPv6 frames with extension headers; errors: failed sends).
- * Built by the scenario itself with tests/lib/pkt.c (cc -O0: -O2 takes
+ * Built by the scenario itself with tests/lib/c/pkt.c (cc -O0: -O2 takes
  * several times longer to compile under TCG and the kernel's forwarding
  * path is the bottleneck).
  */

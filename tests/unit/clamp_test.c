@@ -102,7 +102,7 @@ static void hex(char *out, size_t outsz, const uint8_t *p, size_t n)
 }
 
 /* ------------------------------------------------------------------ */
-/* Checksums: tests/lib/pkt.c, computed the slow way                   */
+/* Checksums: tests/lib/c/pkt.c, computed the slow way                   */
 
 static const uint8_t v4_src[4] = { 192, 0, 2, 1 };
 static const uint8_t v4_dst[4] = { 198, 51, 100, 7 };

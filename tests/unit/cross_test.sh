@@ -15,8 +15,8 @@
 # warning.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/sh/tap.sh
+. "$top/tests/lib/sh/tap.sh"
 : "${TAP_FILE:?}"
 cd "$top" || exit 1
 

@@ -13,8 +13,8 @@
 # shellcheck disable=SC2317	# helpers run through check and trap
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/sh/tap.sh
+. "$top/tests/lib/sh/tap.sh"
 TAP_FILE=${TAP_FILE:-/dev/null}
 
 ctl=$top/userspace/mssclampctl-asan
@@ -32,8 +32,8 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
-# shellcheck source=tests/unit/ctl_lib.sh
-. "$top/tests/unit/ctl_lib.sh"
+# shellcheck source=tests/lib/sh/ctl.sh
+. "$top/tests/lib/sh/ctl.sh"
 
 # --- build -------------------------------------------------------------
 

@@ -13,8 +13,8 @@
 #   bash tests/unit/doctor_test.sh          (results also in $TAP_FILE)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/sh/tap.sh
+. "$top/tests/lib/sh/tap.sh"
 TAP_FILE=${TAP_FILE:-/dev/null}
 
 out=$top/build/unit

@@ -11,8 +11,8 @@
 # foreign/ root when no KVER_ROOT is given.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/sh/tap.sh
+. "$top/tests/lib/sh/tap.sh"
 : "${TAP_FILE:?}"
 
 tmp=$(mktemp -d)

@@ -16,8 +16,8 @@
 # shellcheck disable=SC2016	# sh -c scripts take their arguments as $1...
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/sh/tap.sh
+. "$top/tests/lib/sh/tap.sh"
 TAP_FILE=${TAP_FILE:-/dev/null}
 
 ctl=$top/userspace/mssclampctl-asan
@@ -28,8 +28,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
-# shellcheck source=tests/unit/ctl_lib.sh
-. "$top/tests/unit/ctl_lib.sh"
+# shellcheck source=tests/lib/sh/ctl.sh
+. "$top/tests/lib/sh/ctl.sh"
 
 if make -s -C "$top/userspace" asan >"$tmp/build.log" 2>&1 &&
 	make -s -f "$top/tests/unit/Makefile" fakegenl >>"$tmp/build.log" 2>&1; then

@@ -12,8 +12,8 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-# shellcheck source=tests/lib/tap.sh
-. tests/lib/tap.sh
+# shellcheck source=tests/lib/sh/tap.sh
+. tests/lib/sh/tap.sh
 
 if [ -z "${TAP_FILE:-}" ]; then
 	tap_init "${RESULTS_DIR:-$top/build/results}/unit.tap"

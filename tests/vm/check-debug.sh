@@ -40,8 +40,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd -P)
 #                       the module code it reaches (set, reset, show in
 #                       a namespace) 08-badinput and 09-netns run (411 s)
 debug_skip=" 10-install 11-deb 25-doctor 31-privilege "
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/sh/tap.sh
+. "$top/tests/lib/sh/tap.sh"
 : "${TAP_FILE:=$top/build/results/debug.tap}"
 mkdir -p "$(dirname "$TAP_FILE")"
 

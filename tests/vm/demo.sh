@@ -31,10 +31,10 @@
 # vm-host-prepare: bash tests/vm/dkms-prebuild.sh
 # vm-timeout: 600
 set -eu
-# shellcheck source=tests/netns/lib.sh
-. "$REPO/tests/netns/lib.sh"
-# shellcheck source=tests/netns/install_lib.sh
-. "$REPO/tests/netns/install_lib.sh"
+# shellcheck source=tests/lib/sh/netns.sh
+. "$REPO/tests/lib/sh/netns.sh"
+# shellcheck source=tests/lib/sh/install.sh
+. "$REPO/tests/lib/sh/install.sh"
 
 SIZE=1048576
 STALL=8		# seconds the download is given without the clamp

@@ -53,8 +53,8 @@ export LC_ALL=C
 export PATH=$PATH:/usr/sbin:/sbin
 
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
-# shellcheck source=tests/lib/tap.sh
-. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/sh/tap.sh
+. "$top/tests/lib/sh/tap.sh"
 # shellcheck source=tests/vm/boot.sh
 . "$top/tests/vm/boot.sh"
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Checksums for the Python test tools (wire.py, clamp_lib.sh's raw_syns);
-the C tools have the same in tests/lib/pkt.c.
+"""Checksums for the Python test tools (wire.py, clamp_netns.sh's raw_syns);
+the C tools have the same in tests/lib/c/pkt.c.
 
   csum16(b)                    the Internet checksum (RFC 1071) of b
   csum_update16(check, old, new)

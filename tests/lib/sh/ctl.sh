@@ -5,7 +5,7 @@
 # run the tool against the stand-in family or this host's kernel, and
 # record what it printed, exited with and sent as TAP cases. The caller
 # sets ctl (the tool under test), fakelib (build/unit/fakegenl.so), tmp (a
-# scratch directory) and status (0), and has sourced tests/lib/tap.sh; the
+# scratch directory) and status (0), and has sourced tests/lib/sh/tap.sh; the
 # cases are named "ctl: ...".
 # shellcheck disable=SC2034,SC2154	# status is the caller's; so are tmp, ctl, fakelib
 

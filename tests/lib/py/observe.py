@@ -25,15 +25,12 @@ seconds, and this runs under "python3 -S". The checksums are computed
 with tests/lib/py/mssclamp_pkt.py (the kernel fills in none for raw TCP
 and ICMPv4; it does for ICMPv6).
 """
-import os
 import socket
 import struct
 import sys
 
 sys.dont_write_bytecode = True  # nothing written next to the helpers
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "lib", "py"))
-from mssclamp_pkt import csum16 as csum, pseudo  # noqa: E402 (the path first)
+from mssclamp_pkt import csum16 as csum, pseudo  # noqa: E402 (a sibling)
 
 PORT = 9
 GONE4 = "198.51.100.77"

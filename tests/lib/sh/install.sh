@@ -3,7 +3,7 @@
 #
 # What tests/netns/10-install.sh (make install + make dkms-install) and
 # 11-deb.sh (dpkg -i of the two packages) check once mssclamp is installed,
-# on top of lib.sh and clamp_lib.sh:
+# on top of netns.sh and clamp.sh:
 #
 #   deployed_checks UNIT     the systemd unit's commands, run by hand (the
 #                            VM has no systemd as PID 1), load the module

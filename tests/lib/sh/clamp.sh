@@ -47,15 +47,18 @@
 #
 # Captures and other files live in $WORK, a directory removed at the end.
 
-CL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# tests/lib, and the scenarios' own tools (wire.py, flood.c) in tests/netns.
+TESTS_LIB=$(cd "${BASH_SOURCE[0]%/*}/.." && pwd -P)
+NETNS_DIR=${TESTS_LIB%/*}/netns
 PY=/usr/bin/python3
 # -S: no site module; python starts in half the time (TCG), and the
 # endpoints need nothing outside the standard library; -B: no __pycache__
 # next to tcp.py.
 PYS=("$PY" -S -B)
-TCP_PY=$CL_DIR/tcp.py
-# The Python helpers shared with wire.py (tests/lib/py).
-PYLIB=${CL_DIR%/*}/lib/py
+# The Python helpers (tests/lib/py): tcp.py, observe.py, and those wire.py
+# imports.
+PYLIB=$TESTS_LIB/py
+TCP_PY=$PYLIB/tcp.py
 
 WORK=$(mktemp -d /tmp/mssclamp.XXXXXX)
 at_exit "rm -rf '$WORK'"
@@ -473,18 +476,18 @@ sink_up() {
 	EOF
 }
 
-# flood_build: build tests/netns/flood.c (with tests/lib/pkt.c) into
+# flood_build: build tests/netns/flood.c (with tests/lib/c/pkt.c) into
 # $FLOOD, once per boot of the VM (the compiler costs seconds under TCG),
 # keyed by the sources' content; a recorded case.
-_PKT_C=${CL_DIR%/*}/lib/pkt.c
+_PKT_C=$TESTS_LIB/c/pkt.c
 FLOOD=/tmp/mssclamp-flood
 while read -r _sum _; do
 	FLOOD+=.$_sum
-done < <(cksum "$CL_DIR/flood.c" "$_PKT_C" "${_PKT_C%.c}.h")
+done < <(cksum "$NETNS_DIR/flood.c" "$_PKT_C" "${_PKT_C%.c}.h")
 flood_build() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	[ -x "$FLOOD" ] || sh -c 'cc -O0 -Wall -Wextra -Werror -I"${3%/*}" \
-		-o "$1.$$" "$2" "$3" && mv "$1.$$" "$1"' - "$FLOOD" "$CL_DIR/flood.c" \
+		-o "$1.$$" "$2" "$3" && mv "$1.$$" "$1"' - "$FLOOD" "$NETNS_DIR/flood.c" \
 		"$_PKT_C" || true
 	check "flood.c builds" [ -x "$FLOOD" ]
 }
@@ -547,7 +550,7 @@ sys.path.insert(0, sys.argv[1])
 import tcp
 for port in sys.argv[3:]:
     threading.Thread(target=tcp.serve, args=(int(port), int(sys.argv[2]))).start()
-' "$CL_DIR" "$bytes" "$@" &
+' "$PYLIB" "$bytes" "$@" &
 	for port in "$@"; do
 		wait_listen "$ns" "$port" 20
 	done

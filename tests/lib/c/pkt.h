@@ -16,7 +16,7 @@
  *                           the rules of kmod/clamp.h's header comment
  *                           written again, apart from its code
  *
- * Built beside each tool (cc ... tests/lib/pkt.c -Itests/lib); no kernel
+ * Built beside each tool (cc ... tests/lib/c/pkt.c -Itests/lib/c); no kernel
  * header, no library. The Python scenarios have the same in
  * tests/lib/py/mssclamp_pkt.py.
  */

@@ -52,8 +52,8 @@
 # a script may set them to other names after sourcing this file
 # (tests/bench/guest.sh does), before topo_up.
 
-# shellcheck source=tests/lib/tap.sh
-. "${BASH_SOURCE[0]%/*}/../lib/tap.sh"
+# shellcheck source=tests/lib/sh/tap.sh
+. "${BASH_SOURCE[0]%/*}/tap.sh"
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 : "${TAP_FILE:=/dev/null}"
