@@ -15,31 +15,29 @@ export RESULTS_DIR=$top/build/results
 mkdir -p "$RESULTS_DIR"
 
 what=${1:-all}
-status=0
 taps=()	# the suites of this run only: others may run beside it
 
 # suite NAME CMD...: run one suite; its cases land in $RESULTS_DIR/NAME.tap.
-suite() {
-	local name=$1 tap=$RESULTS_DIR/$1.tap
-	shift
-	rm -f "$tap"
-	taps+=("$tap")
-	echo "=== $name: $*"
-	TAP_FILE=$tap "$@"
-	suite_done "$name" $?
-}
-
 # suite_bg NAME CMD...: the same in the background, output to a log;
 # suite_wait NAME prints the log and records the outcome.
+suite_start() {
+	rm -f "$RESULTS_DIR/$1.tap"
+	taps+=("$RESULTS_DIR/$1.tap")
+}
+
+suite() {
+	suite_start "$1"
+	echo "=== $1: ${*:2}"
+	TAP_FILE=$RESULTS_DIR/$1.tap "${@:2}"
+	suite_done "$1" $?
+}
+
 declare -A bg_pid
 suite_bg() {
-	local name=$1 tap=$RESULTS_DIR/$1.tap
-	shift
-	rm -f "$tap"
-	taps+=("$tap")
-	echo "=== $name: $* (in parallel, output follows when it ends)"
-	TAP_FILE=$tap "$@" >"$RESULTS_DIR/$name.out" 2>&1 &
-	bg_pid[$name]=$!
+	suite_start "$1"
+	echo "=== $1: ${*:2} (in parallel, output follows when it ends)"
+	TAP_FILE=$RESULTS_DIR/$1.tap "${@:2}" >"$RESULTS_DIR/$1.out" 2>&1 &
+	bg_pid[$1]=$!
 }
 
 suite_wait() {
@@ -50,16 +48,15 @@ suite_wait() {
 	suite_done "$1" "$rc"
 }
 
+# suite_done NAME STATUS: a suite that wrote no case, or exited non-zero
+# without a failed case (a crash), gets a failed case for it.
 suite_done() {
-	local name=$1 rc=$2 tap=$RESULTS_DIR/$1.tap
+	local tap=$RESULTS_DIR/$1.tap
 	if [ ! -s "$tap" ]; then
-		echo "not ok - $name: the suite wrote no result (exit $rc)" >>"$tap"
-	elif [ "$rc" != 0 ] && ! grep -q '^not ok' "$tap"; then
-		echo "not ok - $name: the suite exited $rc" >>"$tap"
+		echo "not ok - $1: the suite wrote no result (exit $2)" >>"$tap"
+	elif [ "$2" != 0 ] && ! grep -q '^not ok' "$tap"; then
+		echo "not ok - $1: the suite exited $2" >>"$tap"
 	fi
-	[ "$rc" = 0 ] || status=1
-	grep -q '^not ok' "$tap" && status=1
-	return 0
 }
 
 # The test kernels: Debian's 6.1 and its 6.12 in three flavours (plain,
@@ -152,22 +149,8 @@ all | unit | fuzz | kunit) ;;
 	;;
 esac
 
-passed=0
-failed=0
-skipped=0
-for tap in "${taps[@]}"; do
-	# A skipped case ("ok - NAME # SKIP...") is neither passed nor failed.
-	p=$(grep '^ok ' "$tap" | grep -vc ' # SKIP')
-	k=$(grep '^ok ' "$tap" | grep -c ' # SKIP')
-	f=$(grep -c '^not ok ' "$tap")
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + k))
-	grep '^not ok ' "$tap" | sed "s|^|$(basename "$tap" .tap): |"
-done
-if [ "$skipped" = 0 ]; then
-	echo "$passed passed, $failed failed"
-else
-	echo "$passed passed, $failed failed, $skipped skipped"
-fi
-[ "$failed" = 0 ] && [ "$status" = 0 ]
+# prove(1) reads every suite's cases (tap-plan.sh gives each file its
+# plan) and shows the failed ones; its last line counts the cases across
+# all suites: "N passed, N failed" (", N skipped" when some were).
+PERL5LIB=$top/tests/lib/perl${PERL5LIB:+:$PERL5LIB} prove -f \
+	--formatter MssclampSummary -e "sh $top/tests/lib/sh/tap-plan.sh" "${taps[@]}"

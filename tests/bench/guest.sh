@@ -140,23 +140,12 @@ PTB_MTU=1400
 # netns.sh's topology under the benchmark's own names (the sink is netns.sh's
 # server), and one namespace more, "other".
 NS_C=mb-client NS_R=mb-router NS_S=mb-sink NS_O=mb-other
-failures=0
 
 say() { echo "bench: $*"; }
 raw() { echo "$*" >>"$RAW"; }
 # The benchmark's cases are named "KVER bench: ...", and only failures
-# reach the console: ok, bad and bench_check (not netns.sh's check).
-ok() { tap_ok "$KVER bench: $*" >/dev/null; }
-bad() {
-	tap_fail "$KVER bench: $*"
-	failures=$((failures + 1))
-}
-# bench_check NAME CMD...
-bench_check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
+# reach the console.
+TAP_PREFIX="$KVER bench: " TAP_QUIET=1
 
 # --- topology -----------------------------------------------------------------
 
@@ -195,10 +184,10 @@ bench_exception_up() {
 	ip -n "$NS_C" link del mb-narrow
 	got=$(ip -n "$NS_R" route get 203.0.113.7 | tr -s ' \n' ' ')
 	raw "EXCEPTION kver=$KVER to=203.0.113.7 route=${got// /:}"
-	bench_check "the router learned mtu 1400 towards 203.0.113.7: $got" \
+	check "the router learned mtu 1400 towards 203.0.113.7: $got" \
 		has "mtu 1400" "$got"
 	got=$(ip -n "$NS_R" route get 203.0.113.2 | tr -s ' \n' ' ')
-	bench_check "and nothing towards 203.0.113.2, syn4exc's source: $got" \
+	check "and nothing towards 203.0.113.2, syn4exc's source: $got" \
 		lacks "mtu" "$got"
 }
 
@@ -411,7 +400,7 @@ impl_counters() {
 			got+=":$(field ${fam}_unchanged "$out"):$(field ${fam}_no_mss "$out")"
 			got+=":$(field ${fam}_ptb "$out")"
 			want="$syn:$clamped:$floor:$nomss:$ptb"
-			bench_check "round $round $impl: $fam syn:clamped_syn:unchanged:no_mss:ptb $got = $want" \
+			check "round $round $impl: $fam syn:clamped_syn:unchanged:no_mss:ptb $got = $want" \
 				[ "$got" = "$want" ]
 			got="$(field ${fam}_hist_syn_buckets "$out") $(field ${fam}_hist_syn_sum "$out")"
 			got+=" $(field ${fam}_hist_ptb_buckets "$out") $(field ${fam}_hist_ptb_sum "$out")"
@@ -430,7 +419,7 @@ impl_counters() {
 				fi
 				want+=" 0"
 			fi
-			bench_check "round $round $impl: $fam histograms: syn buckets, sum; ptb buckets, sum; synack count: $got = $want" \
+			check "round $round $impl: $fam histograms: syn buckets, sum; ptb buckets, sum; synack count: $got = $want" \
 				[ "$got" = "$want" ]
 		done
 		;;
@@ -442,7 +431,7 @@ impl_counters() {
 		n4=$(r $ipt -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
 		n6=$(r $ip6t -t mangle -L FORWARD -v -x -n | awk '/TCPMSS/ { print $1 }')
 		raw "COUNTERS kver=$KVER round=$round impl=$impl ipv4_rule=$n4 ipv6_rule=$n6"
-		bench_check "round $round $impl: rule counted ipv4 $n4 = $want4, ipv6 $n6 = $want6 SYNs" \
+		check "round $round $impl: rule counted ipv4 $n4 = $want4, ipv6 $n6 = $want6 SYNs" \
 			[ "$n4:$n6" = "$want4:$want6" ]
 		;;
 	esac
@@ -457,12 +446,12 @@ measure() {
 	hooks=$(hooks_of $NS_R)
 	want=$(impl_hooks "$impl")
 	[ "$hooks" = "?" ] ||
-		bench_check "round $round $impl: router hooks are '${want:-none}'" [ "$hooks" = "$want" ]
+		check "round $round $impl: router hooks are '${want:-none}'" [ "$hooks" = "$want" ]
 	if [ "$round" = 1 ]; then
 		raw "HOOKS kver=$KVER impl=$impl ns=router hooks=$(hooks_of $NS_R all | tr ' ' :)"
 	fi
 	if [ "$impl" = nop-other ]; then
-		bench_check "round $round $impl: the empty hook in the other namespace" \
+		check "round $round $impl: the empty hook in the other namespace" \
 			[ "$(hooks_of $NS_O)" = "ipv4 forward mssbench_nop_hook,ipv6 forward mssbench_nop_hook" ]
 	fi
 
@@ -470,8 +459,8 @@ measure() {
 	while read -r line; do
 		raw "RAW kver=$KVER round=$round impl=$impl $line"
 		case $line in
-		*result=ok) ok "round $round $impl ${line%% *}: every frame forwarded, MSS ${line#*mss=}" ;;
-		*) bad "round $round $impl: $line" ;;
+		*result=ok) tap_ok "round $round $impl ${line%% *}: every frame forwarded, MSS ${line#*mss=}" ;;
+		*) tap_fail "round $round $impl: $line" ;;
 		esac
 	done < <("$SEND" --client /run/netns/$NS_C --router /run/netns/$NS_R \
 		--sink /run/netns/$NS_S --count "$FRAMES" --warmup "$WARMUP" \
@@ -490,8 +479,8 @@ show_disabled() {
 	h_r=$(hooks_of $NS_R)
 	h_o=$(hooks_of $NS_O)
 	raw "DISABLED kver=$KVER router=${h_r:-none} other=${h_o:-none}"
-	bench_check "off: no hook in the router's namespace, where mssclamp is disabled" [ -z "$h_r" ]
-	bench_check "off: mssclamp's hooks in the namespace where it is enabled" \
+	check "off: no hook in the router's namespace, where mssclamp is disabled" [ -z "$h_r" ]
+	check "off: mssclamp's hooks in the namespace where it is enabled" \
 		[ "$h_o" = "ipv4 forward mssclamp_hook_v4,ipv6 forward mssclamp_hook_v6" ]
 	{
 		echo "# mssclamp loaded, enabled in $NS_O, disabled in $NS_R"
@@ -533,7 +522,7 @@ main() {
 	say "kernel $KVER; frames $FRAMES (+$WARMUP warm-up) per measurement; rounds $ROUNDS; implementations: ${list[*]}; kinds: $KINDS"
 	raw "CONFIG kver=$KVER frames=$FRAMES warmup=$WARMUP rounds=$ROUNDS impls=${IMPLS// /,} kinds=${KINDS// /,} mss4=$MSS4 mss6=$MSS6"
 	for f in "$SEND" "$PROBE_KO" "$COUNTS"; do
-		[ -e "$f" ] || { bad "$f exists (run through tests/bench/run.sh)"; return 1; }
+		[ -e "$f" ] || { tap_fail "$f exists (run through tests/bench/run.sh)"; return 1; }
 	done
 	! mod_loaded || rmmod mssclamp
 	[ -d /sys/module/mssbench_probe ] || insmod "$PROBE_KO" || [ -n "${BENCH_HOST:-}" ]
@@ -551,19 +540,19 @@ main() {
 		say "round $round/$ROUNDS: ${order[*]}"
 		for impl in "${order[@]}"; do
 			if ! impl_up "$impl"; then
-				bad "round $round: $impl configured"
+				tap_fail "round $round: $impl configured"
 				impl_down "$impl" || true
 				continue
 			fi
 			[ "$impl" != off ] || [ "$round" != 1 ] || show_disabled
 			measure "$round" "$impl" || true
-			impl_down "$impl" || bad "round $round: $impl removed"
+			impl_down "$impl" || tap_fail "round $round: $impl removed"
 		done
 	done
 	bench_topo_down
 	[ ! -d /sys/module/mssbench_probe ] || rmmod mssbench_probe
-	say "done, $failures failed checks"
-	[ "$failures" = 0 ]
+	say "done, $TAP_FAILED failed checks"
+	[ "$TAP_FAILED" = 0 ]
 }
 
 main "$@"

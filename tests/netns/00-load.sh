@@ -15,9 +15,7 @@
 #  - "nft list hooks" (nfnetlink_hook) where the kernel has it: Debian's
 #    6.12 does, Debian's 6.1 does not (CONFIG_NETFILTER_NETLINK_HOOK unset),
 #    so there the kprobe cases stand alone.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh" plain
 
 tr=/sys/kernel/tracing
 [ -e "$tr/trace" ] || mount -t tracefs tracefs "$tr"

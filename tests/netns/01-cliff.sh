@@ -23,11 +23,7 @@
 # client sent 8960 / 8940 and the server received 1460 / 1396 (the field
 # note's ceiling: 1500 - 40 - 20 - 44); the client receives the clamped
 # SYN-ACK too; clamped_syn and clamped_synack count.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 SIZE=1048576		# bytes the server sends
 STALL_WAIT=8		# seconds the control is given to stall

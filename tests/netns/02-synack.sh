@@ -21,16 +21,11 @@
 # the segments carry complete checksums that tcpdump verifies and that the
 # receiving stacks check (nothing marks them verified on the way): the
 # rewritten SYN and SYN-ACK must arrive with a correct checksum.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 
-check "insmod mssclamp.ko" mod_load
-topo_up c=9000 rc=9000 rs=9000 s=9000
+jumbo_up
 c ethtool -K eth0 tx off rx off >/dev/null
 s ethtool -K eth0 tx off rx off >/dev/null
 r ethtool -K eth-c rx off >/dev/null

@@ -15,16 +15,11 @@
 #   2. the reverse (ipv6 disabled, ipv4 enabled): IPv6 passes with 8940,
 #      IPv4 is clamped to 1460; the ipv6 counters do not move from where
 #      step 1 left them, ipv4 counts.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 
-check "insmod mssclamp.ko" mod_load
-topo_up c=9000 rc=9000 rs=9000 s=9000
+jumbo_up
 serve "$NS_S" "$PORT" 0
 
 # --- only IPv6 ---------------------------------------------------------------

@@ -16,16 +16,11 @@
 #     own SYN counts, its SYN-ACK does not (that one goes to INPUT);
 #   - forward (control): the router's own SYN arrives with 8960 / 8940 and
 #     is not counted, the client's is still clamped.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 
-check "insmod mssclamp.ko" mod_load
-topo_up c=9000 rc=9000 rs=9000 s=9000
+jumbo_up
 serve "$NS_S" "$PORT" 0
 cap_start srv "$NS_S" eth0
 

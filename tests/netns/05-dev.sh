@@ -26,19 +26,14 @@
 #     and the link named wan again: clamped.
 #
 # vm-timeout: 450
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 NS_D="mc-dmz"
 D4=203.0.113.2 D6=2001:db8:4::2
 RD4=203.0.113.1 RD6=2001:db8:4::1
 
-check "insmod mssclamp.ko" mod_load
-topo_up c=9000 rc=9000 rs=9000 s=9000
+jumbo_up
 at_exit "[ ! -e /run/netns/$NS_D ] || ip netns delete $NS_D"
 
 # The router's third leg, to the dmz host.

@@ -36,11 +36,7 @@
 #     exception without an MTU. The kernel's own route to the server then
 #     has the device's 1492 (ip6_mtu()): the SYN-ACK coming in by the
 #     uplink reaches the LAN with 1432, as without the redirect.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 

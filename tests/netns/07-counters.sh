@@ -28,18 +28,13 @@
 #      server's answer proves the rewritten checksums right (control: with
 #      a wrong checksum, no answer);
 #   5. "stats reset ipv4" zeroes ipv4 only; "stats reset" zeroes both.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 N=5	# IPv4 connections
 M=3	# IPv6 connections
 
-check "insmod mssclamp.ko" mod_load
-topo_up c=9000 rc=9000 rs=9000 s=9000
+jumbo_up
 serve "$NS_S" "$PORT" 0
 ctl_set "$NS_R" set ipv4 enable mtu 1500
 ctl_set "$NS_R" set ipv6 enable mtu 1500

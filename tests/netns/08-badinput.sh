@@ -11,11 +11,7 @@
 # An unprivileged user (uid/gid 65534, no capabilities) can read the
 # configuration and the counters, but "set" and "stats reset" fail with a
 # permission error and change nothing.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 check "insmod mssclamp.ko" mod_load
 ns_new "$NS_R"

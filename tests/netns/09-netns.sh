@@ -19,11 +19,7 @@
 #     unknown NS is an error;
 #   - a namespace deleted while its families are enabled takes its state
 #     with it; the other one and the module carry on.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 C1=$NS_C R1=$NS_R S1=$NS_S

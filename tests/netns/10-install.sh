@@ -25,13 +25,7 @@
 # finds the module. The scenario prints how long each DKMS step took.
 # vm-host-prepare: bash tests/vm/dkms-prebuild.sh
 # vm-timeout: 600
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
-# shellcheck source=tests/lib/sh/install.sh
-. "$(dirname "$0")/../lib/sh/install.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh" install
 
 prefix=/usr/local
 unit=$prefix/lib/systemd/system/mssclamp.service

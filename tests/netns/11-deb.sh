@@ -23,13 +23,7 @@
 # vm-host-prepare: make deb
 # vm-host-prepare: bash tests/vm/dkms-prebuild.sh
 # vm-timeout: 600
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
-# shellcheck source=tests/lib/sh/install.sh
-. "$(dirname "$0")/../lib/sh/install.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh" install
 
 arch=$(dpkg --print-architecture)
 debs=("$REPO/build/deb/mssclamp-dkms_${VERSION}_all.deb"

@@ -32,11 +32,7 @@
 # each enabled pass the clamp rewrote exactly the valid clampable SYNs; the
 # counter totals of each pass are the sum of the classes'; mssclampctl -j
 # stats shows the last pass's totals.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 ! mod_loaded || mod_unload
 topo_up

@@ -38,11 +38,7 @@
 # MSSCLAMP_LONG=1, the long form; 10000 with MSSCLAMP_SHORT=1, the short
 # form make check-debug runs); MSSCLAMP_SEED picks the seed (default:
 # random, printed).
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 if [ "${MSSCLAMP_LONG:-0}" = 1 ]; then

@@ -45,11 +45,7 @@
 # check-debug runs: MSSCLAMP_SHORT=1): FLIPS 1000 (5000; 300), CYCLES 100
 # (500; 20), MOVES 20 (100; 5), SIDES 1 (10; 0: 23-teardown deletes side
 # routers under a flood too), LEAK 20 (100; 10), TRACED 3 (10; 2).
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 if [ "${MSSCLAMP_LONG:-0}" = 1 ]; then
 	FLIPS=5000 CYCLES=500 MOVES=100 SIDES=10 LEAK=100 TRACED=10

@@ -34,11 +34,7 @@
 #
 # Sizes (MSSCLAMP_LONG=1 for the long form): CYCLES 30 (300), FLIPS 400
 # (4000), READS 300 (3000), SIDES 2 (20).
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 if [ "${MSSCLAMP_LONG:-0}" = 1 ]; then
 	CYCLES=300 FLIPS=4000 READS=3000 SIDES=20

@@ -28,11 +28,7 @@
 #      reset zeroes one family's histograms, then both; SIGTERM ends a
 #      monitor with status 0;
 #   6. rmmod: every monitor still running says so on stderr and exits 1.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 OBSERVE_PY=$PYLIB/observe.py
 
@@ -144,7 +140,7 @@ if command -v promtool >/dev/null; then
 		eval 'promtool check metrics <"$WORK/m.prom" >"$WORK/promtool.out" 2>&1'
 	sed 's/^/# promtool: /' "$WORK/promtool.out"
 else
-	_fail "promtool is installed (make deps: prometheus)"
+	tap_fail "promtool is installed (make deps: prometheus)"
 fi
 # sample NAME{LABELS}: its value in the exposition.
 sample() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/m.prom"; }

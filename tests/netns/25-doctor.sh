@@ -34,9 +34,7 @@
 # host's /): checked first.
 #
 # vm-timeout: 600
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh" plain
 
 WORK=$(mktemp -d /tmp/mssclamp-doctor.XXXXXX)
 at_exit "rm -rf '$WORK'"

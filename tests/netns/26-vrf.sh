@@ -28,16 +28,11 @@
 #     dummy device). The SYN-ACK comes in by eth-s: its route back (to the
 #     server) is the VRF's: the client receives 1452 / 1432, at hook
 #     forward and at hook postrouting, counted once.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 
-check "insmod mssclamp.ko" mod_load
-topo_up c=9000 rc=9000 rs=9000 s=9000
+jumbo_up
 
 # enslave ADDR4 ADDR6 IF: IF, which holds ADDR4/24 and ADDR6/64, into the
 # VRF blue. The kernel moves its connected and local routes into the VRF's

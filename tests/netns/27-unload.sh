@@ -21,11 +21,7 @@
 # control before the rmmod shows each one firing: a listed device renamed
 # to the other listed name (the notifier and the sets) and a change of
 # mtu (a publish) in one namespace.
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 N=${MSSCLAMP_UNLOAD_NS:-50}
 NETDEV_UNREGISTER=6		# enum netdev_cmd, 6.1 and 6.12

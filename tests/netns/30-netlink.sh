@@ -22,11 +22,7 @@
 # goes) and the module unloads.
 #
 # vm-host-prepare: make -s -C tests/tools
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 
@@ -54,7 +50,7 @@ ip netns exec "$NS_R" "$NLHOSTILE" >"$WORK/nlhostile.out" 2>"$WORK/nlhostile.err
 while IFS= read -r line; do
 	case $line in
 	"ok - "*) tap_ok "netlink: ${line#ok - }" ;;
-	"not ok - "*) _fail "netlink: ${line#not ok - }" ;;
+	"not ok - "*) tap_fail "netlink: ${line#not ok - }" ;;
 	*) echo "# $line" ;;
 	esac
 done <"$WORK/nlhostile.out"

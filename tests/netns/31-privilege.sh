@@ -34,11 +34,7 @@
 #      settings and nothing of A's.
 #
 # vm-host-prepare: make -s -C tests/tools
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 NS_B="mc-other"
@@ -123,7 +119,7 @@ for mode in userns-sender userns-opener; do
 	while IFS= read -r line; do
 		case $line in
 		"ok - "*) tap_ok "$mode: ${line#ok - userns: }" ;;
-		"not ok - "*) _fail "$mode: ${line#not ok - userns: }" ;;
+		"not ok - "*) tap_fail "$mode: ${line#not ok - userns: }" ;;
 		*) echo "# $line" ;;
 		esac
 	done <"$WORK/nl.out"

@@ -35,11 +35,7 @@
 #
 # vm-host-prepare: bash scripts/ynl.sh copy build/ynl-6.12
 # vm-timeout: 900
-set -eu
-# shellcheck source=tests/lib/sh/netns.sh
-. "$(dirname "$0")/../lib/sh/netns.sh"
-# shellcheck source=tests/lib/sh/clamp.sh
-. "$(dirname "$0")/../lib/sh/clamp.sh"
+. "$(dirname "$0")/../lib/sh/scenario.sh"
 
 PORT=8080
 YNL_DIR=$REPO/build/ynl-6.12

@@ -25,6 +25,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib", "py"))
+from mssclamp_tap import Tap  # noqa: E402 (the path first)
+
 TOP = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CTL = os.path.join(TOP, "userspace/mssclampctl")
 FAKE = os.path.join(TOP, "build/unit/fakegenl.so")
@@ -32,15 +36,8 @@ MAN = os.path.join(TOP, "userspace/mssclampctl.8")
 COMP = os.path.join(TOP, "userspace/mssclampctl.bash-completion")
 DOC = os.path.join(TOP, "docs/mssclampctl.md")
 BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
-results = []
-
-
-def check(name, ok, why=""):
-    results.append(ok)
-    line = ("ok - " if ok else "not ok - ") + "cliref: " + name
-    if not ok and why:
-        line += " (" + why + ")"
-    print(line, flush=True)
+TAP = Tap("cliref: ")
+check = TAP.check
 
 
 def read(path):
@@ -330,7 +327,7 @@ def main():
     reference_checks(cmds, usage, man, COMP)
     control_checks(cmds, usage, man, COMP)
     example_checks()
-    return 0 if all(results) else 1
+    return TAP.status()
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ module() {
 		# Sparse read every file compiled now.
 		cc=$(sed -n 's|^  CC \[M\]  .*/kmod/\([^/]*\)\.o$|\1|p' "$log" | sort | tr '\n' ' ')
 		ck=$(sed -n 's|^  CHECK   .*/kmod/\([^/]*\)\.c$|\1|p' "$log" | sort | tr '\n' ' ')
-		tap_check "unit: cross: $k: sparse checked each file compiled ('$ck')" \
+		check "unit: cross: $k: sparse checked each file compiled ('$ck')" \
 			test "$cc" = "$ck"
 	else
 		grep -E 'warning:|error:' "$log" | head -n 5
@@ -90,7 +90,7 @@ if make -s --no-print-directory -j"$jobs" -C userspace ARCH=arm64 OUT="$ctl" \
 		tap_fail "unit: cross: arm64 mssclampctl is an aarch64 executable linked dynamically (file says '$got')"
 	fi
 	got=$(aarch64-linux-gnu-readelf -d "$ctl/mssclampctl" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
-	tap_check "unit: cross: arm64 mssclampctl needs libmnl and libnftnl ('$got')" \
+	check "unit: cross: arm64 mssclampctl needs libmnl and libnftnl ('$got')" \
 		test "$got" = "libc.so.6 libmnl.so.0 libnftnl.so.11 "
 else
 	tail -n 5 "$out/ctl-arm64.log"

@@ -10,41 +10,20 @@
 # Usage errors run with the stand-in preloaded and must leave its log
 # empty: nothing may be sent before the command line is known to be good.
 
-# shellcheck disable=SC2317	# helpers run through check and trap
+# shellcheck disable=SC2317	# helpers run through ctl_expect and trap
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/sh/tap.sh
-. "$top/tests/lib/sh/tap.sh"
-TAP_FILE=${TAP_FILE:-/dev/null}
-
-ctl=$top/userspace/mssclampctl-asan
-fakelib=$top/build/unit/fakegenl.so
+# shellcheck source=tests/lib/sh/ctl.sh
+. "$top/tests/lib/sh/ctl.sh"
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
-export ASAN_OPTIONS=detect_leaks=1:exitcode=99:verify_asan_link_order=0
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 
-tmp=$(mktemp -d)
+ctl_setup "ctl: ASan/UBSan build with -Wall -Wextra -Werror"
 netns=mssclamp-ctl-test-$$
 cleanup() {
 	ip netns del "$netns" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-status=0
-# shellcheck source=tests/lib/sh/ctl.sh
-. "$top/tests/lib/sh/ctl.sh"
-
-# --- build -------------------------------------------------------------
-
-if make -s -C "$top/userspace" asan >"$tmp/build.log" 2>&1 &&
-	make -s -f "$top/tests/unit/Makefile" fakegenl >>"$tmp/build.log" 2>&1; then
-	tap_ok "ctl: ASan/UBSan build with -Wall -Wextra -Werror"
-else
-	fail "ctl: ASan/UBSan build with -Wall -Wextra -Werror"
-	sed 's/^/# /' "$tmp/build.log"
-	exit 1
-fi
 
 # The other compiler, outside the tree so it leaves no objects behind.
 for cc in gcc clang; do
@@ -150,16 +129,16 @@ usage "version extra" "version: unexpected argument 'x'" version x
 
 # --- this host's kernel: no mssclamp family ----------------------------
 
-check "bare command without the module" 1 "" "$notloaded" real
-check "-j without the module" 1 "" "$notloaded" real -j
-check "show without the module" 1 "" "$notloaded" real show ipv6
-check "stats without the module" 1 "" "$notloaded" real stats
-check "stats reset without the module" 1 "" "$notloaded" real stats reset
-check "set without the module" 1 "" "$notloaded" real set ipv4 enable mtu 1500
-check "version without the module" 0 \
+ctl_expect "bare command without the module" 1 "" "$notloaded" real
+ctl_expect "-j without the module" 1 "" "$notloaded" real -j
+ctl_expect "show without the module" 1 "" "$notloaded" real show ipv6
+ctl_expect "stats without the module" 1 "" "$notloaded" real stats
+ctl_expect "stats reset without the module" 1 "" "$notloaded" real stats reset
+ctl_expect "set without the module" 1 "" "$notloaded" real set ipv4 enable mtu 1500
+ctl_expect "version without the module" 0 \
 	"mssclampctl: $version
 module: not loaded" "" real version
-check "-j version without the module" 0 \
+ctl_expect "-j version without the module" 0 \
 	"{\"mssclampctl\": \"$version\", \"module\": null}" "" real -j version
 if [ -n "$version" ] && "$ctl" version | grep -qx "mssclampctl: $version"; then
 	tap_ok "ctl: version is dkms.conf's ($version)"
@@ -167,11 +146,11 @@ else
 	fail "ctl: version is dkms.conf's ($version)"
 fi
 # shellcheck disable=SC2016	# $1 is the inner shell's
-check "write error" 1 "" \
+ctl_expect "write error" 1 "" \
 	"mssclampctl: cannot write the output: No space left on device" \
 	sh -c '"$1" version >/dev/full' sh "$ctl"
 
-check "help" 0 "$("$ctl" --help)" "" real help
+ctl_expect "help" 0 "$("$ctl" --help)" "" real help
 for c in show set stats "stats reset" "stats --prometheus" histogram monitor \
 	save apply version; do
 	if grep -q "^  $c " "$tmp/out" || grep -q "^  $c\$" "$tmp/out"; then
@@ -183,26 +162,26 @@ done
 
 # --- network namespaces ------------------------------------------------
 
-check "-n missing namespace" 1 "" \
+ctl_expect "-n missing namespace" 1 "" \
 	"mssclampctl: cannot open network namespace 'no-such-ns-$$': No such file or directory" \
 	real -n "no-such-ns-$$" show
-check "-n missing namespace, version" 1 "" \
+ctl_expect "-n missing namespace, version" 1 "" \
 	"mssclampctl: cannot open network namespace 'no-such-ns-$$': No such file or directory" \
 	real -n "no-such-ns-$$" version
-check "-n with a path that is no namespace" 1 "" \
+ctl_expect "-n with a path that is no namespace" 1 "" \
 	"mssclampctl: cannot enter network namespace '/etc/hostname': Invalid argument" \
 	real -n /etc/hostname show
 if [ "$(id -u)" = 0 ] && ip netns add "$netns" 2>/dev/null; then
-	check "-n NAME enters it" 1 "" "$notloaded" real -n "$netns" show
-	check "--netns=NAME enters it" 1 "" "$notloaded" real --netns="$netns" stats
-	check "-n /proc/self/ns/net" 1 "" "$notloaded" real -n /proc/self/ns/net show
+	ctl_expect "-n NAME enters it" 1 "" "$notloaded" real -n "$netns" show
+	ctl_expect "--netns=NAME enters it" 1 "" "$notloaded" real --netns="$netns" stats
+	ctl_expect "-n /proc/self/ns/net" 1 "" "$notloaded" real -n /proc/self/ns/net show
 else
 	tap_ok "ctl: -n NAME enters it # SKIP cannot add a network namespace"
 fi
 
 # --- against the stand-in family ---------------------------------------
 
-check "show" 0 \
+ctl_expect "show" 0 \
 	"ipv4: enabled   mtu 1500   overhead 0    mss 1460   pmtu off  hook forward      syn on   synack on   dev any
 ipv6: disabled  mtu 1500   overhead 44   mss 1396   pmtu off  hook postrouting  syn on   synack off  dev any" "" fake
 sent "a config dump for bare mssclampctl" "GET_CONFIG dump"
@@ -214,13 +193,13 @@ fi
 
 v4='{"enabled": true, "mtu": 1500, "overhead": 0, "mss": 1460, "pmtu": false, "hook": "forward", "syn": true, "synack": true, "dev": []}'
 v6='{"enabled": false, "mtu": 1500, "overhead": 44, "mss": 1396, "pmtu": false, "hook": "postrouting", "syn": true, "synack": false, "dev": []}'
-check "-j show" 0 "{\"ipv4\": $v4, \"ipv6\": $v6}" "" fake -j show
-check "-j show ipv6" 0 "{\"ipv6\": $v6}" "" fake -j show ipv6
+ctl_expect "-j show" 0 "{\"ipv4\": $v4, \"ipv6\": $v6}" "" fake -j show
+ctl_expect "-j show ipv6" 0 "{\"ipv6\": $v6}" "" fake -j show ipv6
 sent "a config request for show ipv6" "GET_CONFIG ack family=6"
-check "show dev list" 0 \
+ctl_expect "show dev list" 0 \
 	"ipv4: enabled   mtu 1500   overhead 0    mss 1460   pmtu off  hook forward      syn on   synack on   dev eth0,wan0" \
 	"" fake FAKEGENL_DEVS=eth0,wan0 show ipv4
-check "-j show escapes names" 0 \
+ctl_expect "-j show escapes names" 0 \
 	'{"ipv4": {"enabled": true, "mtu": 1500, "overhead": 0, "mss": 1460, "pmtu": false, "hook": "forward", "syn": true, "synack": true, "dev": ["eth0", "a\"b\\c\u0001", "é", "\ufffd"]}}' \
 	"" fake FAKEGENL_DEVS=$'eth0,a"b\\c\x01,\xc3\xa9,\xff' -j show ipv4
 if python3 -c 'import json, sys; json.load(sys.stdin)' <"$tmp/out" 2>/dev/null; then
@@ -229,7 +208,7 @@ else
 	fail "ctl: -j show is valid JSON"
 fi
 
-check "stats" 0 \
+ctl_expect "stats" 0 \
 	"                ipv4        ipv6
 syn             1002  5000000002
 synack          1003  5000000003
@@ -244,46 +223,46 @@ ptb             1011  5000000011" "" fake stats
 sent "a stats dump" "GET_STATS dump"
 s4='{"syn": 1002, "synack": 1003, "clamped_syn": 1004, "clamped_synack": 1005, "unchanged": 1006, "no_mss": 1007, "malformed": 1008, "fragments": 1009, "errors": 1010, "ptb": 1011}'
 s6='{"syn": 5000000002, "synack": 5000000003, "clamped_syn": 5000000004, "clamped_synack": 5000000005, "unchanged": 5000000006, "no_mss": 5000000007, "malformed": 5000000008, "fragments": 5000000009, "errors": 5000000010, "ptb": 5000000011}'
-check "-j stats" 0 "{\"ipv4\": $s4, \"ipv6\": $s6}" "" fake -j stats
-check "-j stats ipv4" 0 "{\"ipv4\": $s4}" "" fake -j stats ipv4
+ctl_expect "-j stats" 0 "{\"ipv4\": $s4, \"ipv6\": $s6}" "" fake -j stats
+ctl_expect "-j stats ipv4" 0 "{\"ipv4\": $s4}" "" fake -j stats ipv4
 sent "a stats request for stats ipv4" "GET_STATS ack family=4"
-check "dump restarted when interrupted" 0 "{\"ipv4\": $s4, \"ipv6\": $s6}" "" \
+ctl_expect "dump restarted when interrupted" 0 "{\"ipv4\": $s4, \"ipv6\": $s6}" "" \
 	fake FAKEGENL_INTR=1 -j stats
 sent "the dump again after NLM_F_DUMP_INTR" "GET_STATS dump
 GET_STATS dump"
 
-check "set everything" 0 "" "" fake set ipv4 enable mtu 1400 overhead 8 \
+ctl_expect "set everything" 0 "" "" fake set ipv4 enable mtu 1400 overhead 8 \
 	pmtu on hook postrouting syn off synack on dev eth0,wan0
 sent "every setting" \
 	"SET_CONFIG ack family=4 enabled=1 mtu=1400 overhead=8 pmtu=1 hook=1 syn=0 synack=1 dev=[eth0,wan0]"
-check "set only what is named" 0 "" "" fake set ipv6 disable
+ctl_expect "set only what is named" 0 "" "" fake set ipv6 disable
 sent "only what is named" "SET_CONFIG ack family=6 enabled=0"
-check "set dev any" 0 "" "" fake set ipv6 dev any
+ctl_expect "set dev any" 0 "" "" fake set ipv6 dev any
 sent "an empty dev nest for any" "SET_CONFIG ack family=6 dev=[]"
-check "set mtu out of range is the kernel's to refuse" 0 "" "" \
+ctl_expect "set mtu out of range is the kernel's to refuse" 0 "" "" \
 	fake set ipv6 mtu 70000
 sent "mtu 70000 unchecked" "SET_CONFIG ack family=6 mtu=70000"
-check "stats reset" 0 "" "" fake stats reset
+ctl_expect "stats reset" 0 "" "" fake stats reset
 sent "reset of both" "RESET_STATS ack"
-check "stats reset ipv6" 0 "" "" fake stats reset ipv6
+ctl_expect "stats reset ipv6" 0 "" "" fake stats reset ipv6
 sent "reset of one" "RESET_STATS ack family=6"
 
-check "extack printed verbatim" 1 "" \
+ctl_expect "extack printed verbatim" 1 "" \
 	"mssclampctl: mtu 1279 is below the IPv6 minimum of 1280" \
 	fake FAKEGENL_ERRNO=22 \
 	"FAKEGENL_EXTACK=mtu 1279 is below the IPv6 minimum of 1280" \
 	set ipv6 mtu 1279
-check "EPERM on set" 1 "" \
+ctl_expect "EPERM on set" 1 "" \
 	"mssclampctl: set: Operation not permitted (needs CAP_NET_ADMIN in the namespace)" \
 	fake FAKEGENL_ERRNO=1 set ipv4 enable
-check "EPERM on stats reset" 1 "" \
+ctl_expect "EPERM on stats reset" 1 "" \
 	"mssclampctl: stats reset: Operation not permitted (needs CAP_NET_ADMIN in the namespace)" \
 	fake FAKEGENL_ERRNO=1 stats reset
-check "offending attribute without a message" 1 "" \
+ctl_expect "offending attribute without a message" 1 "" \
 	"mssclampctl: set: Numerical result out of range (attribute mtu)" \
 	fake FAKEGENL_ERRNO=34 FAKEGENL_EXTACK_ATTR=4 set ipv6 enable mtu 1279
-check "family absent" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 -j show
-check "malformed reply" 1 "" \
+ctl_expect "family absent" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 -j show
+ctl_expect "malformed reply" 1 "" \
 	"mssclampctl: show: unexpected reply from the kernel: Bad message" \
 	fake FAKEGENL_BAD=1 show
 
@@ -320,18 +299,18 @@ full4="SET_CONFIG ack family=4 enabled=1 mtu=1500 overhead=0 pmtu=0 hook=0 syn=1
 full6="SET_CONFIG ack family=6 enabled=0 mtu=1500 overhead=44 pmtu=0 hook=1 syn=1 synack=0 dev=[]"
 
 reset_state
-check "save" 0 "$hdr
+ctl_expect "save" 0 "$hdr
 $saved4
 $saved6" "" fakes save
 sent "one config dump for save" "GET_CONFIG dump"
 cp "$tmp/out" "$tmp/saved.conf"
-check "save writes dev lists" 0 "$hdr
+ctl_expect "save writes dev lists" 0 "$hdr
 ipv4 enable mtu 1500 overhead 0 pmtu off hook forward syn on synack on dev eth0,wan0
 $saved6" "" fake FAKEGENL_DEVS=eth0,wan0 save
-check "save refuses a name apply would read otherwise" 1 "" \
+ctl_expect "save refuses a name apply would read otherwise" 1 "" \
 	"mssclampctl: save: ipv4: interface name 'a b' cannot be written so that apply reads it back" \
 	fake "FAKEGENL_DEVS=eth0,a b" save
-check "save without the module" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 save
+ctl_expect "save without the module" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 save
 usage "save with an argument" \
 	"save: unexpected argument 'x' (save takes none; redirect its output to a file)" save x
 usage "-j save" "save: the file has no JSON form (for JSON, use -j show)" -j save
@@ -339,52 +318,52 @@ usage "apply without a file" \
 	"apply: missing file (expected a file name, or - for standard input)" apply
 usage "apply with two files" \
 	"apply: unexpected argument 'b' (expected one file)" apply a b
-check "apply of a missing file" 1 "" \
+ctl_expect "apply of a missing file" 1 "" \
 	"mssclampctl: apply: cannot open '$tmp/none': No such file or directory" \
 	fakes apply "$tmp/none"
 sent "nothing for a missing file" ""
-check "apply of a directory" 1 "" \
+ctl_expect "apply of a directory" 1 "" \
 	"mssclampctl: apply: cannot read '$tmp': Is a directory" fakes apply "$tmp"
 sent "nothing for a directory" ""
 
 # The round trip: change things, apply the saved file, save again.
-check "set before the round trip" 0 "" "" fakes set ipv4 mtu 9000 dev wan0
-check "set ipv6 before the round trip" 0 "" "" \
+ctl_expect "set before the round trip" 0 "" "" fakes set ipv4 mtu 9000 dev wan0
+ctl_expect "set ipv6 before the round trip" 0 "" "" \
 	fakes set ipv6 enable overhead 80 pmtu on hook forward synack on
-check "apply the saved file" 0 "" "" fakes apply "$tmp/saved.conf"
+ctl_expect "apply the saved file" 0 "" "" fakes apply "$tmp/saved.conf"
 sent "both families, in full" "GET_CONFIG dump
 $full4
 $full6"
-check "save after apply is the saved file" 0 "$(cat "$tmp/saved.conf")" "" fakes save
-check "apply the saved file again" 0 "" "" fakes apply "$tmp/saved.conf"
+ctl_expect "save after apply is the saved file" 0 "$(cat "$tmp/saved.conf")" "" fakes save
+ctl_expect "apply the saved file again" 0 "" "" fakes apply "$tmp/saved.conf"
 sent "nothing the second time" "GET_CONFIG dump"
 unchanged "the round trip"
-check "set ipv6 only" 0 "" "" fakes set ipv6 mtu 1400
-check "apply after one family changed" 0 "" "" fakes apply "$tmp/saved.conf"
+ctl_expect "set ipv6 only" 0 "" "" fakes set ipv6 mtu 1400
+ctl_expect "apply after one family changed" 0 "" "" fakes apply "$tmp/saved.conf"
 sent "only the family that differs" "GET_CONFIG dump
 $full6"
 
 reset_state
-check "apply from standard input, comments and blanks" 0 "" "" \
+ctl_expect "apply from standard input, comments and blanks" 0 "" "" \
 	fakein '# the edge\n\n   # indented comment\n\tipv6  enable\tmtu 1500 overhead 80 \r\n\nipv4 mtu 1492\n' apply -
 sent "what the lines ask" "GET_CONFIG dump
 SET_CONFIG ack family=4 enabled=1 mtu=1492 overhead=0 pmtu=0 hook=0 syn=1 synack=1 dev=[]
 SET_CONFIG ack family=6 enabled=1 mtu=1500 overhead=80 pmtu=0 hook=1 syn=1 synack=0 dev=[]"
-check "show after apply" 0 \
+ctl_expect "show after apply" 0 \
 	"ipv4: enabled   mtu 1492   overhead 0    mss 1452   pmtu off  hook forward      syn on   synack on   dev any
 ipv6: enabled   mtu 1500   overhead 80   mss 1360   pmtu off  hook postrouting  syn on   synack off  dev any" \
 	"" fakes show
 reset_state
-check "a later line wins" 0 "" "" \
+ctl_expect "a later line wins" 0 "" "" \
 	fakein 'ipv4 mtu 1400 dev eth0\nipv4 mtu 1500 dev any\n' apply -
 sent "nothing when the lines cancel out" "GET_CONFIG dump"
-check "apply of dev lists" 0 "" "" fakein 'ipv4 dev eth0,wan0\n' apply -
+ctl_expect "apply of dev lists" 0 "" "" fakein 'ipv4 dev eth0,wan0\n' apply -
 sent "the dev list" "GET_CONFIG dump
 SET_CONFIG ack family=4 enabled=1 mtu=1500 overhead=0 pmtu=0 hook=0 syn=1 synack=1 dev=[eth0,wan0]"
 reset_state
-check "apply of an empty file" 0 "" "" fakes apply /dev/null
+ctl_expect "apply of an empty file" 0 "" "" fakes apply /dev/null
 sent "nothing for an empty file" "GET_CONFIG dump"
-check "apply of comments only" 0 "" "" \
+ctl_expect "apply of comments only" 0 "" "" \
 	fakein "# nothing\n\n#$(printf ' word%.0s' {1..40})\n  # \0 after a NUL\n" apply -
 unchanged "a file of comments"
 
@@ -392,7 +371,7 @@ unchanged "a file of comments"
 # bad NAME MESSAGE TEXT: apply TEXT from stdin; exit 2, MESSAGE, no SET.
 bad() {
 	reset_state
-	check "apply: $1" 2 "" "mssclampctl: apply: $2" fakein "$3" apply - || return
+	ctl_expect "apply: $1" 2 "" "mssclampctl: apply: $2" fakein "$3" apply - || return
 	if grep -q SET_CONFIG "$tmp/log" 2>/dev/null; then
 		fail "ctl: apply: $1 sends no change"
 		sed 's/^/# sent: /' "$tmp/log"
@@ -437,18 +416,18 @@ bad "too many words" "line 1: more than 32 words" \
 bad "a NUL byte" "line 2: contains a NUL byte" 'ipv4 enable\nipv6\0 enable\n'
 
 reset_state
-check "apply of a good file without the module" 1 "" "$notloaded" \
+ctl_expect "apply of a good file without the module" 1 "" "$notloaded" \
 	fake FAKEGENL_ABSENT=1 apply "$tmp/saved.conf"
-check "apply checks the file before it looks for the module" 2 "" \
+ctl_expect "apply checks the file before it looks for the module" 2 "" \
 	"mssclampctl: apply: line 1: unknown family 'ipv5' (expected ipv4 or ipv6)" \
 	fakein 'ipv5 enable\n' FAKEGENL_ABSENT=1 apply -
-check "apply refused by the kernel" 1 "" \
+ctl_expect "apply refused by the kernel" 1 "" \
 	"mssclampctl: apply: Operation not permitted (needs CAP_NET_ADMIN in the namespace)" \
 	fakein 'ipv4 mtu 1400\nipv6 mtu 1400\n' FAKEGENL_ERRNO=1 apply -
 sent "one change, refused" "GET_CONFIG dump
 SET_CONFIG ack family=4 enabled=1 mtu=1400 overhead=0 pmtu=0 hook=0 syn=1 synack=1 dev=[]"
 unchanged "a refused apply"
-check "the second family refused: the first is put back" 1 "" \
+ctl_expect "the second family refused: the first is put back" 1 "" \
 	"mssclampctl: ipv6 is busy
 mssclampctl: apply: ipv4 put back as it was; nothing was changed" \
 	fakein 'ipv4 mtu 1400\nipv6 enable\n' FAKEGENL_ERRNO=16 \
@@ -461,9 +440,9 @@ unchanged "an apply refused half-way"
 
 # The shipped default configuration reads as the product says.
 reset_state
-check "apply of packaging/mssclamp.conf" 0 "" "" \
+ctl_expect "apply of packaging/mssclamp.conf" 0 "" "" \
 	fakes apply "$top/packaging/mssclamp.conf"
-check "packaging/mssclamp.conf: IPv4 at 1460, IPv6 at 1396" 0 \
+ctl_expect "packaging/mssclamp.conf: IPv4 at 1460, IPv6 at 1396" 0 \
 	"ipv4: enabled   mtu 1500   overhead 0    mss 1460   pmtu off  hook forward      syn on   synack on   dev any
 ipv6: enabled   mtu 1500   overhead 44   mss 1396   pmtu off  hook postrouting  syn on   synack off  dev any" \
 	"" fakes show

@@ -54,7 +54,7 @@ expect "6.1: not 6.12, and not a release without an image" 6.1.0-57-amd64 0 6.1
 expect "6.1 rt: none with an image, exit 1" "" 1 6.1 rt
 expect "an unknown flavour: exit 2" "" 2 6.12 debug
 msg=$(KVER_ROOT=$root sh "$top/scripts/kver.sh" 6.1 rt 2>&1 >/dev/null)
-tap_check "unit: kver.sh 6.1 rt says what is missing ('$msg')" \
+check "unit: kver.sh 6.1 rt says what is missing ('$msg')" \
 	test "$msg" = "kver: no 6.1 rt kernel with headers and image installed (run: make deps)"
 
 # The other architectures, as scripts/deps-foreign.sh unpacks them into the
@@ -86,5 +86,5 @@ expect "--arch armhf 6.12 cloud: no such flavour, exit 2" "" 2 --arch armhf 6.12
 expect "--arch mips: exit 2" "" 2 --arch mips
 got=$(env -u KVER_ROOT -u XDG_CACHE_HOME MSSCLAMP_CACHE="$tmp/cache" \
 	sh "$top/scripts/kver.sh" --arch armhf 2>&1)
-tap_check "unit: kver.sh --arch looks in the cache's foreign/ root ('$got')" \
+check "unit: kver.sh --arch looks in the cache's foreign/ root ('$got')" \
 	test "$got" = 6.12.117+deb12-armmp-lpae

@@ -11,6 +11,10 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib", "py"))
+from mssclamp_tap import Tap  # noqa: E402 (the path first)
+
 # file -> the files whose functions it may use
 LAYERS = {
     "main.c": {"pernet.c", "netlink.c"},
@@ -41,28 +45,23 @@ def main():
     for f in files:
         for name in DEF.findall(code[f]):
             owner[name] = f
-    failed = 0
+    tap = Tap("unit: layers: ")
     if len(owner) < len(files):
-        print("not ok - unit: layers: the global functions of kmod/*.c are "
-              "found (only %d)" % len(owner))
-        return 1
+        tap.check("the global functions of kmod/*.c are found (only %d)"
+                  % len(owner), False)
+        return tap.status()
     for f in files:
         if f not in LAYERS:
-            print("not ok - unit: layers: kmod/%s is in the table of "
-                  "docs/conventions.md (it is not: add it)" % f)
-            failed += 1
+            tap.check("kmod/%s is in the table of docs/conventions.md "
+                      "(it is not: add it)" % f, False)
             continue
         bad = sorted({"%s (%s)" % (n, owner[n]) for n in USE.findall(code[f])
                       if n in owner and owner[n] != f
                       and owner[n] not in LAYERS[f]})
         allowed = ", ".join(sorted(LAYERS[f])) or "no other file"
-        if bad:
-            print("not ok - unit: layers: kmod/%s uses only %s (it uses %s)"
-                  % (f, allowed, ", ".join(bad)))
-            failed += 1
-        else:
-            print("ok - unit: layers: kmod/%s uses only %s" % (f, allowed))
-    return 1 if failed else 0
+        tap.check("kmod/%s uses only %s" % (f, allowed), not bad,
+                  "it uses " + ", ".join(bad))
+    return tap.status()
 
 
 if __name__ == "__main__":

@@ -26,16 +26,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib", "py"))
+from mssclamp_tap import Tap  # noqa: E402 (the path first)
+
 TOP = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-results = []
-
-
-def check(name, ok, why=""):
-    results.append(ok)
-    line = ("ok - " if ok else "not ok - ") + "layout: " + name
-    if not ok and why:
-        line += " (" + why + ")"
-    print(line, flush=True)
+TAP = Tap("layout: ")
+check = TAP.check
 
 
 # --- include graph ------------------------------------------------------
@@ -333,7 +330,7 @@ def main():
     include_checks()
     object_checks()
     name_checks()
-    return 0 if all(results) else 1
+    return TAP.status()
 
 
 if __name__ == "__main__":

@@ -12,33 +12,13 @@
 #
 #   bash tests/unit/observe_test.sh        (results also in $TAP_FILE)
 
-# shellcheck disable=SC2317	# helpers run through check and trap
+# shellcheck disable=SC2317	# helpers run through ctl_expect and trap
 # shellcheck disable=SC2016	# sh -c scripts take their arguments as $1...
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/sh/tap.sh
-. "$top/tests/lib/sh/tap.sh"
-TAP_FILE=${TAP_FILE:-/dev/null}
-
-ctl=$top/userspace/mssclampctl-asan
-fakelib=$top/build/unit/fakegenl.so
-export ASAN_OPTIONS=detect_leaks=1:exitcode=99:verify_asan_link_order=0
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-status=0
 # shellcheck source=tests/lib/sh/ctl.sh
 . "$top/tests/lib/sh/ctl.sh"
-
-if make -s -C "$top/userspace" asan >"$tmp/build.log" 2>&1 &&
-	make -s -f "$top/tests/unit/Makefile" fakegenl >>"$tmp/build.log" 2>&1; then
-	tap_ok "ctl: observe: the ASan/UBSan build and the stand-in build"
-else
-	fail "ctl: observe: the ASan/UBSan build and the stand-in build"
-	sed 's/^/# /' "$tmp/build.log"
-	exit 1
-fi
+ctl_setup "ctl: observe: the ASan/UBSan build and the stand-in build"
 
 notloaded="mssclampctl: the mssclamp module is not loaded (modprobe mssclamp)"
 state=$tmp/state
@@ -52,7 +32,7 @@ config "4 1 1500 8 0 0 1 1 -" "6 1 1500 44 0 0 1 1 -"
 # --- histogram: text ----------------------------------------------------------
 
 h4="4/syn:536-599=1,1300=1,1400=1,1452=2,1460=3,8192-8999=1"
-check "histogram ipv4 syn: the rows and the ceiling line" 0 \
+ctl_expect "histogram ipv4 syn: the rows and the ceiling line" 0 \
 	"ipv4 syn: 9 SYNs
       value                                              share    cumul
     536-599  #############                              11.1 %   11.1 %
@@ -114,7 +94,7 @@ ceiling "ptb: a bucket the packet size splits (1040 in 1000-1099)" \
 	"4/ptb:1000-1099=1,1500=1" ipv4 ptb
 config "4 1 1500 8 0 0 1 1 -" "6 1 1500 44 0 0 1 1 -"
 
-check "histogram ipv6: its three, the open bucket, one of one" 0 \
+ctl_expect "histogram ipv6: its three, the open bucket, one of one" 0 \
 	"ipv6 syn: 1 SYN
   value                                              share    cumul
    1440  ########################################  100.0 %  100.0 %
@@ -129,7 +109,7 @@ ipv6 ptb: 5 Packet Too Big messages
   16384+  ##########                                 20.0 %  100.0 %
 ceiling 1396 (1456-byte packets): 20.0 % of Packet Too Big messages report an MTU they fit, 80.0 % a smaller one" "" \
 	fakes FAKEGENL_HIST="6/syn:1440=1;6/ptb:1280=4,16384+=1" histogram ipv6
-check "histogram ptb: a kind of both families" 0 \
+ctl_expect "histogram ptb: a kind of both families" 0 \
 	"ipv4 ptb: 1 frag-needed message
   value                                              share    cumul
    1492  ########################################  100.0 %  100.0 %
@@ -157,13 +137,13 @@ check_eq "histogram: six histograms without family or kind" \
 # --- histogram: JSON ----------------------------------------------------------
 
 e='{"total": 0, "buckets": []}'
-check "-j histogram ipv4: ceiling, totals, buckets ascending" 0 \
+ctl_expect "-j histogram ipv4: ceiling, totals, buckets ascending" 0 \
 	"{\"ipv4\": {\"ceiling\": 1452, \"syn\": {\"total\": 9, \"buckets\": [{\"low\": 536, \"high\": 599, \"count\": 1}, {\"low\": 1300, \"high\": 1300, \"count\": 1}, {\"low\": 1400, \"high\": 1400, \"count\": 1}, {\"low\": 1452, \"high\": 1452, \"count\": 2}, {\"low\": 1460, \"high\": 1460, \"count\": 3}, {\"low\": 8192, \"high\": 8999, \"count\": 1}]}, \"synack\": $e, \"ptb\": {\"total\": 3, \"buckets\": [{\"low\": 1492, \"high\": 1492, \"count\": 2}, {\"low\": 16384, \"high\": 4294967295, \"count\": 1}]}}}" "" \
 	fakes FAKEGENL_HIST="$h4;4/ptb:1492=2,16384+=1" -j histogram ipv4
-check "-j histogram ipv6 synack: one kind" 0 \
+ctl_expect "-j histogram ipv6 synack: one kind" 0 \
 	"{\"ipv6\": {\"ceiling\": 1396, \"synack\": {\"total\": 7, \"buckets\": [{\"low\": 1220, \"high\": 1220, \"count\": 7}]}}}" "" \
 	fakes FAKEGENL_HIST="6/synack:1220=7" -j histogram ipv6 synack
-check "-j histogram: both families, all kinds" 0 \
+ctl_expect "-j histogram: both families, all kinds" 0 \
 	"{\"ipv4\": {\"ceiling\": 1452, \"syn\": $e, \"synack\": $e, \"ptb\": $e}, \"ipv6\": {\"ceiling\": 1396, \"syn\": $e, \"synack\": $e, \"ptb\": $e}}" "" \
 	fakes -j histogram
 
@@ -187,7 +167,7 @@ fakes FAKEGENL_HIST="$big" FAKEGENL_HIST_SPLIT=1 FAKEGENL_HIST_DGRAM=1 \
 	-j histogram >"$tmp/split.json"
 check_eq "... and into a message and a datagram per bucket when told" \
 	"# GET_HIST: 321 messages in 321 datagrams" "$(grep '^# GET_HIST' "$tmp/log")"
-check "a histogram in 317 messages merges to the same JSON" \
+ctl_expect "a histogram in 317 messages merges to the same JSON" \
 	0 "$(cat "$tmp/whole.json")" "" cat "$tmp/split.json"
 if python3 -c '
 import json, sys
@@ -203,18 +183,18 @@ fi
 fakes FAKEGENL_HIST="$big" FAKEGENL_HIST_SPLIT=7 FAKEGENL_HIST_DGRAM=3 \
 	histogram >"$tmp/split.txt" 2>&1
 fakes FAKEGENL_HIST="$big" FAKEGENL_HIST_SPLIT=1000 histogram >"$tmp/whole.txt" 2>&1
-check "the text of a split histogram is the whole one's" \
+ctl_expect "the text of a split histogram is the whole one's" \
 	0 "$(cat "$tmp/whole.txt")" "" cat "$tmp/split.txt"
-check "a bucket sent twice (a dump seen again) is counted once, the last" 0 \
+ctl_expect "a bucket sent twice (a dump seen again) is counted once, the last" 0 \
 	"{\"ipv4\": {\"ceiling\": 1452, \"syn\": {\"total\": 5, \"buckets\": [{\"low\": 1460, \"high\": 1460, \"count\": 5}]}}}" "" \
 	fakes FAKEGENL_HIST="4/syn:1460=2,1460=5" FAKEGENL_HIST_SPLIT=1 -j histogram ipv4 syn
-check "an interrupted dump is read again" 0 \
+ctl_expect "an interrupted dump is read again" 0 \
 	"{\"ipv4\": {\"ceiling\": 1452, \"syn\": {\"total\": 3, \"buckets\": [{\"low\": 1460, \"high\": 1460, \"count\": 3}]}}}" "" \
 	fakes FAKEGENL_INTR=1 FAKEGENL_HIST="4/syn:1460=3" -j histogram ipv4 syn
 sent "the dump twice" "GET_CONFIG ack family=4
 GET_HIST dump
 GET_HIST dump"
-check "overlapping buckets are a bad reply" 1 "" \
+ctl_expect "overlapping buckets are a bad reply" 1 "" \
 	"mssclampctl: histogram: unexpected reply from the kernel: Bad message" \
 	fakes FAKEGENL_HIST="4/syn:1400-1500=1,1460=2" histogram
 
@@ -234,8 +214,8 @@ usage "histogram: the family after the kind" \
 usage "histogram: one argument too many" \
 	"histogram: unexpected argument 'x' (expected [ipv4|ipv6] [syn|synack|ptb])" \
 	histogram ipv4 syn x
-check "histogram without the module" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 histogram
-check "histogram: a write error" 1 "" \
+ctl_expect "histogram without the module" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 histogram
+ctl_expect "histogram: a write error" 1 "" \
 	"mssclampctl: cannot write the output: No space left on device" \
 	sh -c 'LD_PRELOAD="$1" "$2" histogram >/dev/full' sh "$fakelib" "$ctl"
 
@@ -303,7 +283,7 @@ want=$(
 )
 config "4 1 1500 8 0 0 1 1 -" "6 0 1500 44 0 0 1 1 -"
 prom() { fakes FAKEGENL_COUNTERS="$counters" FAKEGENL_HIST="$hist" "$@"; }
-check "stats --prometheus: every line exactly" 0 "$want" "" prom stats --prometheus
+ctl_expect "stats --prometheus: every line exactly" 0 "$want" "" prom stats --prometheus
 sent "config, counters and histograms" "GET_CONFIG dump
 GET_STATS dump
 GET_HIST dump"
@@ -378,27 +358,27 @@ mkdir "$tmp/textfile"
 out=$tmp/textfile/mssclamp.prom
 echo "old" >"$out"
 exec 7<"$out"
-check "stats --prometheus --output FILE prints nothing" 0 "" "" \
+ctl_expect "stats --prometheus --output FILE prints nothing" 0 "" "" \
 	prom stats --prometheus --output "$out"
-check "... and FILE holds what standard output gets" 0 "$(cat "$tmp/m.prom")" "" cat "$out"
+ctl_expect "... and FILE holds what standard output gets" 0 "$(cat "$tmp/m.prom")" "" cat "$out"
 check_eq "... mode 0644 whatever the umask" 644 "$(stat -c %a "$out")"
 check_eq "... nothing else left in the directory" mssclamp.prom "$(ls -A "$tmp/textfile")"
 check_eq "... a reader of the old file still reads the old file (renamed over)" \
 	old "$(cat <&7)"
 exec 7<&-
-check "--output=FILE is the same" 0 "" "" \
+ctl_expect "--output=FILE is the same" 0 "" "" \
 	sh -c 'umask 077; "$@"' sh env LD_PRELOAD="$fakelib" FAKEGENL_STATE="$state" \
 	FAKEGENL_COUNTERS="$counters" FAKEGENL_HIST="$hist" "$ctl" \
 	stats --prometheus "--output=$out"
 check_eq "... 0644 under umask 077 too" 644 "$(stat -c %a "$out")"
-check "--output in a directory that does not exist" 1 "" \
+ctl_expect "--output in a directory that does not exist" 1 "" \
 	"mssclampctl: stats: cannot create a file beside '$tmp/none/mssclamp.prom': No such file or directory" \
 	prom stats --prometheus --output "$tmp/none/mssclamp.prom"
-check "--output without the module: an error, the file as it was" 1 "" \
+ctl_expect "--output without the module: an error, the file as it was" 1 "" \
 	"$notloaded" fake FAKEGENL_ABSENT=1 stats --prometheus --output "$out"
-check "... the file is the last good one" 0 "$(cat "$tmp/m.prom")" "" cat "$out"
+ctl_expect "... the file is the last good one" 0 "$(cat "$tmp/m.prom")" "" cat "$out"
 check_eq "... and nothing else is left" mssclamp.prom "$(ls -A "$tmp/textfile")"
-check "stats --prometheus: a write error" 1 "" \
+ctl_expect "stats --prometheus: a write error" 1 "" \
 	"mssclampctl: cannot write the output: No space left on device" \
 	sh -c 'LD_PRELOAD="$1" "$2" stats --prometheus >/dev/full' sh "$fakelib" "$ctl"
 usage "-j stats --prometheus" \
@@ -421,7 +401,7 @@ config "4 1 1500 8 0 0 1 1 -" "6 1 1500 44 0 0 1 1 -"
 gone="mssclampctl: monitor: the mssclamp module was unloaded"
 l4="config ipv4: enabled   mtu 1500   overhead 8    mss 1452   pmtu off  hook forward      syn on   synack on   dev any"
 l6="config ipv6: enabled   mtu 1500   overhead 44   mss 1396   pmtu off  hook forward      syn on   synack on   dev any"
-check "monitor: a line per event; the module's going ends it" 1 "$l6
+ctl_expect "monitor: a line per event; the module's going ends it" 1 "$l6
 stats-reset ipv4
 $l4
 stats-reset ipv6" "$gone" \
@@ -437,7 +417,7 @@ check_eq "monitor: the groups' ids are looked up by name" \
 	"$(grep '^GETFAMILY' "$tmp/log" | paste -sd,)"
 sent "nothing to the family" ""
 c6='{"enabled": true, "mtu": 1500, "overhead": 44, "mss": 1396, "pmtu": false, "hook": "forward", "syn": true, "synack": true, "dev": []}'
-check "-j monitor: a JSON object per line" 1 \
+ctl_expect "-j monitor: a JSON object per line" 1 \
 	"{\"event\": \"config\", \"family\": \"ipv6\", \"config\": $c6}
 {\"event\": \"stats-reset\", \"family\": \"ipv4\"}
 {\"event\": \"stats-reset\", \"family\": \"ipv6\"}" "$gone" \
@@ -454,31 +434,31 @@ sys.exit(0 if n == 3 else 1)' "$tmp/out"; then
 else
 	fail "ctl: -j monitor: each line parses on its own"
 fi
-check "-j monitor: the configuration is -j show's" 0 "{\"ipv6\": $c6}" "" \
+ctl_expect "-j monitor: the configuration is -j show's" 0 "{\"ipv6\": $c6}" "" \
 	fakes -j show ipv6
-check "monitor: interrupted (SIGINT), status 0" 0 "stats-reset ipv4" "" \
+ctl_expect "monitor: interrupted (SIGINT), status 0" 0 "stats-reset ipv4" "" \
 	fakes FAKEGENL_EVENTS="reset 4;int;reset 6" monitor
-check "monitor: another family going away, a family coming, are not its" 1 \
+ctl_expect "monitor: another family going away, a family coming, are not its" 1 \
 	"stats-reset ipv4" "$gone" \
 	fakes FAKEGENL_EVENTS="other;newfam;reset 4;gone" monitor
-check "monitor: lost notifications are said, and it goes on" 1 \
+ctl_expect "monitor: lost notifications are said, and it goes on" 1 \
 	"stats-reset ipv4
 stats-reset ipv6" \
 	"mssclampctl: monitor: notifications were lost (the socket's receive buffer overran)
 $gone" fakes FAKEGENL_EVENTS="reset 4;overrun;reset 6;gone" monitor
-check "monitor: an NLMSG_DONE ends nothing" 1 "stats-reset ipv4
+ctl_expect "monitor: an NLMSG_DONE ends nothing" 1 "stats-reset ipv4
 stats-reset ipv6" "$gone" fakes FAKEGENL_EVENTS="reset 4;done;reset 6;gone" monitor
-check "monitor: an error message from the kernel" 1 "stats-reset ipv4" \
+ctl_expect "monitor: an error message from the kernel" 1 "stats-reset ipv4" \
 	"mssclampctl: monitor: unexpected message from the kernel: Invalid argument" \
 	fakes FAKEGENL_EVENTS="reset 4;error;reset 6;gone" monitor
-check "monitor: a malformed notification" 1 "" \
+ctl_expect "monitor: a malformed notification" 1 "" \
 	"mssclampctl: monitor: a malformed notification from the kernel: Bad message" \
 	fakes FAKEGENL_EVENTS="bad" monitor
-check "monitor: a module without the group" 1 "" \
+ctl_expect "monitor: a module without the group" 1 "" \
 	"mssclampctl: monitor: the module has no monitor group (is the module older than this tool?)" \
 	fakes FAKEGENL_NO_MCGRP=1 monitor
-check "monitor without the module" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 monitor
-check "monitor -n: a namespace that does not exist" 1 "" \
+ctl_expect "monitor without the module" 1 "" "$notloaded" fake FAKEGENL_ABSENT=1 monitor
+ctl_expect "monitor -n: a namespace that does not exist" 1 "" \
 	"mssclampctl: cannot open network namespace 'no-such-ns-$$': No such file or directory" \
 	fake -n "no-such-ns-$$" monitor
 usage "monitor takes no argument" \
@@ -544,7 +524,7 @@ else
 	fail "ctl: make install DESTDIR=..."
 	sed 's/^/# /' "$tmp/install.log"
 fi
-check "debian/rules: the package installs the timer without enabling or starting it" \
+ctl_expect "debian/rules: the package installs the timer without enabling or starting it" \
 	0 "" "" grep -q -- '--no-enable --no-start' "$top/debian/rules"
 
 # --- the alert rules of docs/operations.md ----------------------------------------

@@ -12,30 +12,29 @@ import os
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "netns"))
-from wire import objs  # noqa: E402 (the path first)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "netns"))
+sys.path.insert(0, os.path.join(HERE, "..", "lib", "py"))
+from mssclamp_tap import Tap  # noqa: E402 (the path first)
+from wire import objs  # noqa: E402
 
-# name: (active objects, objsize column, objects per slab)
-STOCK = {
-    "kmalloc-512": (300, 512, 8),
-    "kmalloc-cg-512": (40, 512, 8),
-    "kmalloc-rcl-512": (0, 512, 8),
-    "dma-kmalloc-512": (5, 512, 8),
-    "kmalloc-256": (700, 256, 16),
-    "kmalloc-1k": (90, 1024, 8),
-    "skbuff_head_cache": (50, 256, 16),
+# name: (active objects, (objsize column, objects per slab) on a stock
+# kernel, the same on tests/vm/debug.config's kernel, where the slots are
+# larger than what they serve); None: no such cache there.
+SLABS = {
+    "kmalloc-512": (300, (512, 8), (1344, 12)),
+    "kmalloc-cg-512": (40, (512, 8), (1344, 12)),
+    "kmalloc-rcl-512": (0, (512, 8), None),
+    "kmalloc-rnd-03-512": (7, None, (1344, 12)),
+    "dma-kmalloc-512": (5, (512, 8), (1344, 12)),
+    "kmalloc-256": (700, (256, 16), (832, 19)),
+    "kmalloc-1k": (90, (1024, 8), (2368, 13)),
+    "kmalloc-192": (10, None, (512, 8)),
+    "skbuff_head_cache": (50, (256, 16), None),
 }
-# As on tests/vm/debug.config's kernel: slots larger than what they serve.
-DEBUG = {
-    "kmalloc-512": (300, 1344, 12),
-    "kmalloc-cg-512": (40, 1344, 12),
-    "kmalloc-rnd-03-512": (7, 1344, 12),
-    "dma-kmalloc-512": (5, 1344, 12),
-    "kmalloc-256": (700, 832, 19),
-    "kmalloc-1k": (90, 2368, 13),
-    "kmalloc-192": (10, 512, 8),
-}
+STOCK, DEBUG = ({name: (active,) + kernels[i]
+                 for name, (active, *kernels) in SLABS.items() if kernels[i]}
+                for i in (0, 1))
 
 CASES = [
     ("stock slots, 512", STOCK, 512, (340, 8)),
@@ -46,16 +45,11 @@ CASES = [
 
 
 def main():
-    failed = 0
+    tap = Tap("unit: slabinfo: ")
     for name, slab, size, want in CASES:
         got = objs(slab, size)
-        if got == want:
-            print("ok - unit: slabinfo: %s" % name)
-        else:
-            failed += 1
-            print("not ok - unit: slabinfo: %s (got %r, want %r)"
-                  % (name, got, want))
-    return 1 if failed else 0
+        tap.check(name, got == want, "got %r, want %r" % (got, want))
+    return tap.status()
 
 
 if __name__ == "__main__":

@@ -34,20 +34,17 @@ import sys
 
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib", "py"))
+from mssclamp_tap import Tap  # noqa: E402 (the path first)
+
 TOP = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SPEC = os.path.join(TOP, "docs/netlink/mssclamp.yaml")
 HEADER = os.path.join(TOP, "kmod/uapi/mssclamp.h")
 NETLINK_C = os.path.join(TOP, "kmod/netlink.c")
 YNL = os.path.join(TOP, "scripts/ynl.sh")
-results = []
-
-
-def check(name, ok, why=""):
-    results.append(ok)
-    line = ("ok - " if ok else "not ok - ") + "spec: " + name
-    if not ok and why:
-        line += " (" + why + ")"
-    print(line)
+TAP = Tap("spec: ")
+check = TAP.check
 
 
 def note(text):
@@ -334,7 +331,7 @@ def main():
     check_ops(spec, nl)
     check_policy(spec, nl)
     check_mcgrps(spec, nl)
-    return 0 if all(results) else 1
+    return TAP.status()
 
 
 if __name__ == "__main__":

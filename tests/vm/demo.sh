@@ -55,7 +55,7 @@ run() {
 	say "" "\$ $shown"
 	"$@" >"$WORK/out" 2>&1 || rc=$?
 	sed 's/^/demo| /' "$WORK/out"
-	if [ "$rc" = 0 ]; then tap_ok "$*"; else _fail "$* (exit $rc)"; fi
+	if [ "$rc" = 0 ]; then tap_ok "$*"; else tap_fail "$* (exit $rc)"; fi
 	return "$rc"
 }
 # get URL: the client downloads URL with curl, STALL seconds at most (as
@@ -74,7 +74,7 @@ WORK=$(mktemp -d /tmp/demo.XXXXXX)
 at_exit "rm -rf '$WORK'"
 at_exit "ip link del lan0 2>/dev/null; ip link del wan0 2>/dev/null; nft delete table inet demo 2>/dev/null; ip netns del $NS_C 2>/dev/null; ip netns del $NS_S 2>/dev/null"
 cd "$REPO"
-modtree_trim veth nf_tables >/dev/null || { _fail "module trees trimmed for depmod"; exit 1; }
+modtree_trim veth nf_tables >/dev/null || { tap_fail "module trees trimmed for depmod"; exit 1; }
 
 say "mssclamp $VERSION on $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $KVER, in a QEMU VM." \
 	"This VM plays the edge router of the field note (docs/operations.md)."
@@ -118,7 +118,7 @@ say "" "## 3. The 9000-to-1500 cliff: client on a 9000-byte link, server one hop
 		end_host "$NS_C" 192.0.2.2 2001:db8:1::2 192.0.2.1 2001:db8:1::1 &&
 		end_host "$NS_S" 198.51.100.2 2001:db8:2::2 198.51.100.1 2001:db8:2::1 &&
 		ip netns exec "$NS_S" ethtool -K eth0 tso off gso off >/dev/null
-} || { _fail "the demo network is set up"; exit 1; }
+} || { tap_fail "the demo network is set up"; exit 1; }
 tap_ok "the demo network is set up"
 run ip link show lan0
 run ip link show wan0

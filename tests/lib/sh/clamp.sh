@@ -1,15 +1,8 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Helpers for the clamping scenarios (tests/netns/01-* … 09-*), on top of
-# lib.sh. A scenario starts:
-#
-#	#!/bin/bash
-#	set -eu
-#	. "$(dirname "$0")/lib.sh"
-#	. "$(dirname "$0")/clamp_lib.sh"
-#
-# What they add:
+# Helpers for the clamping scenarios, on top of netns.sh; both come with
+# the scenario prologue (scenario.sh). What they add:
 #   ctl NS ARGS...             mssclampctl in a namespace
 #   ctl_set NS ARGS...         the same, recorded as a test case
 #   cap_start NAME NS IF [...] capture SYNs and SYN-ACKs on IF (NAME.pcap)
@@ -34,6 +27,8 @@
 #                              wrong checksum)
 #   blackhole_icmp NS          drop "too big" ICMP forwarded or sent by NS
 #   json_flat                  JSON on stdin as PATH=VALUE lines (jq)
+#   jumbo_up                   insmod (a recorded case), and topo_up with
+#                              every link at MTU 9000
 #   mod_unload_checked         rmmod at the end, as recorded cases
 #   refused NAME ERE CMD...    CMD refused with one line on stderr, nothing
 #                              changed (the scenario's refused_unchanged)
@@ -737,6 +732,14 @@ nlhostile_build() {
 	NLHOSTILE=$WORK/nlhostile
 	make -s --no-print-directory -f "$REPO/tests/tools/Makefile" \
 		OUT="$WORK" "$NLHOSTILE"
+}
+
+# jumbo_up: load the module (a recorded case) and build the topology with
+# every link at MTU 9000: SYNs and SYN-ACKs carry 8960 (IPv4) / 8940 (IPv6)
+# until the router clamps them.
+jumbo_up() {
+	check "insmod mssclamp.ko" mod_load
+	topo_up c=9000 rc=9000 rs=9000 s=9000
 }
 
 # mod_unload_checked: unload the module at the end, as a recorded case.

@@ -2,12 +2,38 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The helpers of mssclampctl's unit tests (ctl_test.sh, observe_test.sh):
-# run the tool against the stand-in family or this host's kernel, and
-# record what it printed, exited with and sent as TAP cases. The caller
-# sets ctl (the tool under test), fakelib (build/unit/fakegenl.so), tmp (a
-# scratch directory) and status (0), and has sourced tests/lib/sh/tap.sh; the
-# cases are named "ctl: ...".
-# shellcheck disable=SC2034,SC2154	# status is the caller's; so are tmp, ctl, fakelib
+# build the tool and run it against the stand-in family or this host's
+# kernel, and record what it printed, exited with and sent as TAP cases.
+# The caller sets top (the repository) and calls ctl_setup; the cases are
+# named "ctl: ...".
+# shellcheck disable=SC2034	# ctl, fakelib and status are the caller's
+
+# shellcheck source=tests/lib/sh/tap.sh
+. "${BASH_SOURCE[0]%/*}/tap.sh"
+TAP_FILE=${TAP_FILE:-/dev/null}
+
+# ctl_setup NAME: ctl (the ASan/UBSan build of mssclampctl), fakelib (the
+# stand-in, build/unit/fakegenl.so), tmp (a scratch directory, removed at
+# exit) and status (0); both built, as the case NAME: if they do not
+# build, nothing else can run and the test exits.
+ctl_setup() {
+	ctl=$top/userspace/mssclampctl-asan
+	fakelib=$top/build/unit/fakegenl.so
+	export ASAN_OPTIONS=detect_leaks=1:exitcode=99:verify_asan_link_order=0
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
+	tmp=$(mktemp -d)
+	# shellcheck disable=SC2064	# tmp is known now
+	trap "rm -rf '$tmp'" EXIT
+	status=0
+	if make -s -C "$top/userspace" asan >"$tmp/build.log" 2>&1 &&
+		make -s -f "$top/tests/unit/Makefile" fakegenl >>"$tmp/build.log" 2>&1; then
+		tap_ok "$1"
+	else
+		fail "$1"
+		sed 's/^/# /' "$tmp/build.log"
+		exit 1
+	fi
+}
 
 # fail NAME: a failed case; the test's status becomes 1.
 fail() {
@@ -41,9 +67,9 @@ same() {
 	fi
 }
 
-# check NAME STATUS STDOUT STDERR CMD...: CMD exits STATUS and prints
+# ctl_expect NAME STATUS STDOUT STDERR CMD...: CMD exits STATUS and prints
 # exactly STDOUT and STDERR (each "" for nothing, else lines).
-check() {
+ctl_expect() {
 	local name=$1 want=$2 out=$3 err=$4 got
 	shift 4
 
@@ -69,7 +95,7 @@ usage() {
 	local name=$1 msg=$2
 	shift 2
 
-	check "usage: $name" 2 "" "mssclampctl: $msg" fake "$@" || return
+	ctl_expect "usage: $name" 2 "" "mssclampctl: $msg" fake "$@" || return
 	if [ -s "$tmp/log" ]; then
 		fail "ctl: usage: $name sends nothing"
 		sed 's/^/# sent: /' "$tmp/log"

@@ -41,11 +41,11 @@ unit_run() {
 		if ${line}; then
 			tap_ok "$key: $line"
 		else
-			_fail "$key: $line"
+			tap_fail "$key: $line"
 			rc=1
 		fi
 	done < <(sed -n "s/^$key=//p" "$unit")
-	[ "$n" -gt 0 ] || { _fail "$unit has a $key line"; rc=1; }
+	[ "$n" -gt 0 ] || { tap_fail "$unit has a $key line"; rc=1; }
 	return "$rc"
 }
 
@@ -54,7 +54,7 @@ unit_verify() {
 	if out=$(systemd-analyze verify "$1" 2>&1) && [ -z "$out" ]; then
 		tap_ok "systemd-analyze verify ${1##*/}: no complaint"
 	else
-		_fail "systemd-analyze verify ${1##*/}: no complaint"
+		tap_fail "systemd-analyze verify ${1##*/}: no complaint"
 		printf '%s\n' "$out" | sed 's/^/#   /'
 	fi
 }
@@ -168,7 +168,7 @@ sets_check() {
 	if [[ $now =~ ^[0-9]+$ && $_sets =~ ^[0-9]+$ ]]; then
 		check_eq "$1" "$2" $((now - _sets))
 	else
-		_fail "$1 (the kprobe count is '$now', was '$_sets')"
+		tap_fail "$1 (the kprobe count is '$now', was '$_sets')"
 	fi
 	_sets=$now
 }
@@ -242,7 +242,7 @@ ipv6 enable mtu 1500 overhead 44 pmtu off hook forward syn on synack on dev any"
 		probe=1
 		at_exit sets_probe_off
 	else
-		_fail "a kprobe on mssclamp_set_doit can be set"
+		tap_fail "a kprobe on mssclamp_set_doit can be set"
 	fi
 	sets_mark
 	check "apply the saved file" ctl - apply "$WORK/saved.conf"

@@ -1,14 +1,10 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Helpers for the netns scenarios (tests/netns/NN-*.sh). A scenario starts:
-#
-#	#!/bin/bash
-#	set -eu
-#	. "$(dirname "$0")/lib.sh"
-#
-# and then builds the topology, runs commands in the namespaces and records
-# test cases with check/check_not/check_eq/check_match. A failed check is
+# Helpers for the netns scenarios (tests/netns/NN-*.sh), sourced by their
+# prologue (scenario.sh). A scenario builds the topology, runs commands in
+# the namespaces and records test cases with check/check_not/check_eq/
+# check_match. A failed check is
 # recorded and the scenario goes on; any other failing command ends the
 # scenario (set -e), which the VM harness records as a failure too.
 #
@@ -250,53 +246,9 @@ val() {
 }
 
 # --- assertions ---------------------------------------------------------------
-# Each records one case "ok - NAME" or "not ok - NAME" and returns 0, so a
-# scenario continues after a failed check; the exit status counts them.
-
-_failures=0
-
-_fail() {
-	tap_fail "$1"
-	_failures=$((_failures + 1))
-}
-
-# check NAME CMD...: CMD succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@"; then tap_ok "$name"; else _fail "$name"; fi
-	return 0
-}
-
-# check_not NAME CMD...: CMD fails.
-check_not() {
-	local name=$1
-	shift
-	if "$@"; then _fail "$name"; else tap_ok "$name"; fi
-	return 0
-}
-
-# check_eq NAME EXPECTED ACTUAL
-check_eq() {
-	if [ "$2" = "$3" ]; then
-		tap_ok "$1"
-	else
-		_fail "$1"
-		printf '#   expected: %s\n#   actual:   %s\n' "$2" "$3"
-	fi
-	return 0
-}
-
-# check_match NAME ERE STRING: a line of STRING matches the extended regex.
-check_match() {
-	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
-		tap_ok "$1"
-	else
-		_fail "$1"
-		printf '#   expected to match: %s\n#   actual: %s\n' "$2" "$3"
-	fi
-	return 0
-}
+# check, check_not, check_eq, check_match (tap.sh): each records one case
+# and returns 0, so a scenario continues after a failed check; the exit
+# status says whether one failed.
 
 # --- cleanup ------------------------------------------------------------------
 
@@ -319,7 +271,7 @@ _cleanup() {
 		wait 2>/dev/null
 	fi
 	topo_down
-	[ "$rc" != 0 ] || [ "$_failures" = 0 ] || rc=1
+	[ "$rc" != 0 ] || [ "$TAP_FAILED" = 0 ] || rc=1
 	exit "$rc"
 }
 trap _cleanup EXIT
