@@ -18,7 +18,7 @@
 #   - syn off: the server receives the jumbo SYN, the SYN-ACK is still
 #     clamped, and the syn counters do not move.
 # Checksum offload is off (transmit at both ends, receive everywhere), so
-# the segments carry complete checksums that tcpdump verifies and that the
+# the segments carry complete checksums that the capture verifies and that the
 # receiving stacks check (nothing marks them verified on the way): the
 # rewritten SYN and SYN-ACK must arrive with a correct checksum.
 . "$(dirname "$0")/../lib/sh/scenario.sh"

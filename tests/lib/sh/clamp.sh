@@ -13,7 +13,7 @@
 #                              family, or sent from the address SRC)
 #   synack_mss NAME [v4|v6|SRC]  the same for SYN-ACKs
 #   syn_count / synack_count   how many there were
-#   syn_cksum / synack_cksum   what tcpdump says of their TCP checksums
+#   syn_cksum / synack_cksum   their TCP checksums: correct, incorrect, -
 #   counter NS FAMILY KEY      one counter of "mssclampctl -j stats" (named
 #                              so, not "stat", to leave stat(1) alone)
 #   counters NS FAMILY...      all of one family's counters on one line
@@ -260,57 +260,54 @@ CAP_FILTER="(ip and tcp and tcp[13] & 2 != 0) or (ip and tcp and ip[6:2] & 0x1ff
 
 declare -A _cap_pid=() _cap_off=() _cap_ns=()
 
-# The decoder of tcpdump's "-nn -v" text: one line "FAMILY KIND MSS CKSUM
-# SRC DST" per SYN (KIND syn) or SYN-ACK (KIND synack); FAMILY v4 or v6 (by
-# the address's form: an IPv4 packet takes two lines in -v, the second one
-# is enough), MSS "none" without the option, CKSUM "correct", "incorrect"
-# or "-" (not verified by tcpdump), SRC and DST the addresses. RSTs are
-# left out. Lines up to -v from=N are skipped; the last line number read
-# goes to the file -v nrfile.
-# shellcheck disable=SC2016 # awk code
-_CAP_AWK='
-NR > from && match($0, /Flags \[[^]]*\]/) {
-	fl = substr($0, RSTART + 7, RLENGTH - 8)
-	if (fl !~ /S/ || fl ~ /R/)
-		next
-	kind = fl ~ /\./ ? "synack" : "syn"
-	# The first "A > B:" of the line: the addresses, with ports unless an
-	# IPv6 extension header (frag, DSTOPT) comes between them and TCP.
-	src = dst = "-"
-	if (match($0, /[0-9a-f:.]+ > [0-9a-f:.]+:/)) {
-		split(substr($0, RSTART, RLENGTH - 1), a, " ")
-		src = a[1]
-		dst = a[3]
-		if (src !~ /:/ || src ~ /\.[0-9]+$/) {
-			sub(/\.[0-9]+$/, "", src)
-			sub(/\.[0-9]+$/, "", dst)
-		}
-	}
-	fam = src ~ /:/ ? "v6" : "v4"
-	mss = "none"
-	if (match($0, /[[ ,]mss [0-9]+/))
-		mss = substr($0, RSTART + 5, RLENGTH - 5)
-	ck = "-"
-	if ($0 ~ /cksum 0x[0-9a-f]+ \(correct\)/)
-		ck = "correct"
-	else if ($0 ~ /cksum 0x[0-9a-f]+ \(incorrect/)
-		ck = "incorrect"
-	print fam, kind, mss, ck, src, dst
+# The captures are decoded from their pcap files by capture.py (scapy),
+# one process for the scenario, started with the first capture and asked
+# through two FIFOs (a python start with scapy costs seconds under TCG).
+# Its lines are "FAMILY KIND MSS CKSUM SRC DST" (see capture.py).
+_cap_py=
+
+_cap_decoder_start() {
+	[ -z "$_cap_py" ] || return 0
+	mkfifo "$WORK/cap.req" "$WORK/cap.ans"
+	"$PY" -B "$PYLIB/capture.py" serve <"$WORK/cap.req" >"$WORK/cap.ans" &
+	_cap_py=$!
+	exec {_CAP_REQ}>"$WORK/cap.req" {_CAP_ANS}<"$WORK/cap.ans"
 }
-END { if (nrfile != "") print NR >nrfile }'
+
+# _cap_decode NAME FROM OUT: the SYNs and SYN-ACKs among NAME's packets
+# from the FROM-th on, into OUT, once NAME.pcap holds every packet tcpdump
+# printed (NAME.txt); sets _cap_n to the packets in NAME.pcap.
+_cap_decode() {
+	local ans= least
+	least=$(awk 'END { print NR }' "$WORK/$1.txt")
+	if kill -0 "$_cap_py" 2>/dev/null; then
+		echo "$WORK/$1.pcap $2 $3 $least" >&"$_CAP_REQ"
+		read -r -t 600 -u "$_CAP_ANS" ans || true
+	fi
+	case $ans in
+	"ok "*) _cap_n=${ans#ok } ;;
+	*)
+		echo "# capture $1: capture.py answered '$ans'" >&2
+		: >"$3"
+		_cap_n=$2
+		;;
+	esac
+}
 
 # cap_start NAME NS IF [NAME NS IF...]: capture SYNs and SYN-ACKs on IF in
-# NS, into $WORK/NAME.pcap and, decoded by tcpdump as they come, into
-# $WORK/NAME.txt (several at once; a capture already running under NAME is
-# stopped first); returns once every tcpdump listens.
+# NS, into $WORK/NAME.pcap, with tcpdump's line for each in $WORK/NAME.txt
+# (one a packet, in the same order; _cap_sync reads them) (several at once;
+# a capture already running under NAME is stopped first); returns once
+# every tcpdump listens.
 cap_start() {
 	local name ns dev names=() i
+	_cap_decoder_start
 	while [ $# -ge 3 ]; do
 		name=$1 ns=$2 dev=$3
 		shift 3
 		[ -z "${_cap_pid[$name]:-}" ] || cap_stop "$name"
 		rm -f "$WORK/$name".*
-		ip netns exec "$ns" tcpdump -Z root --immediate-mode -U -l -nn -v \
+		ip netns exec "$ns" tcpdump -Z root --immediate-mode -U -l -nn \
 			-s 256 -i "$dev" -w "$WORK/$name.pcap" --print "$CAP_FILTER" \
 			>"$WORK/$name.txt" 2>"$WORK/$name.err" &
 		_cap_pid[$name]=$!
@@ -335,7 +332,8 @@ cap_start() {
 # packet that crossed its interface so far: send a marker (a UDP datagram
 # from the capture's namespace to CAP_MARK, off-link everywhere, so it
 # leaves by the default route: the captured eth0) and wait (10 s at most
-# for all) until tcpdump printed it. Packets are printed in the order they crossed.
+# for all) until tcpdump printed it. Packets are printed in the order they
+# crossed, one line each, and written to NAME.pcap in the same order.
 _cap_sync() {
 	local name n end
 	local -A marks=()
@@ -363,7 +361,7 @@ _cap_sync() {
 	done
 }
 
-# cap_stop NAME...: once tcpdump printed all it saw (_cap_sync), stop it,
+# cap_stop NAME...: once tcpdump wrote all it saw (_cap_sync), stop it,
 # wait for it, and decode the whole capture into $WORK/NAME.syns.
 cap_stop() {
 	local name pid
@@ -376,7 +374,7 @@ cap_stop() {
 		pid=${_cap_pid[$name]:-}
 		[ -z "$pid" ] || wait "$pid" 2>/dev/null || true
 		unset "_cap_pid[$name]" "_cap_off[$name]" "_cap_ns[$name]"
-		awk "$_CAP_AWK" "$WORK/$name.txt" >"$WORK/$name.syns"
+		_cap_decode "$name" 0 "$WORK/$name.syns"
 	done
 }
 
@@ -388,7 +386,7 @@ cap_mark() {
 	done
 }
 
-# cap_cut TAG NAME...: once tcpdump printed all it saw (_cap_sync),
+# cap_cut TAG NAME...: once tcpdump wrote all it saw (_cap_sync),
 # decode what each running capture NAME saw since its last mark or cut
 # into $WORK/TAG_NAME.syns (syn_mss TAG_NAME ... reads it); the captures
 # go on.
@@ -397,9 +395,8 @@ cap_cut() {
 	shift
 	_cap_sync "$@"
 	for name in "$@"; do
-		awk -v from="${_cap_off[$name]:-0}" -v nrfile="$WORK/$name.nr" \
-			"$_CAP_AWK" "$WORK/$name.txt" >"$WORK/${tag}_$name.syns"
-		_cap_off[$name]=$(<"$WORK/$name.nr")
+		_cap_decode "$name" "${_cap_off[$name]:-0}" "$WORK/${tag}_$name.syns"
+		_cap_off[$name]=$_cap_n
 	done
 }
 
