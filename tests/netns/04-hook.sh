@@ -52,14 +52,11 @@ check_eq "postrouting: the client's IPv4 SYN is clamped (1460)" \
 	1460 "$(syn_mss post_srv "$C4")"
 check_eq "postrouting: the client's IPv6 SYN is clamped (1440)" \
 	1440 "$(syn_mss post_srv "$C6")"
-stats2 "$NS_R"
-a4=$ST4 a6=$ST6
-check_eq "postrouting: ipv4 counts two SYNs and the client's SYN-ACK" \
-	"$(vec syn=2 synack=1 clamped_syn=2 clamped_synack=1)" \
-	"$(delta "$b4" "$a4")"
-check_eq "postrouting: ipv6 counts two SYNs and the client's SYN-ACK" \
-	"$(vec syn=2 synack=1 clamped_syn=2 clamped_synack=1)" \
-	"$(delta "$b6" "$a6")"
+check_moved "$NS_R" "$b4" "$b6" \
+	"postrouting: ipv4 counts two SYNs and the client's SYN-ACK" \
+	"syn=2 synack=1 clamped_syn=2 clamped_synack=1" \
+	"postrouting: ipv6 counts two SYNs and the client's SYN-ACK" \
+	"syn=2 synack=1 clamped_syn=2 clamped_synack=1"
 
 # --- forward: the control ------------------------------------------------------
 
@@ -78,13 +75,10 @@ check_eq "forward: the client's IPv4 SYN is clamped (1460)" \
 	1460 "$(syn_mss fwd_srv "$C4")"
 check_eq "forward: the client's IPv6 SYN is clamped (1440)" \
 	1440 "$(syn_mss fwd_srv "$C6")"
-stats2 "$NS_R"
-a4=$ST4 a6=$ST6
-check_eq "forward: ipv4 counts only the client's SYN and SYN-ACK" \
-	"$(vec syn=1 synack=1 clamped_syn=1 clamped_synack=1)" \
-	"$(delta "$b4" "$a4")"
-check_eq "forward: ipv6 counts only the client's SYN and SYN-ACK" \
-	"$(vec syn=1 synack=1 clamped_syn=1 clamped_synack=1)" \
-	"$(delta "$b6" "$a6")"
+check_moved "$NS_R" "$b4" "$b6" \
+	"forward: ipv4 counts only the client's SYN and SYN-ACK" \
+	"syn=1 synack=1 clamped_syn=1 clamped_synack=1" \
+	"forward: ipv6 counts only the client's SYN and SYN-ACK" \
+	"syn=1 synack=1 clamped_syn=1 clamped_synack=1"
 
 mod_unload_checked

@@ -493,48 +493,21 @@ else
 fi
 
 # Bash completion (with the bash-completion package's helpers).
-bc=/usr/share/bash-completion/bash_completion
-if [ -f "$bc" ]; then
-	# complete WORDS...: what completing the last word offers.
-	complete_words() {
-		bash -c '
-			. "$1" && . "$2" || exit 1
-			shift 2
-			COMP_WORDS=("$@")
-			COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-			COMP_LINE="$*"
-			COMP_POINT=${#COMP_LINE}
-			_mssclampctl
-			printf "%s\n" "${COMPREPLY[@]}"
-		' - "$bc" "$top/userspace/mssclampctl.bash-completion" "$@" 2>&1 |
-			sort | tr '\n' ' '
-	}
-	# comp NAME EXPECTED WORDS...
-	comp() {
-		local got
-		got=$(complete_words "${@:3}")
-		if [ "$got" = "$2 " ]; then
-			tap_ok "ctl: completion: $1"
-		else
-			fail "ctl: completion: $1"
-			echo "#   expected: $2"
-			echo "#   got:      $got"
-		fi
-	}
-	comp "commands" "apply doctor help histogram monitor save set show stats version" \
+if [ -f "$CTL_BASH_COMPLETION" ]; then
+	ctl_complete "commands" "apply doctor help histogram monitor save set show stats version" \
 		mssclampctl ""
-	comp "options" "--help --json --netns -h -j -n" mssclampctl -
-	comp "commands after -j" "save set show stats" mssclampctl -j s
-	comp "families of set" "ipv4 ipv6" mssclampctl set ""
-	comp "settings not given yet" "dev hook overhead pmtu syn synack" \
+	ctl_complete "options" "--help --json --netns -h -j -n" mssclampctl -
+	ctl_complete "commands after -j" "save set show stats" mssclampctl -j s
+	ctl_complete "families of set" "ipv4 ipv6" mssclampctl set ""
+	ctl_complete "settings not given yet" "dev hook overhead pmtu syn synack" \
 		mssclampctl set ipv4 enable mtu 1500 ""
-	comp "hook values" "forward postrouting" mssclampctl set ipv6 hook ""
-	comp "on/off" "off on" mssclampctl set ipv6 synack ""
-	comp "stats reset" "ipv4 ipv6" mssclampctl stats reset ""
-	comp "apply takes a file" "$top/packaging/mssclamp.conf" \
+	ctl_complete "hook values" "forward postrouting" mssclampctl set ipv6 hook ""
+	ctl_complete "on/off" "off on" mssclampctl set ipv6 synack ""
+	ctl_complete "stats reset" "ipv4 ipv6" mssclampctl stats reset ""
+	ctl_complete "apply takes a file" "$top/packaging/mssclamp.conf" \
 		mssclampctl apply "$top/packaging/mssclamp.co"
 else
 	tap_ok "ctl: completion # SKIP no bash-completion"
 fi
 
-exit $status
+exit $((status || TAP_FAILED > 0))

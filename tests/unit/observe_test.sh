@@ -121,16 +121,7 @@ ceiling 1396 (1456-byte packets): no Packet Too Big messages counted" "" \
 sent "a config dump for both families" "GET_CONFIG dump
 GET_HIST dump"
 fakes FAKEGENL_HIST="$h4" histogram >"$tmp/all.txt" 2>&1
-check_eq() {
-	if [ "$2" = "$3" ]; then
-		tap_ok "ctl: $1"
-	else
-		fail "ctl: $1"
-		echo "#   expected: $2"
-		echo "#   actual:   $3"
-	fi
-}
-check_eq "histogram: six histograms without family or kind" \
+check_eq "ctl: histogram: six histograms without family or kind" \
 	"ipv4 syn,ipv4 synack,ipv4 ptb,ipv6 syn,ipv6 synack,ipv6 ptb" \
 	"$(sed -n 's/^\(ipv[46] [a-z]*\): .*/\1/p' "$tmp/all.txt" | paste -sd,)"
 
@@ -160,12 +151,12 @@ rm -f "$tmp/log"
 fakes FAKEGENL_HIST="$big" FAKEGENL_HIST_SPLIT=1000 -j histogram >"$tmp/whole.json"
 cuts=$(grep '^# GET_HIST' "$tmp/log")
 printf "%s\n" "$cuts"
-check_eq "the stand-in cut a 315-bucket histogram over datagrams by itself" \
+check_eq "ctl: the stand-in cut a 315-bucket histogram over datagrams by itself" \
 	"cut" "$(awk '/^# GET_HIST/ { print ($5 > 1 && $3 > 6) ? "cut" : $0 }' "$tmp/log")"
 rm -f "$tmp/log"
 fakes FAKEGENL_HIST="$big" FAKEGENL_HIST_SPLIT=1 FAKEGENL_HIST_DGRAM=1 \
 	-j histogram >"$tmp/split.json"
-check_eq "... and into a message and a datagram per bucket when told" \
+check_eq "ctl: ... and into a message and a datagram per bucket when told" \
 	"# GET_HIST: 321 messages in 321 datagrams" "$(grep '^# GET_HIST' "$tmp/log")"
 ctl_expect "a histogram in 317 messages merges to the same JSON" \
 	0 "$(cat "$tmp/whole.json")" "" cat "$tmp/split.json"
@@ -347,7 +338,7 @@ else
 fi
 rm -f "$tmp/log"
 prom stats --prometheus ipv6 >"$tmp/m6.prom"
-check_eq "stats --prometheus ipv6: only ipv6's samples" \
+check_eq "ctl: stats --prometheus ipv6: only ipv6's samples" \
 	"$(grep -v 'family="ipv4"' "$tmp/m.prom")" "$(cat "$tmp/m6.prom")"
 sent "the family's config and counters, every histogram" "GET_CONFIG ack family=6
 GET_STATS ack family=6
@@ -361,23 +352,23 @@ exec 7<"$out"
 ctl_expect "stats --prometheus --output FILE prints nothing" 0 "" "" \
 	prom stats --prometheus --output "$out"
 ctl_expect "... and FILE holds what standard output gets" 0 "$(cat "$tmp/m.prom")" "" cat "$out"
-check_eq "... mode 0644 whatever the umask" 644 "$(stat -c %a "$out")"
-check_eq "... nothing else left in the directory" mssclamp.prom "$(ls -A "$tmp/textfile")"
-check_eq "... a reader of the old file still reads the old file (renamed over)" \
+check_eq "ctl: ... mode 0644 whatever the umask" 644 "$(stat -c %a "$out")"
+check_eq "ctl: ... nothing else left in the directory" mssclamp.prom "$(ls -A "$tmp/textfile")"
+check_eq "ctl: ... a reader of the old file still reads the old file (renamed over)" \
 	old "$(cat <&7)"
 exec 7<&-
 ctl_expect "--output=FILE is the same" 0 "" "" \
 	sh -c 'umask 077; "$@"' sh env LD_PRELOAD="$fakelib" FAKEGENL_STATE="$state" \
 	FAKEGENL_COUNTERS="$counters" FAKEGENL_HIST="$hist" "$ctl" \
 	stats --prometheus "--output=$out"
-check_eq "... 0644 under umask 077 too" 644 "$(stat -c %a "$out")"
+check_eq "ctl: ... 0644 under umask 077 too" 644 "$(stat -c %a "$out")"
 ctl_expect "--output in a directory that does not exist" 1 "" \
 	"mssclampctl: stats: cannot create a file beside '$tmp/none/mssclamp.prom': No such file or directory" \
 	prom stats --prometheus --output "$tmp/none/mssclamp.prom"
 ctl_expect "--output without the module: an error, the file as it was" 1 "" \
 	"$notloaded" fake FAKEGENL_ABSENT=1 stats --prometheus --output "$out"
 ctl_expect "... the file is the last good one" 0 "$(cat "$tmp/m.prom")" "" cat "$out"
-check_eq "... and nothing else is left" mssclamp.prom "$(ls -A "$tmp/textfile")"
+check_eq "ctl: ... and nothing else is left" mssclamp.prom "$(ls -A "$tmp/textfile")"
 ctl_expect "stats --prometheus: a write error" 1 "" \
 	"mssclampctl: cannot write the output: No space left on device" \
 	sh -c 'LD_PRELOAD="$1" "$2" stats --prometheus >/dev/full' sh "$fakelib" "$ctl"
@@ -412,7 +403,7 @@ else
 	fail "ctl: monitor joins the family's monitor group and nlctrl's notify group"
 	sed 's/^/# log: /' "$tmp/log"
 fi
-check_eq "monitor: the groups' ids are looked up by name" \
+check_eq "ctl: monitor: the groups' ids are looked up by name" \
 	"GETFAMILY ack mssclamp,GETFAMILY ack nlctrl" \
 	"$(grep '^GETFAMILY' "$tmp/log" | paste -sd,)"
 sent "nothing to the family" ""
@@ -475,12 +466,12 @@ for ((i = 0; i < 100; i++)); do
 	[ -s "$tmp/mon.out" ] && break
 	sleep 0.05
 done
-check_eq "-j monitor: a line is written out before the next event" \
+check_eq "ctl: -j monitor: a line is written out before the next event" \
 	'{"event": "stats-reset", "family": "ipv4"}' "$(cat "$tmp/mon.out")"
 touch "$tmp/go"
 rc=0
 wait "$mpid" || rc=$?
-check_eq "... and the rest after it, then status 1" \
+check_eq "ctl: ... and the rest after it, then status 1" \
 	'{"event": "stats-reset", "family": "ipv4"},{"event": "stats-reset", "family": "ipv6"},1' \
 	"$(paste -sd, "$tmp/mon.out"),$rc"
 
@@ -508,18 +499,18 @@ fi
 # make install puts them beside mssclamp.service, enables neither.
 if make -s -C "$top" install DESTDIR="$tmp/dest" PREFIX=/usr >"$tmp/install.log" 2>&1; then
 	ud=$tmp/dest/usr/lib/systemd/system
-	check_eq "make install: the exporter's service and timer beside mssclamp.service" \
+	check_eq "ctl: make install: the exporter's service and timer beside mssclamp.service" \
 		"mssclamp-prometheus.service mssclamp-prometheus.timer mssclamp.service" \
 		"$(ls "$ud" | paste -sd' ')"
-	check_eq "make install: the service runs the installed mssclampctl, atomically into the collector's directory" \
+	check_eq "ctl: make install: the service runs the installed mssclampctl, atomically into the collector's directory" \
 		"ExecStart=/usr/sbin/mssclampctl stats --prometheus --output /var/lib/prometheus/node-exporter/mssclamp.prom" \
 		"$(grep '^ExecStart=' "$ud/mssclamp-prometheus.service")"
-	check_eq "make install: nothing is enabled (no .wants links)" "" \
+	check_eq "ctl: make install: nothing is enabled (no .wants links)" "" \
 		"$(find "$tmp/dest" -name '*.wants' -o -type l)"
-	check_eq "the timer: every 15 s, after the last run" "OnBootSec=15s OnUnitActiveSec=15s" \
+	check_eq "ctl: the timer: every 15 s, after the last run" "OnBootSec=15s OnUnitActiveSec=15s" \
 		"$(grep -e '^OnBootSec=' -e '^OnUnitActiveSec=' "$ud/mssclamp-prometheus.timer" | paste -sd' ')"
 	make -s -C "$top" uninstall DESTDIR="$tmp/dest" PREFIX=/usr >/dev/null 2>&1
-	check_eq "make uninstall removes them" "" "$(ls -A "$ud")"
+	check_eq "ctl: make uninstall removes them" "" "$(ls -A "$ud")"
 else
 	fail "ctl: make install DESTDIR=..."
 	sed 's/^/# /' "$tmp/install.log"
@@ -613,34 +604,18 @@ fi
 
 # --- completion -----------------------------------------------------------------
 
-bc=/usr/share/bash-completion/bash_completion
-if [ -f "$bc" ]; then
-	comp() {
-		local got
-		got=$(bash -c '
-			. "$1" && . "$2" || exit 1
-			shift 2
-			COMP_WORDS=("$@")
-			COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-			COMP_LINE="$*"
-			COMP_POINT=${#COMP_LINE}
-			_mssclampctl
-			printf "%s\n" "${COMPREPLY[@]}"
-		' - "$bc" "$top/userspace/mssclampctl.bash-completion" "${@:3}" 2>&1 |
-			sort | tr '\n' ' ')
-		check_eq "completion: $1" "$2 " "$got"
-	}
-	comp "histogram: a family or a kind" "ipv4 ipv6 ptb syn synack" \
+if [ -f "$CTL_BASH_COMPLETION" ]; then
+	ctl_complete "histogram: a family or a kind" "ipv4 ipv6 ptb syn synack" \
 		mssclampctl histogram ""
-	comp "histogram ipv4: a kind" "ptb syn synack" mssclampctl histogram ipv4 ""
-	comp "histogram syn: nothing more" "" mssclampctl histogram syn ""
-	comp "stats: --prometheus too" "--prometheus ipv4 ipv6 reset" mssclampctl stats ""
-	comp "stats --prometheus: --output and a family" "--output ipv4 ipv6" \
+	ctl_complete "histogram ipv4: a kind" "ptb syn synack" mssclampctl histogram ipv4 ""
+	ctl_complete "histogram syn: nothing more" "" mssclampctl histogram syn ""
+	ctl_complete "stats: --prometheus too" "--prometheus ipv4 ipv6 reset" mssclampctl stats ""
+	ctl_complete "stats --prometheus: --output and a family" "--output ipv4 ipv6" \
 		mssclampctl stats --prometheus ""
-	comp "stats --prometheus --output: a file" "$tmp/textfile/mssclamp.prom" \
+	ctl_complete "stats --prometheus --output: a file" "$tmp/textfile/mssclamp.prom" \
 		mssclampctl stats --prometheus --output "$tmp/textfile/mss"
 else
 	tap_ok "ctl: completion of histogram and stats --prometheus # SKIP no bash-completion"
 fi
 
-exit $status
+exit $((status || TAP_FAILED > 0))

@@ -19,6 +19,8 @@
 #   counters NS FAMILY...      all of one family's counters on one line
 #   stats2 NS                  both families' lines into ST4 and ST6
 #   vec / kv / delta           build, read and subtract such lines
+#   check_moved NS ...         how far both families' counters moved, as
+#                              two recorded cases
 #   cfg NS FAMILY KEY          one field of "mssclampctl -j show"
 #   serve NS PORT NBYTES [PORT...]  tcp.py servers in the background
 #   fetch NS ADDR PORT NBYTES SECONDS    tcp.py fetch (prints the bytes)
@@ -240,6 +242,18 @@ delta() {
 		fi
 	done
 	echo "$out"
+}
+
+# check_moved NS BASE4 BASE6 NAME4 VEC4 NAME6 VEC6: NS's counters now,
+# against the lines BASE4 and BASE6 (of counters or stats2), moved by VEC4
+# (ipv4) and VEC6 (ipv6), each vec's words in one argument: the cases
+# NAME4 and NAME6. Leaves the counters now in ST4 and ST6.
+check_moved() {
+	stats2 "$1"
+	# shellcheck disable=SC2086 # vec's words
+	check_eq "$4" "$(vec $5)" "$(delta "$2" "$ST4")"
+	# shellcheck disable=SC2086
+	check_eq "$6" "$(vec $7)" "$(delta "$3" "$ST6")"
 }
 
 # cfg NS FAMILY KEY: one field of the configuration ("dev" as words).

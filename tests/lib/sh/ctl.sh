@@ -119,3 +119,23 @@ sent() {
 	fi
 }
 
+
+# ctl_complete NAME EXPECTED WORDS...: completing the last of WORDS offers
+# EXPECTED (space-separated, sorted), with the bash-completion package's
+# helpers (CTL_BASH_COMPLETION, which the caller checks is there).
+CTL_BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+ctl_complete() {
+	local got
+	got=$(bash -c '
+		. "$1" && . "$2" || exit 1
+		shift 2
+		COMP_WORDS=("$@")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE="$*"
+		COMP_POINT=${#COMP_LINE}
+		_mssclampctl
+		printf "%s\n" "${COMPREPLY[@]}"
+	' - "$CTL_BASH_COMPLETION" "$top/userspace/mssclampctl.bash-completion" \
+		"${@:3}" 2>&1 | sort | tr '\n' ' ')
+	check_eq "ctl: completion: $1" "$2 " "$got"
+}
