@@ -46,12 +46,9 @@
 
 static uint64_t rng_state;
 
-static uint64_t rnd(void)	/* xorshift64* */
+static uint64_t rnd(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1DULL;
+	return pkt_rand(&rng_state);
 }
 
 static unsigned int rn(unsigned int n)	/* 0 .. n-1 */

@@ -30,6 +30,7 @@
 
 #include "clamp.h"
 #include "pkt.h"
+#include "tap.h"
 
 #define HDR	MSSCLAMP_TCPHDR_LEN	/* 20 */
 #define CSUM_OFF	16
@@ -37,30 +38,6 @@
 
 /* ------------------------------------------------------------------ */
 /* Result lines                                                        */
-
-static FILE *tap;
-static unsigned int npass, nfail;
-
-static void result(int ok, const char *name, const char *why)
-{
-	char line[1024];
-
-	if (ok)
-		snprintf(line, sizeof(line), "ok - unit: %s\n", name);
-	else
-		snprintf(line, sizeof(line), "not ok - unit: %s (%s)\n", name,
-			 why && *why ? why : "failed");
-	fputs(line, stdout);
-	fflush(stdout);
-	if (tap) {
-		fputs(line, tap);
-		fflush(tap);
-	}
-	if (ok)
-		npass++;
-	else
-		nfail++;
-}
 
 /* The first failure of a case, kept for its result line. */
 struct why {
@@ -78,6 +55,18 @@ static void fail(struct why *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->text, sizeof(w->text), fmt, ap);
 	va_end(ap);
+}
+
+/* RES's out parameters are OLD, NEW and OFF; WHAT names the call, CTX
+ * (may be "") the input. */
+static void want_out(struct why *w, const char *what,
+		     const struct mssclamp_result *res, unsigned int old,
+		     unsigned int new, unsigned int off, const char *ctx)
+{
+	if (res->old_mss != old || res->new_mss != new || res->offset != off)
+		fail(w, "%sold_mss/new_mss/offset %u/%u/%u, expected %u/%u/%u%s%s",
+		     what, res->old_mss, res->new_mss, res->offset, old, new,
+		     off, *ctx ? "; " : "", ctx);
 }
 
 static const char *vname(int v)
@@ -423,11 +412,11 @@ static void run_case(const struct tcase *tc, unsigned int mode)
 	else if ((HDR + tc->opt.n) % 4 == 0 && HDR + tc->opt.n <= 60)
 		doff = (unsigned int)(HDR + tc->opt.n) / 4;
 	else {
-		result(0, name, "test table: options not a multiple of 4");
+		tap_result(0, name, "test table: options not a multiple of 4");
 		return;
 	}
 	if (tc->exp.p && tc->exp.n != tc->opt.n) {
-		result(0, name, "test table: expected and input differ in size");
+		tap_result(0, name, "test table: expected and input differ in size");
 		return;
 	}
 
@@ -477,11 +466,7 @@ static void run_case(const struct tcase *tc, unsigned int mode)
 	if (v != tc->verdict)
 		fail(&w, "scan: verdict %s, expected %s", vname(v),
 		     vname(tc->verdict));
-	if (res.old_mss != tc->old_mss || res.new_mss != tc->new_mss ||
-	    res.offset != tc->offset)
-		fail(&w, "scan: old_mss/new_mss/offset %u/%u/%u, expected %u/%u/%u",
-		     res.old_mss, res.new_mss, res.offset,
-		     tc->old_mss, tc->new_mss, tc->offset);
+	want_out(&w, "scan: ", &res, tc->old_mss, tc->new_mss, tc->offset, "");
 	if (len && memcmp(buf, seg, len))
 		fail(&w, "scan wrote to the header");
 
@@ -491,11 +476,7 @@ static void run_case(const struct tcase *tc, unsigned int mode)
 
 	if (v != tc->verdict)
 		fail(&w, "verdict %s, expected %s", vname(v), vname(tc->verdict));
-	if (res.old_mss != tc->old_mss || res.new_mss != tc->new_mss ||
-	    res.offset != tc->offset)
-		fail(&w, "old_mss/new_mss/offset %u/%u/%u, expected %u/%u/%u",
-		     res.old_mss, res.new_mss, res.offset,
-		     tc->old_mss, tc->new_mss, tc->offset);
+	want_out(&w, "", &res, tc->old_mss, tc->new_mss, tc->offset, "");
 	for (i = 0; i < len; i++) {
 		if (mode != M_NOCSUM && (i == CSUM_OFF || i == CSUM_OFF + 1))
 			continue;
@@ -519,7 +500,7 @@ static void run_case(const struct tcase *tc, unsigned int mode)
 			     got);
 	}
 	free(buf);
-	result(!w.failed, name, w.text);
+	tap_result(!w.failed, name, w.text);
 }
 
 static void run_table(void)
@@ -543,12 +524,9 @@ static void run_table(void)
 
 static uint64_t rng_state;
 
-static uint64_t rnd(void)	/* xorshift64* */
+static uint64_t rnd(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
+	return pkt_rand(&rng_state);
 }
 
 static unsigned int rndn(unsigned int n)
@@ -976,7 +954,7 @@ static void run_property(unsigned long iters, uint64_t seed)
 			strncat(ps->w[k].text, more,
 				sizeof(ps->w[k].text) - strlen(ps->w[k].text) - 1);
 		}
-		result(!ps->w[k].failed, name, ps->w[k].text);
+		tap_result(!ps->w[k].failed, name, ps->w[k].text);
 	}
 
 	/* The loop is only worth something if it reached every outcome. */
@@ -995,7 +973,7 @@ static void run_property(unsigned long iters, uint64_t seed)
 			 ps->odd_clamped, ps->verdicts[3], ps->csum_checked,
 			 ps->layouts, ps->layout_misses);
 		printf("# property coverage: %s\n", why);
-		result(ok, "property: generators reach every verdict, odd offsets and checksums",
+		tap_result(ok, "property: generators reach every verdict, odd offsets and checksums",
 		       why);
 	}
 	free(ps);
@@ -1007,13 +985,7 @@ int main(int argc, char **argv)
 	unsigned long iters = 100000;
 	uint64_t seed = 0x6d7373636c616d70ULL;	/* "mssclamp" */
 
-	if (argc > 1 && *argv[1]) {
-		tap = fopen(argv[1], "a");
-		if (!tap) {
-			perror(argv[1]);
-			return 2;
-		}
-	}
+	tap_open(argc > 1 ? argv[1] : NULL, "unit: ");
 	e = getenv("MSSCLAMP_UNIT_ITERS");
 	if (e && *e)
 		iters = strtoul(e, NULL, 0);
@@ -1024,8 +996,5 @@ int main(int argc, char **argv)
 	run_table();
 	run_property(iters, seed);
 
-	printf("# clamp_test: %u passed, %u failed\n", npass, nfail);
-	if (tap)
-		fclose(tap);
-	return nfail ? 1 : 0;
+	return tap_end("clamp_test");
 }

@@ -35,8 +35,9 @@ build() {	# build CC OUT
 	"$1" -std=gnu11 -Wall -Wextra -Werror -O1 -g -D_GNU_SOURCE \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -I"$top/userspace" -I"$top/kmod" \
-		$(pkg-config --cflags libnftnl libmnl) -o "$2" \
-		"$top/tests/unit/nft_test.c" "$top/userspace/nftables.c" \
+		-I"$top/tests/lib/c" $(pkg-config --cflags libnftnl libmnl) -o "$2" \
+		"$top/tests/unit/nft_test.c" "$top/tests/lib/c/tap.c" \
+		"$top/userspace/nftables.c" \
 		"$top/userspace/nftrules.c" \
 		"$top/userspace/legacy.c" $(pkg-config --libs libnftnl libmnl)
 }

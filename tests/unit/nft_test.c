@@ -29,29 +29,18 @@
 
 #include "legacy.h"
 #include "nftables.h"
-
-static FILE *tap;
-static unsigned int nfail;
+#include "tap.h"
 
 __attribute__((format(printf, 2, 3)))
 static void result(int ok, const char *fmt, ...)
 {
-	char name[512], line[600];
+	char name[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
-	snprintf(line, sizeof(line), "%sok - unit: doctor: %s\n",
-		 ok ? "" : "not ", name);
-	fputs(line, stdout);
-	fflush(stdout);
-	if (tap) {
-		fputs(line, tap);
-		fflush(tap);
-	}
-	if (!ok)
-		nfail++;
+	tap_result(ok, name, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -790,13 +779,7 @@ int main(int argc, char *argv[])
 	struct nft_sets sets = { 0 };
 	struct nft_set *s;
 
-	if (argc > 1) {
-		tap = fopen(argv[1], "a");
-		if (!tap) {
-			perror(argv[1]);
-			return 1;
-		}
-	}
+	tap_open(argc > 1 ? argv[1] : NULL, "unit: doctor: ");
 	/* The anonymous sets nft makes for the rules above. */
 	s = nft_sets_add(&sets, NFPROTO_INET, "f", "__set0", 1);
 	if (!s || nft_set_add_range(s, 2, 2) || nft_set_add_range(s, 128, 128))
@@ -813,7 +796,5 @@ int main(int argc, char *argv[])
 	walk_cases();
 	legacy_cases();
 	nft_sets_free(&sets);
-	if (tap)
-		fclose(tap);
-	return nfail ? 1 : 0;
+	return tap_end(NULL);
 }

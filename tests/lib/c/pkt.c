@@ -111,3 +111,11 @@ int pkt_ref_mss_at(const uint8_t *th, size_t len)
 	}
 	return at;
 }
+
+uint64_t pkt_rand(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dULL;
+}

@@ -15,6 +15,7 @@
  *   pkt_ref_mss_at          the reference walk of a TCP header's options:
  *                           the rules of kmod/clamp.h's header comment
  *                           written again, apart from its code
+ *   pkt_rand                xorshift64*, the tools' random numbers
  *
  * Built beside each tool (cc ... tests/lib/c/pkt.c -Itests/lib/c); no kernel
  * header, no library. The Python scenarios have the same in
@@ -114,5 +115,9 @@ int pkt_tcp_csum_ok(uint32_t pseudo, const uint8_t *seg, size_t len);
  * MSS value in @th.
  */
 int pkt_ref_mss_at(const uint8_t *th, size_t len);
+
+/* The next number of the xorshift64* generator whose state is @state
+ * (never 0). */
+uint64_t pkt_rand(uint64_t *state);
 
 #endif /* MSSCLAMP_TESTS_PKT_H */
