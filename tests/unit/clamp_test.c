@@ -57,6 +57,20 @@ static void fail(struct why *w, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* SEG's LEN bytes in a buffer of exactly LEN bytes, so that ASan sees any
+ * access past the end. */
+static uint8_t *exact_copy(const uint8_t *seg, size_t len)
+{
+	uint8_t *buf = malloc(len ? len : 1);
+
+	if (!buf) {
+		perror("malloc");
+		exit(2);
+	}
+	memcpy(buf, seg, len);
+	return buf;
+}
+
 /* RES's out parameters are OLD, NEW and OFF; WHAT names the call, CTX
  * (may be "") the input. */
 static void want_out(struct why *w, const char *what,
@@ -453,13 +467,7 @@ static void run_case(const struct tcase *tc, unsigned int mode)
 		}
 	}
 
-	/* Exactly len bytes, so ASan sees any access past the end. */
-	buf = malloc(len ? len : 1);
-	if (!buf) {
-		perror("malloc");
-		exit(2);
-	}
-	memcpy(buf, seg, len);
+	buf = exact_copy(seg, len);
 	/* mssclamp_scan() first: same answer, nothing written. */
 	res.old_mss = res.new_mss = res.offset = 0xa5a5;
 	v = mssclamp_scan(buf, len, tc->ceiling, &res);
@@ -799,12 +807,7 @@ static void run_property(unsigned long iters, uint64_t seed)
 			csum_valid = 1;
 		}
 
-		buf = malloc(len ? len : 1);
-		if (!buf) {
-			perror("malloc");
-			exit(2);
-		}
-		memcpy(buf, seg, len);
+		buf = exact_copy(seg, len);
 		res.old_mss = res.new_mss = res.offset = 0x5a5a;
 		vs = mssclamp_scan(buf, len, ceiling, &res);
 		scanned = res;
