@@ -11,7 +11,8 @@ export DEBIAN_FRONTEND=noninteractive INITRD=No
 
 # prometheus for promtool (the unit tests and 24-observe check stats
 # --prometheus and docs/operations.md's alert rules with it; the VM guest
-# runs the host's), jq for 24-observe's reading of -j monitor.
+# runs the host's), jq for 24-observe's reading of -j monitor, perl for
+# prove (the TAP harness of tests/check.sh and tests/unit/run.sh).
 PKGS="build-essential gcc make clang llvm libclang-rt-14-dev pkg-config
 libmnl-dev libnftnl-dev dkms debhelper dh-dkms lintian devscripts
 qemu-system-x86 busybox-static kmod cpio xz-utils zstd iproute2 nftables
@@ -20,7 +21,7 @@ socat valgrind iputils-ping shellcheck jq
 linux-source-6.1 linux-source-6.12 flex bison bc libelf-dev libssl-dev
 linux-image-amd64 linux-headers-amd64 systemd
 curl bash-completion groff-base man-db openssl
-prometheus jq"
+prometheus jq perl"
 
 # shellcheck source=scripts/deps-lib.sh
 . "$(dirname "$0")/deps-lib.sh"

@@ -292,7 +292,7 @@ _cap_decoder_start() {
 # from the FROM-th on, into OUT, once NAME.pcap holds every packet tcpdump
 # printed (NAME.txt); sets _cap_n to the packets in NAME.pcap.
 _cap_decode() {
-	local ans= least
+	local ans='' least
 	least=$(awk 'END { print NR }' "$WORK/$1.txt")
 	if kill -0 "$_cap_py" 2>/dev/null; then
 		echo "$WORK/$1.pcap $2 $3 $least" >&"$_CAP_REQ"

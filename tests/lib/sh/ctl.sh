@@ -6,7 +6,7 @@
 # kernel, and record what it printed, exited with and sent as TAP cases.
 # The caller sets top (the repository) and calls ctl_setup; the cases are
 # named "ctl: ...".
-# shellcheck disable=SC2034	# ctl, fakelib and status are the caller's
+# shellcheck disable=SC2034,SC2154	# ctl, fakelib, status are for the caller; top is its
 
 # shellcheck source=tests/lib/sh/tap.sh
 . "${BASH_SOURCE[0]%/*}/tap.sh"
