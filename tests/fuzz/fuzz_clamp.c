@@ -65,29 +65,17 @@
 		abort();						\
 	} while (0)
 
-static const uint8_t src4[4] = { 192, 0, 2, 2 };
-static const uint8_t dst4[4] = { 198, 51, 100, 2 };
-static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
-				  0, 0, 0, 0, 0, 0, 0, 2 };
-static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0,
-				  0, 0, 0, 0, 0, 0, 0, 2 };
-
-static uint32_t pseudo(int v6, size_t len)
-{
-	return v6 ? pkt_pseudo_sum(1, src6, dst6, len) :
-		    pkt_pseudo_sum(0, src4, dst4, len);
-}
 
 /* The sum over the pseudo header and the segment, checksum field included. */
 static uint16_t segment_sum(int v6, const uint8_t *seg, size_t len)
 {
-	return pkt_fold(pkt_sum(pseudo(v6, len), seg, len));
+	return pkt_fold(pkt_sum(pkt_doc_pseudo_sum(v6, len), seg, len));
 }
 
 /* The checksum computed from scratch (field taken as zero). */
 static uint16_t full_csum(int v6, const uint8_t *seg, size_t len)
 {
-	return pkt_tcp_csum(pseudo(v6, len), seg, len);
+	return pkt_tcp_csum(pkt_doc_pseudo_sum(v6, len), seg, len);
 }
 
 /* 0x0000 and 0xffff are the same number in one's complement. */

@@ -105,16 +105,6 @@ static void hex(char *out, size_t outsz, const uint8_t *p, size_t n)
 }
 
 /* ------------------------------------------------------------------ */
-/* Checksums: tests/lib/c/pkt.c, computed the slow way                   */
-
-static const uint8_t v4_src[4] = { 192, 0, 2, 1 };
-static const uint8_t v4_dst[4] = { 198, 51, 100, 7 };
-static const uint8_t v6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
-				    0, 0, 0, 0, 0, 0, 0, 0x01 };
-static const uint8_t v6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 0,
-				    0, 0, 0, 0, 0xfe, 0xdc, 0, 0x42 };
-
-/* ------------------------------------------------------------------ */
 /* A fixed SYN header                                                  */
 
 static void base_header(uint8_t *th, unsigned int doff)
@@ -455,10 +445,7 @@ static void run_case(const struct tcase *tc, unsigned int mode)
 		pkt_put16(seg + CSUM_OFF, 0xbeef);
 		pkt_put16(want + CSUM_OFF, 0xbeef);
 	} else {
-		if (mode == M_CSUM4)
-			ph = pkt_pseudo_sum(0, v4_src, v4_dst, len);
-		else
-			ph = pkt_pseudo_sum(1, v6_src, v6_dst, len);
+		ph = pkt_doc_pseudo_sum(mode != M_CSUM4, len);
 		if (len >= CSUM_OFF + 2) {
 			pkt_put16(seg + CSUM_OFF, pkt_tcp_csum(ph, seg, len));
 			pkt_put16(want + CSUM_OFF, pkt_tcp_csum(ph, want, len));
@@ -798,10 +785,7 @@ static void run_property(unsigned long iters, uint64_t seed)
 		}
 
 		v6 = !rndn(2);
-		if (v6)
-			ph = pkt_pseudo_sum(1, v6_src, v6_dst, len);
-		else
-			ph = pkt_pseudo_sum(0, v4_src, v4_dst, len);
+		ph = pkt_doc_pseudo_sum(v6, len);
 		if (fix && len >= CSUM_OFF + 2) {
 			pkt_put16(seg + CSUM_OFF, pkt_tcp_csum(ph, seg, len));
 			csum_valid = 1;

@@ -119,3 +119,16 @@ uint64_t pkt_rand(uint64_t *state)
 	*state ^= *state >> 27;
 	return *state * 0x2545f4914f6cdd1dULL;
 }
+
+uint32_t pkt_doc_pseudo_sum(int v6, size_t len)
+{
+	static const uint8_t src4[4] = { 192, 0, 2, 2 };
+	static const uint8_t dst4[4] = { 198, 51, 100, 2 };
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
+					  0, 0, 0, 0, 0, 0, 0, 2 };
+	static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0,
+					  0, 0, 0, 0, 0, 0, 0, 2 };
+
+	return v6 ? pkt_pseudo_sum(1, src6, dst6, len) :
+		    pkt_pseudo_sum(0, src4, dst4, len);
+}

@@ -10,6 +10,7 @@
  *   pkt_pseudo_sum(_ip)     the TCP pseudo header of IPv4 (RFC 9293) and
  *                           IPv6 (RFC 8200 8.1), from the addresses or from
  *                           an IP header; _proto for another upper layer
+ *   pkt_doc_pseudo_sum      the same between two documentation addresses
  *   pkt_icmp_sum            what an ICMP or ICMPv6 checksum starts from
  *   pkt_tcp_csum(_ok)       a segment's checksum, and whether it verifies
  *   pkt_ref_mss_at          the reference walk of a TCP header's options:
@@ -78,6 +79,10 @@ static inline uint16_t pkt_csum(uint32_t acc)
  */
 uint32_t pkt_pseudo_sum(int v6, const uint8_t *src, const uint8_t *dst,
 			size_t seglen);
+
+/* The TCP pseudo header sum of a @len-byte segment from 192.0.2.2 to
+ * 198.51.100.2 (v6: from 2001:db8:1::2 to 2001:db8:2::2). */
+uint32_t pkt_doc_pseudo_sum(int v6, size_t len);
 
 /* The same with the addresses taken from the IPv4 or IPv6 header @ip. */
 uint32_t pkt_pseudo_sum_ip(int v6, const uint8_t *ip, size_t seglen);
