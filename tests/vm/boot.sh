@@ -73,9 +73,9 @@ vm_setup() {
 	foreign=${MSSCLAMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mssclamp}/foreign
 	if [ -z "$vm_image" ] && [ ! -e "/lib/modules/$vm_kver" ] &&
 		[ -e "$foreign/boot/vmlinuz-$vm_kver" ]; then
+		# shellcheck disable=SC2034 # vm_karch: for the callers (run.sh)
 		case $vm_kver in
 		*-arm64) vm_arch=arm64 vm_karch=arm64 ;;
-		# shellcheck disable=SC2034 # vm_karch: for the callers (run.sh)
 		*-armmp | *-armmp-lpae) vm_arch=armhf vm_karch=arm ;;
 		*) abort "$vm_kver is an arm64 or armhf kernel (the VM boots no other foreign one)" ;;
 		esac
