@@ -63,8 +63,10 @@ suite_done() {
 }
 
 # The test kernels: Debian's 6.1 and its 6.12 in three flavours (plain,
-# PREEMPT_RT, cloud). In this order, with two slots, rt (the slowest run)
-# starts when 6.1 ends and cloud when 6.12 ends.
+# PREEMPT_RT, cloud), then 6.12 for arm64 and for armhf (armmp-lpae), each
+# in QEMU's emulation of that machine (tests/vm/boot.sh). In this order,
+# with two slots, rt (the slowest run) starts when 6.1 ends and cloud
+# when 6.12 ends; arm64 and armhf take the slots that free up next.
 vm_kernels() {
 	if [ -n "${KVER:-}" ]; then
 		echo "$KVER"
@@ -73,6 +75,8 @@ vm_kernels() {
 		scripts/kver.sh 6.12 || echo missing-6.12
 		scripts/kver.sh 6.12 rt || echo missing-6.12-rt
 		scripts/kver.sh 6.12 cloud || echo missing-6.12-cloud
+		scripts/kver.sh --arch arm64 6.12 || echo missing-6.12-arm64
+		scripts/kver.sh --arch armhf 6.12 || echo missing-6.12-armhf
 	fi
 }
 
