@@ -88,8 +88,12 @@ vm_kernels() {
 # userspace steps against the same family on every flavour), so that make
 # check stays well under 45 minutes cold on two cores (docs/testing.md has
 # the figures); make check-long (MSSCLAMP_VM_ALL=1) and a named KVER run
-# them there too.
+# them there too. arm64 runs what rt and cloud run. armhf runs
+# vm_armhf_scenarios: the arch-specific probe (00-load) and the scenarios
+# that drive the 32-bit counter path hard while reading it (the cliff,
+# synack, independence, counters, malformed, flood, teardown).
 vm_deploy_scenarios=" 10-install.sh 11-deb.sh 32-ynl.sh "
+vm_armhf_scenarios="00-load,01-cliff,02-synack,03-independence,07-counters,20-malformed,21-flood,23-teardown"
 vm_scenarios() {
 	local f n list=
 	if [ -n "${T:-}" ] || [ -n "${KVER:-}" ] || [ "${MSSCLAMP_VM_ALL:-0}" = 1 ]; then
@@ -97,7 +101,12 @@ vm_scenarios() {
 		return
 	fi
 	case $1 in
-	*-rt-* | *-cloud-*) ;;
+	*-armmp | *-armmp-lpae)
+		echo "# vm-$1: the rest in make check-long" >&2
+		echo "$vm_armhf_scenarios"
+		return
+		;;
+	*-rt-* | *-cloud-* | *-arm64) ;;
 	*) return ;;
 	esac
 	for f in tests/netns/[0-9][0-9]-*.sh; do
