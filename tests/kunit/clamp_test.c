@@ -19,6 +19,7 @@
 #include <net/tcp.h>
 
 #include "clamp.h"
+#include "test_af.h"
 
 #define OPTS_MAX	(MSSCLAMP_TCPHDR_MAX - MSSCLAMP_TCPHDR_LEN)
 #define PAYLOAD_MAX	8
@@ -497,11 +498,6 @@ static struct kunit_case mssclamp_clamp_cases[] = {
 	{}
 };
 
-static struct kunit_suite mssclamp_clamp_suite = {
-	.name = "mssclamp_clamp",
-	.test_cases = mssclamp_clamp_cases,
-};
-
-kunit_test_suite(mssclamp_clamp_suite);
+MSSCLAMP_KUNIT_SUITE(mssclamp_clamp);
 
 MODULE_LICENSE("GPL");

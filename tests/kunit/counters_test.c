@@ -279,11 +279,6 @@ static struct kunit_case mssclamp_counters_cases[] = {
 	{}
 };
 
-static struct kunit_suite mssclamp_counters_suite = {
-	.name = "mssclamp_counters",
-	.test_cases = mssclamp_counters_cases,
-};
-
-kunit_test_suite(mssclamp_counters_suite);
+MSSCLAMP_KUNIT_SUITE(mssclamp_counters);
 
 MODULE_LICENSE("GPL");

@@ -273,13 +273,11 @@ ktap_to_tap() {
 }
 
 # Suites defined in the copies of tests/kunit/*.c that were built (the
-# repository may have changed since): the .name of each struct kunit_suite.
+# repository may have changed since): the NAME of each
+# MSSCLAMP_KUNIT_SUITE(NAME) (tests/kunit/test_af.h).
 declared_suites() {
-	awk '/struct kunit_suite[^*]*=/ { in_suite = 1 }
-	     in_suite && match($0, /\.name[ \t]*=[ \t]*"[^"]*"/) {
-		s = substr($0, RSTART, RLENGTH); sub(/^[^"]*"/, "", s)
-		sub(/"$/, "", s); print s; in_suite = 0 }
-	     /^};/ { in_suite = 0 }' "$linux/$dest"/tests/kunit/*.c
+	sed -n 's/^MSSCLAMP_KUNIT_SUITE(\([A-Za-z0-9_]*\));.*/\1/p' \
+		"$linux/$dest"/tests/kunit/*.c
 }
 
 # Reports the kernel prints outside KUnit's own verdicts: KASAN ("BUG:

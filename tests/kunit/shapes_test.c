@@ -251,13 +251,8 @@ static void pkt_build(struct pkt *p, const struct run *r)
 	} else {
 		struct iphdr *iph = (struct iphdr *)p->b;
 
-		iph->version = 4;
-		iph->ihl = 5;
-		iph->ttl = 64;
-		iph->protocol = IPPROTO_TCP;
+		test_iph(iph, 5, IPPROTO_TCP, 0xc0000202); /* 192.0.2.2 */
 		iph->frag_off = htons(IP_DF);
-		iph->saddr = htonl(0xc0000202);	/* 192.0.2.2 */
-		iph->daddr = htonl(0xc6336402);	/* 198.51.100.2 */
 		nh = sizeof(*iph);
 	}
 	p->thoff = nh;
@@ -777,11 +772,6 @@ static struct kunit_case mssclamp_shapes_cases[] = {
 	{}
 };
 
-static struct kunit_suite mssclamp_shapes_suite = {
-	.name = "mssclamp_shapes",
-	.test_cases = mssclamp_shapes_cases,
-};
-
-kunit_test_suite(mssclamp_shapes_suite);
+MSSCLAMP_KUNIT_SUITE(mssclamp_shapes);
 
 MODULE_LICENSE("GPL");

@@ -635,14 +635,26 @@ static int notifier_scope(struct mssclamp_net *mn, const char * const *names,
 	return err;
 }
 
-static int notifier_rename(struct net_device *dev, const char *name)
+/*
+ * Rename @dev to @name (@what): then @want of the sets hold it and, if
+ * @bumps, the dump generation has moved.
+ */
+static void notifier_rename(struct kunit *test, struct mssclamp_net *mn,
+			    struct net_device *dev, const char *name, int want,
+			    bool bumps, const char *what)
 {
+	u32 gen = READ_ONCE(mn->gen);
 	int err;
 
 	rtnl_lock();
 	err = dev_change_name(dev, name);
 	rtnl_unlock();
-	return err;
+	KUNIT_EXPECT_EQ_MSG(test, err, 0, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, dev->ifindex), want,
+			    "%s: in the wrong number of sets", what);
+	if (bumps)
+		KUNIT_EXPECT_NE_MSG(test, READ_ONCE(mn->gen), gen,
+				    "%s: no new generation", what);
 }
 
 /*
@@ -677,20 +689,12 @@ static void mssclamp_notifier_test(struct kunit *test)
 	now = READ_ONCE(mn->gen);
 	KUNIT_EXPECT_NE_MSG(test, now, gen, "registered: no new generation");
 
-	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku1"));
-	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
-			    "renamed to another listed name: not in the sets");
-
-	gen = READ_ONCE(mn->gen);
-	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku2"));
-	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 0,
-			    "renamed to an unlisted name: still in the sets");
-	now = READ_ONCE(mn->gen);
-	KUNIT_EXPECT_NE_MSG(test, now, gen, "renamed away: no new generation");
-
-	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku0"));
-	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
-			    "renamed to a listed name: not in the sets");
+	notifier_rename(test, mn, dev, "mcku1", 2, false,
+			"renamed to another listed name");
+	notifier_rename(test, mn, dev, "mcku2", 0, true,
+			"renamed to an unlisted name");
+	notifier_rename(test, mn, dev, "mcku0", 2, false,
+			"renamed to a listed name");
 
 	/* Set while the device exists: recorded without the notifier. */
 	KUNIT_EXPECT_EQ(test, 0, notifier_scope(mn, names, ARRAY_SIZE(names)));
@@ -720,11 +724,6 @@ static struct kunit_case mssclamp_state_cases[] = {
 	{}
 };
 
-static struct kunit_suite mssclamp_state_suite = {
-	.name = "mssclamp_state",
-	.test_cases = mssclamp_state_cases,
-};
-
-kunit_test_suite(mssclamp_state_suite);
+MSSCLAMP_KUNIT_SUITE(mssclamp_state);
 
 MODULE_LICENSE("GPL");

@@ -7,6 +7,7 @@
 #define MSSCLAMP_TEST_AF_H
 
 #include <kunit/test.h>
+#include <linux/ip.h>
 #include <linux/string.h>
 
 #include "mssclamp.h"
@@ -40,5 +41,32 @@ static inline void test_af_fini(struct test_af *t)
 {
 	mssclamp_af_free(&t->af);
 }
+
+/*
+ * An IPv4 header of @ihl 32-bit words, protocol @proto, from @saddr to
+ * 198.51.100.2, TTL 64; the caller sets the rest.
+ */
+static inline void test_iph(struct iphdr *iph, unsigned int ihl, u8 proto,
+			    u32 saddr)
+{
+	iph->version = 4;
+	iph->ihl = ihl;
+	iph->ttl = 64;
+	iph->protocol = proto;
+	iph->saddr = htonl(saddr);
+	iph->daddr = htonl(0xc6336402);	/* 198.51.100.2 */
+}
+
+/*
+ * The suite NAME: the cases of NAME_cases[], registered with
+ * kunit_test_suite(). (tests/kunit/run.sh reads the suites' names from
+ * this macro's uses.)
+ */
+#define MSSCLAMP_KUNIT_SUITE(name)				\
+	static struct kunit_suite name##_suite = {		\
+		.name = #name,					\
+		.test_cases = name##_cases,			\
+	};							\
+	kunit_test_suite(name##_suite)
 
 #endif /* MSSCLAMP_TEST_AF_H */
