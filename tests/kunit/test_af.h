@@ -42,6 +42,19 @@ static inline void test_af_fini(struct test_af *t)
 	mssclamp_af_free(&t->af);
 }
 
+/* Every counter of @af (mssclamp_stats_fold()) is @want's. */
+static inline void test_expect_stats(struct kunit *test,
+				     struct mssclamp_af *af,
+				     const struct mssclamp_stats *want)
+{
+	struct mssclamp_stats s;
+	int a;
+
+	mssclamp_stats_fold(af, &s);
+	for (a = MSSCLAMP_STAT_A_PAD + 1; a <= MSSCLAMP_STAT_A_MAX; a++)
+		KUNIT_EXPECT_EQ_MSG(test, s.v[a], want->v[a], "counter %d", a);
+}
+
 /*
  * An IPv4 header of @ihl 32-bit words, protocol @proto, from @saddr to
  * 198.51.100.2, TTL 64; the caller sets the rest.
