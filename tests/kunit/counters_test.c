@@ -40,7 +40,13 @@
 
 #define SMP_SLOT	MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, false)
 #define SMP_KIND	MSSCLAMP_HIST_PTB
-#define SMP_VALUE	U32_MAX		/* an ICMPv6 MTU is 32 bits */
+/*
+ * An ICMPv6 MTU is 32 bits: the sum grows by U32_MAX per packet. Read from
+ * a variable, as the hook reads it from the packet: a constant above
+ * S32_MAX does not assemble as x86_64's local_add() immediate ("ir").
+ */
+static u32 smp_value = U32_MAX;
+#define SMP_VALUE	READ_ONCE(smp_value)
 #define SMP_BUCKET	(MSSCLAMP_HIST_BUCKETS - 1)
 #define SMP_NEAR	16		/* a round: 2^32 * r - NEAR ... + NEAR */
 #define SMP_RESET_EVERY	64		/* reads */

@@ -71,15 +71,15 @@ static inline void test_iph(struct iphdr *iph, unsigned int ihl, u8 proto,
 }
 
 /*
- * The suite NAME: the cases of NAME_cases[], registered with
+ * The suite @suite: the cases of @suite_cases[], registered with
  * kunit_test_suite(). (tests/kunit/run.sh reads the suites' names from
  * this macro's uses.)
  */
-#define MSSCLAMP_KUNIT_SUITE(name)				\
-	static struct kunit_suite name##_suite = {		\
-		.name = #name,					\
-		.test_cases = name##_cases,			\
+#define MSSCLAMP_KUNIT_SUITE(suite)				\
+	static struct kunit_suite suite##_suite = {		\
+		.name = #suite,					\
+		.test_cases = suite##_cases,			\
 	};							\
-	kunit_test_suite(name##_suite)
+	kunit_test_suite(suite##_suite)
 
 #endif /* MSSCLAMP_TEST_AF_H */
