@@ -56,9 +56,13 @@ struct clamp_case {
 	  .ceiling = max, .verdict = MSSCLAMP_##v, .old_mss = mss,	\
 	  .mss_at = 22 }
 
-/* Options @... in a header of @doff_words: malformed (ceiling 1460). */
-#define MALFORMED(name, doff_words, ...)				\
-	{ .desc = name, .doff = doff_words, .opts = { __VA_ARGS__ },	\
+/*
+ * Options @... in a header of @doff_words, @bytes of it handed to the
+ * rewriter (0: all): malformed (ceiling 1460).
+ */
+#define MALFORMED(name, doff_words, bytes, ...)				\
+	{ .desc = name, .doff = doff_words, .len = bytes,		\
+	  .opts = { __VA_ARGS__ },					\
 	  .ceiling = 1460, .verdict = MSSCLAMP_MALFORMED }
 
 static const struct clamp_case clamp_cases[] = {
@@ -157,41 +161,28 @@ static const struct clamp_case clamp_cases[] = {
 	},
 
 	/* Malformed: left byte for byte as they are. */
-	{
-		.desc = "data offset 4",
-		.doff = 4, .len = 20,
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "data offset 0",
-		.doff = 0, .len = 20,
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "shorter than 20 bytes",
-		.doff = 5, .len = 19,
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "data offset past the end",
-		.doff = 8, .len = 28,
-		.opts = { MSS, 4, 0x23, 0x28, NOP, NOP, NOP, NOP },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	},
-	MALFORMED("option length 0 before mss", 7,
+	MALFORMED("data offset 4", 4, 20),
+	MALFORMED("data offset 0", 0, 20),
+	MALFORMED("shorter than 20 bytes", 5, 19),
+	MALFORMED("data offset past the end", 8, 28,
+		  MSS, 4, 0x23, 0x28, NOP, NOP, NOP, NOP),
+	MALFORMED("option length 0 before mss", 7, 0,
 		  WS, 0, 7, NOP, MSS, 4, 0x23, 0x28),
-	MALFORMED("option length 0 after mss", 7,
+	MALFORMED("option length 0 after mss", 7, 0,
 		  MSS, 4, 0x23, 0x28, WS, 0, 7, NOP),
-	MALFORMED("option length 1", 7, WS, 1, NOP, NOP, MSS, 4, 0x23, 0x28),
-	MALFORMED("option past the end after mss", 7,
+	MALFORMED("option length 1", 7, 0, WS, 1, NOP, NOP, MSS, 4, 0x23, 0x28),
+	MALFORMED("option past the end after mss", 7, 0,
 		  MSS, 4, 0x23, 0x28, TS, 10, 1, 2),
-	MALFORMED("mss past the end", 7,
+	MALFORMED("mss past the end", 7, 0,
 		  NOP, NOP, NOP, NOP, NOP, NOP, MSS, 4, 0x23, 0x28),
-	MALFORMED("mss length 3", 6, MSS, 3, 0x23, NOP),
-	MALFORMED("mss length 6", 7, MSS, 6, 0x23, 0x28, 0, 0, NOP, NOP),
-	MALFORMED("mss twice", 7, MSS, 4, 0x23, 0x28, MSS, 4, 0x23, 0x28),
-	MALFORMED("mss twice, both below the ceiling", 7,
+	MALFORMED("mss length 3", 6, 0, MSS, 3, 0x23, NOP),
+	MALFORMED("mss length 6", 7, 0, MSS, 6, 0x23, 0x28, 0, 0, NOP, NOP),
+	MALFORMED("mss twice", 7, 0, MSS, 4, 0x23, 0x28, MSS, 4, 0x23, 0x28),
+	MALFORMED("mss twice, both below the ceiling", 7, 0,
 		  MSS, 4, 0x03, 0xe8, MSS, 4, 0x04, 0xb0),
-	MALFORMED("kind without room for a length", 7,
+	MALFORMED("kind without room for a length", 7, 0,
 		  MSS, 4, 0x23, 0x28, NOP, NOP, NOP, WS),
-	MALFORMED("mss kind in the last byte", 6, NOP, NOP, NOP, MSS),
+	MALFORMED("mss kind in the last byte", 6, 0, NOP, NOP, NOP, MSS),
 };
 
 static void clamp_case_desc(const struct clamp_case *c, char *desc)
