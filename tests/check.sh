@@ -8,6 +8,9 @@
 #   MSSCLAMP_VM_ALL=1 tests/check.sh vm  (every scenario on every kernel,
 #                                         as make check-long does)
 #   T=... tests/check.sh debug           (the debug kernel; not in "all")
+#   KUNIT_ARCHES="um arm" tests/check.sh kunit
+#                                        (KUnit on some architectures only;
+#                                         default um arm arm64)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1

@@ -19,6 +19,7 @@
 #include <net/tcp.h>
 
 #include "clamp.h"
+#include "test_af.h"
 
 #define OPTS_MAX	(MSSCLAMP_TCPHDR_MAX - MSSCLAMP_TCPHDR_LEN)
 #define PAYLOAD_MAX	8
@@ -46,15 +47,28 @@ struct clamp_case {
 	u16 mss_at;		/* offset of the MSS value; 0: none */
 };
 
+/*
+ * A SYN whose only option is an MSS of @mss (bytes @hi, @lo), at offset
+ * 22, against ceiling @max: verdict MSSCLAMP_@v.
+ */
+#define MSS_ALONE(name, mss, hi, lo, max, v)				\
+	{ .desc = name, .doff = 6, .opts = { MSS, 4, hi, lo },		\
+	  .ceiling = max, .verdict = MSSCLAMP_##v, .old_mss = mss,	\
+	  .mss_at = 22 }
+
+/*
+ * Options @... in a header of @doff_words, @bytes of it handed to the
+ * rewriter (0: all): malformed (ceiling 1460).
+ */
+#define MALFORMED(name, doff_words, bytes, ...)				\
+	{ .desc = name, .doff = doff_words, .len = bytes,		\
+	  .opts = { __VA_ARGS__ },					\
+	  .ceiling = 1460, .verdict = MSSCLAMP_MALFORMED }
+
 static const struct clamp_case clamp_cases[] = {
 	/* Where the MSS option sits. */
+	MSS_ALONE("mss alone, clamped", 9000, 0x23, 0x28, 1460, CLAMPED),
 	{
-		.desc = "mss alone, clamped",
-		.doff = 6,
-		.opts = { MSS, 4, 0x23, 0x28 },
-		.ceiling = 1460, .verdict = MSSCLAMP_CLAMPED,
-		.old_mss = 9000, .mss_at = 22,
-	}, {
 		.desc = "linux syn: mss sack-perm ts nop wscale",
 		.doff = 10,
 		.opts = { MSS, 4, 0xff, 0xd7,
@@ -114,43 +128,18 @@ static const struct clamp_case clamp_cases[] = {
 	},
 
 	/* The ceiling. */
+	MSS_ALONE("below the ceiling", 1400, 0x05, 0x78, 1460, UNCHANGED),
+	MSS_ALONE("equal to the ceiling", 1460, 0x05, 0xb4, 1460, UNCHANGED),
+	MSS_ALONE("one above the ceiling", 1461, 0x05, 0xb5, 1460, CLAMPED),
+	MSS_ALONE("65535 to 536", 65535, 0xff, 0xff, 536, CLAMPED),
 	{
-		.desc = "below the ceiling",
-		.doff = 6,
-		.opts = { MSS, 4, 0x05, 0x78 },
-		.ceiling = 1460, .verdict = MSSCLAMP_UNCHANGED,
-		.old_mss = 1400, .mss_at = 22,
-	}, {
-		.desc = "equal to the ceiling",
-		.doff = 6,
-		.opts = { MSS, 4, 0x05, 0xb4 },
-		.ceiling = 1460, .verdict = MSSCLAMP_UNCHANGED,
-		.old_mss = 1460, .mss_at = 22,
-	}, {
-		.desc = "one above the ceiling",
-		.doff = 6,
-		.opts = { MSS, 4, 0x05, 0xb5 },
-		.ceiling = 1460, .verdict = MSSCLAMP_CLAMPED,
-		.old_mss = 1461, .mss_at = 22,
-	}, {
-		.desc = "65535 to 536",
-		.doff = 6,
-		.opts = { MSS, 4, 0xff, 0xff },
-		.ceiling = 536, .verdict = MSSCLAMP_CLAMPED,
-		.old_mss = 65535, .mss_at = 22,
-	}, {
 		.desc = "below the ceiling, odd offset",
 		.doff = 7,
 		.opts = { NOP, MSS, 4, 0x04, 0xb0, NOP, NOP, NOP },
 		.ceiling = 1460, .verdict = MSSCLAMP_UNCHANGED,
 		.old_mss = 1200, .mss_at = 23,
-	}, {
-		.desc = "mss zero is left alone",
-		.doff = 6,
-		.opts = { MSS, 4, 0, 0 },
-		.ceiling = 1460, .verdict = MSSCLAMP_UNCHANGED,
-		.old_mss = 0, .mss_at = 22,
 	},
+	MSS_ALONE("mss zero is left alone", 0, 0, 0, 1460, UNCHANGED),
 
 	/* No MSS option. */
 	{
@@ -172,79 +161,28 @@ static const struct clamp_case clamp_cases[] = {
 	},
 
 	/* Malformed: left byte for byte as they are. */
-	{
-		.desc = "data offset 4",
-		.doff = 4, .len = 20,
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "data offset 0",
-		.doff = 0, .len = 20,
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "shorter than 20 bytes",
-		.doff = 5, .len = 19,
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "data offset past the end",
-		.doff = 8, .len = 28,
-		.opts = { MSS, 4, 0x23, 0x28, NOP, NOP, NOP, NOP },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "option length 0 before mss",
-		.doff = 7,
-		.opts = { WS, 0, 7, NOP, MSS, 4, 0x23, 0x28 },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "option length 0 after mss",
-		.doff = 7,
-		.opts = { MSS, 4, 0x23, 0x28, WS, 0, 7, NOP },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "option length 1",
-		.doff = 7,
-		.opts = { WS, 1, NOP, NOP, MSS, 4, 0x23, 0x28 },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "option past the end after mss",
-		.doff = 7,
-		.opts = { MSS, 4, 0x23, 0x28, TS, 10, 1, 2 },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "mss past the end",
-		.doff = 7,
-		.opts = { NOP, NOP, NOP, NOP, NOP, NOP, MSS, 4, 0x23, 0x28 },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "mss length 3",
-		.doff = 6,
-		.opts = { MSS, 3, 0x23, NOP },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "mss length 6",
-		.doff = 7,
-		.opts = { MSS, 6, 0x23, 0x28, 0, 0, NOP, NOP },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "mss twice",
-		.doff = 7,
-		.opts = { MSS, 4, 0x23, 0x28, MSS, 4, 0x23, 0x28 },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "mss twice, both below the ceiling",
-		.doff = 7,
-		.opts = { MSS, 4, 0x03, 0xe8, MSS, 4, 0x04, 0xb0 },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "kind without room for a length",
-		.doff = 7,
-		.opts = { MSS, 4, 0x23, 0x28, NOP, NOP, NOP, WS },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	}, {
-		.desc = "mss kind in the last byte",
-		.doff = 6,
-		.opts = { NOP, NOP, NOP, MSS },
-		.ceiling = 1460, .verdict = MSSCLAMP_MALFORMED,
-	},
+	MALFORMED("data offset 4", 4, 20),
+	MALFORMED("data offset 0", 0, 20),
+	MALFORMED("shorter than 20 bytes", 5, 19),
+	MALFORMED("data offset past the end", 8, 28,
+		  MSS, 4, 0x23, 0x28, NOP, NOP, NOP, NOP),
+	MALFORMED("option length 0 before mss", 7, 0,
+		  WS, 0, 7, NOP, MSS, 4, 0x23, 0x28),
+	MALFORMED("option length 0 after mss", 7, 0,
+		  MSS, 4, 0x23, 0x28, WS, 0, 7, NOP),
+	MALFORMED("option length 1", 7, 0, WS, 1, NOP, NOP, MSS, 4, 0x23, 0x28),
+	MALFORMED("option past the end after mss", 7, 0,
+		  MSS, 4, 0x23, 0x28, TS, 10, 1, 2),
+	MALFORMED("mss past the end", 7, 0,
+		  NOP, NOP, NOP, NOP, NOP, NOP, MSS, 4, 0x23, 0x28),
+	MALFORMED("mss length 3", 6, 0, MSS, 3, 0x23, NOP),
+	MALFORMED("mss length 6", 7, 0, MSS, 6, 0x23, 0x28, 0, 0, NOP, NOP),
+	MALFORMED("mss twice", 7, 0, MSS, 4, 0x23, 0x28, MSS, 4, 0x23, 0x28),
+	MALFORMED("mss twice, both below the ceiling", 7, 0,
+		  MSS, 4, 0x03, 0xe8, MSS, 4, 0x04, 0xb0),
+	MALFORMED("kind without room for a length", 7, 0,
+		  MSS, 4, 0x23, 0x28, NOP, NOP, NOP, WS),
+	MALFORMED("mss kind in the last byte", 6, 0, NOP, NOP, NOP, MSS),
 };
 
 static void clamp_case_desc(const struct clamp_case *c, char *desc)
@@ -497,11 +435,6 @@ static struct kunit_case mssclamp_clamp_cases[] = {
 	{}
 };
 
-static struct kunit_suite mssclamp_clamp_suite = {
-	.name = "mssclamp_clamp",
-	.test_cases = mssclamp_clamp_cases,
-};
-
-kunit_test_suite(mssclamp_clamp_suite);
+MSSCLAMP_KUNIT_SUITE(mssclamp_clamp);
 
 MODULE_LICENSE("GPL");

@@ -54,9 +54,17 @@ struct hook_case {
 	int want_kind;		/* MSSCLAMP_STAT_A_SYN or _SYNACK, or -1 */
 };
 
+/*
+ * A SYN of MSS 8960 clamped to @mss (1460 in IPv4, 1396 in IPv6, at MTU
+ * 1500 and overhead 0), in checksum state CHECKSUM_@csum and shape
+ * SHAPE_@shape.
+ */
+#define SYN_CLAMPED(name, v6, csum, shape, mss)				\
+	{ name, v6, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_##csum, SHAPE_##shape, \
+	  JUMBO_MSS, 0, 0, mss, STAT_A(CLAMPED_SYN), STAT_A(SYN) }
+
 static const struct hook_case hook_cases[] = {
-	{ "v4 SYN clamped", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
+	SYN_CLAMPED("v4 SYN clamped", false, NONE, LINEAR, 1460),
 	{ "v4 SYN-ACK clamped", false, TCPHDR_SYN | TCPHDR_ACK, 0, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
 	  STAT_A(CLAMPED_SYNACK), STAT_A(SYNACK) },
@@ -77,22 +85,12 @@ static const struct hook_case hook_cases[] = {
 	{ "v4 SYN with IP options", false, TCPHDR_SYN, 8, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
 	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v4 SYN CHECKSUM_UNNECESSARY", false, TCPHDR_SYN, 0, 0, 0, 0,
-	  CHECKSUM_UNNECESSARY, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
-	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v4 SYN CHECKSUM_COMPLETE", false, TCPHDR_SYN, 0, 0, 0, 0,
-	  CHECKSUM_COMPLETE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
-	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v4 SYN CHECKSUM_PARTIAL", false, TCPHDR_SYN, 0, 0, 0, 0,
-	  CHECKSUM_PARTIAL, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1460,
-	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v4 SYN paged", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_PAGED, JUMBO_MSS, 0, 0, 1460, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v4 SYN cloned", false, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_CLONED, JUMBO_MSS, 0, 0, 1460, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v4 SYN, flags byte paged", false, TCPHDR_SYN, 0, 0, 0, 0,
-	  CHECKSUM_NONE, SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0, 1460,
-	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
+	SYN_CLAMPED("v4 SYN CHECKSUM_UNNECESSARY", false, UNNECESSARY, LINEAR, 1460),
+	SYN_CLAMPED("v4 SYN CHECKSUM_COMPLETE", false, COMPLETE, LINEAR, 1460),
+	SYN_CLAMPED("v4 SYN CHECKSUM_PARTIAL", false, PARTIAL, LINEAR, 1460),
+	SYN_CLAMPED("v4 SYN paged", false, NONE, PAGED, 1460),
+	SYN_CLAMPED("v4 SYN cloned", false, NONE, CLONED, 1460),
+	SYN_CLAMPED("v4 SYN, flags byte paged", false, NONE, FLAGS_PAGED, 1460),
 	{ "v4 SYN-ACK, flags byte paged", false, TCPHDR_SYN | TCPHDR_ACK, 0,
 	  0, 0, 0, CHECKSUM_UNNECESSARY, SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0,
 	  1460,
@@ -109,8 +107,7 @@ static const struct hook_case hook_cases[] = {
 	{ "v4 SYN without MSS, flags byte paged", false, TCPHDR_SYN, 0, 0, 0,
 	  0, CHECKSUM_NONE, SHAPE_FLAGS_PAGED, 0, 0, 0, 0, STAT_A(NO_MSS),
 	  STAT_A(SYN) },
-	{ "v6 SYN clamped", true, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
+	SYN_CLAMPED("v6 SYN clamped", true, NONE, LINEAR, 1396),
 	{ "v6 SYN-ACK clamped", true, TCPHDR_SYN | TCPHDR_ACK, 0, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
 	  STAT_A(CLAMPED_SYNACK), STAT_A(SYNACK) },
@@ -125,19 +122,11 @@ static const struct hook_case hook_cases[] = {
 	{ "v6 non-first fragment skipped", true, TCPHDR_SYN, 0, 0, true, 8,
 	  CHECKSUM_NONE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, JUMBO_MSS,
 	  STAT_A(FRAGMENTS), -1 },
-	{ "v6 SYN CHECKSUM_COMPLETE", true, TCPHDR_SYN, 0, 0, 0, 0,
-	  CHECKSUM_COMPLETE, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
-	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v6 SYN CHECKSUM_PARTIAL", true, TCPHDR_SYN, 0, 0, 0, 0,
-	  CHECKSUM_PARTIAL, SHAPE_LINEAR, JUMBO_MSS, 0, 0, 1396,
-	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v6 SYN paged", true, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_NONE,
-	  SHAPE_PAGED, JUMBO_MSS, 0, 0, 1396, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v6 SYN cloned", true, TCPHDR_SYN, 0, 0, 0, 0, CHECKSUM_UNNECESSARY,
-	  SHAPE_CLONED, JUMBO_MSS, 0, 0, 1396, STAT_A(CLAMPED_SYN), STAT_A(SYN) },
-	{ "v6 SYN, flags byte paged", true, TCPHDR_SYN, 0, 0, 0, 0,
-	  CHECKSUM_COMPLETE, SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0, 1396,
-	  STAT_A(CLAMPED_SYN), STAT_A(SYN) },
+	SYN_CLAMPED("v6 SYN CHECKSUM_COMPLETE", true, COMPLETE, LINEAR, 1396),
+	SYN_CLAMPED("v6 SYN CHECKSUM_PARTIAL", true, PARTIAL, LINEAR, 1396),
+	SYN_CLAMPED("v6 SYN paged", true, NONE, PAGED, 1396),
+	SYN_CLAMPED("v6 SYN cloned", true, UNNECESSARY, CLONED, 1396),
+	SYN_CLAMPED("v6 SYN, flags byte paged", true, COMPLETE, FLAGS_PAGED, 1396),
 	{ "v6 ACK, flags byte paged, ignored", true, TCPHDR_ACK, 0, 0, 0, 0,
 	  CHECKSUM_NONE, SHAPE_FLAGS_PAGED, JUMBO_MSS, 0, 0, JUMBO_MSS, -1,
 	  -1 },
@@ -243,13 +232,8 @@ static struct sk_buff *build_pkt(struct kunit *test, const struct hook_case *c,
 
 		nhlen = sizeof(*iph) + c->ip_opts;
 		memset(p + sizeof(*iph), IPOPT_NOP, c->ip_opts);
-		iph->version = 4;
-		iph->ihl = nhlen / 4;
-		iph->ttl = 64;
-		iph->protocol = IPPROTO_TCP;
+		test_iph(iph, nhlen / 4, IPPROTO_TCP, 0xc0000202); /* 192.0.2.2 */
 		iph->frag_off = htons(IP_DF);
-		iph->saddr = htonl(0xc0000202);	/* 192.0.2.2 */
-		iph->daddr = htonl(0xc6336402);	/* 198.51.100.2 */
 	}
 	thoff = nhlen;
 	th = (struct tcphdr *)(p + thoff);
@@ -342,18 +326,17 @@ static unsigned int run_hook(struct test_af *t, struct sk_buff *skb,
 	return verdict;
 }
 
+/* Counters @kind and @outcome (-1: none) are 1, every other one 0. */
 static void expect_counters(struct kunit *test, struct test_af *t,
 			    int kind, int outcome)
 {
-	struct mssclamp_stats s;
-	int a;
+	struct mssclamp_stats want = {};
 
-	mssclamp_stats_fold(&t->af, &s);
-	for (a = MSSCLAMP_STAT_A_PAD + 1; a <= MSSCLAMP_STAT_A_MAX; a++) {
-		u64 want = a == kind || a == outcome ? 1 : 0;
-
-		KUNIT_EXPECT_EQ_MSG(test, s.v[a], want, "counter %d", a);
-	}
+	if (kind >= 0)
+		want.v[kind] = 1;
+	if (outcome >= 0)
+		want.v[outcome] = 1;
+	test_expect_stats(test, &t->af, &want);
 }
 
 static u16 mss_in(struct kunit *test, struct sk_buff *skb, unsigned int thoff)
@@ -427,16 +410,29 @@ static struct net_device *test_dev(struct kunit *test, int ifindex)
 	return dev;
 }
 
-/* Interface scope: clamped when the input or the output device is listed. */
-static void mssclamp_hook_dev_test(struct kunit *test)
+/* A SYN of MSS 8960 from @in to @out through @t's hook: its MSS after. */
+static u16 dev_mss(struct kunit *test, struct test_af *t,
+		   struct net_device *in, struct net_device *out)
 {
 	const struct hook_case c = { .flags = TCPHDR_SYN, .mss = JUMBO_MSS,
 				     .csum = CHECKSUM_NONE };
-	struct net_device *wan, *lan;
-	struct nf_hook_state state = {};
-	struct sk_buff *skb;
-	struct test_af t;
+	struct nf_hook_state state = { .in = in, .out = out };
 	unsigned int thoff;
+	struct sk_buff *skb;
+	u16 mss;
+
+	skb = build_pkt(test, &c, &thoff);
+	run_hook(t, skb, &state);
+	mss = mss_in(test, skb, thoff);
+	kfree_skb(skb);
+	return mss;
+}
+
+/* Interface scope: clamped when the input or the output device is listed. */
+static void mssclamp_hook_dev_test(struct kunit *test)
+{
+	struct net_device *wan, *lan;
+	struct test_af t;
 
 	wan = test_dev(test, 7);
 	lan = test_dev(test, 3);
@@ -445,39 +441,16 @@ static void mssclamp_hook_dev_test(struct kunit *test)
 	t.cfg->ndevs = 1;
 	t.cfg->ifindex[0] = 7;
 
-	/* Out through wan: clamped. */
-	state.in = lan;
-	state.out = wan;
-	skb = build_pkt(test, &c, &thoff);
-	run_hook(&t, skb, &state);
-	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), 1460);
-	kfree_skb(skb);
-
-	/* In on wan: clamped. */
-	state.in = wan;
-	state.out = lan;
-	skb = build_pkt(test, &c, &thoff);
-	run_hook(&t, skb, &state);
-	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), 1460);
-	kfree_skb(skb);
-
+	/* Out through wan: clamped. In on wan: clamped. */
+	KUNIT_EXPECT_EQ(test, dev_mss(test, &t, lan, wan), 1460);
+	KUNIT_EXPECT_EQ(test, dev_mss(test, &t, wan, lan), 1460);
 	/* Neither: untouched and not counted. */
-	state.in = lan;
-	state.out = lan;
-	skb = build_pkt(test, &c, &thoff);
-	run_hook(&t, skb, &state);
-	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), JUMBO_MSS);
-	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, dev_mss(test, &t, lan, lan), JUMBO_MSS);
 
 	/* A listed name without a device (ifindex 0) matches nothing. */
 	t.cfg->ifindex[0] = 0;
-	state.in = NULL;
-	state.out = lan;
 	lan->ifindex = 0;
-	skb = build_pkt(test, &c, &thoff);
-	run_hook(&t, skb, &state);
-	KUNIT_EXPECT_EQ(test, mss_in(test, skb, thoff), JUMBO_MSS);
-	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, dev_mss(test, &t, NULL, lan), JUMBO_MSS);
 
 	{
 		struct mssclamp_stats s;
@@ -992,13 +965,8 @@ static struct sk_buff *build_icmp(struct kunit *test, bool v6, u8 type,
 	} else {
 		struct iphdr *iph = (struct iphdr *)p;
 
-		iph->version = 4;
-		iph->ihl = 5;
-		iph->ttl = 64;
-		iph->protocol = IPPROTO_ICMP;
+		test_iph(iph, 5, IPPROTO_ICMP, 0xc0000201); /* 192.0.2.1 */
 		iph->tot_len = htons(len);
-		iph->saddr = htonl(0xc0000201);	/* 192.0.2.1 */
-		iph->daddr = htonl(0xc6336402);	/* 198.51.100.2 */
 		ip_send_check(iph);
 		p[nhlen] = type;
 		p[nhlen + 1] = code;
@@ -1117,11 +1085,6 @@ static struct kunit_case mssclamp_hooks_cases[] = {
 	{}
 };
 
-static struct kunit_suite mssclamp_hooks_suite = {
-	.name = "mssclamp_hooks",
-	.test_cases = mssclamp_hooks_cases,
-};
-
-kunit_test_suite(mssclamp_hooks_suite);
+MSSCLAMP_KUNIT_SUITE(mssclamp_hooks);
 
 MODULE_LICENSE("GPL");

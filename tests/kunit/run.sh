@@ -1,20 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# KUnit on UML: build the module's code and the suites in tests/kunit/ into a
-# User-Mode Linux 6.1 kernel and run them with kunit.py.
+# KUnit: build the module's code and the suites in tests/kunit/ into a kernel
+# and run them with kunit.py, once per architecture: User-Mode Linux 6.1
+# ("um"), and 6.12 under QEMU for 32-bit ARM ("arm") and arm64, built with
+# Debian's cross compilers and booted with two CPUs.
 #
 #   tests/kunit/run.sh [FILTER_GLOB]    e.g. mssclamp_clamp  'mssclamp_*.rewrite'
 #
-# Writes one "ok - kunit: suite.case[.param]" / "not ok - ..." line per test
-# case to $TAP_FILE (tests/lib/sh/tap.sh), plus one line each for the build, the
-# .config check, the kernel log check and kunit.py's exit status; exits
-# non-zero on any failure. README.md beside this file says how it works.
+# Writes one "ok - kunit-ARCH: suite.case[.param]" / "not ok - ..." line per
+# test case to $TAP_FILE (tests/lib/sh/tap.sh), plus one line each per
+# architecture for the build, the .config check, the kernel log check and
+# kunit.py's exit status; exits non-zero on any failure. docs/testing.md
+# ("KUnit") says how it works.
 #
 # Environment:
+#   KUNIT_ARCHES            the architectures, in order (default "um arm arm64")
 #   MSSCLAMP_CACHE          cache directory (default ~/.cache/mssclamp)
-#   MSSCLAMP_LINUX_TARBALL  kernel source (default the linux-source-6.1 package)
+#   MSSCLAMP_LINUX_TARBALL  kernel source for um (default the linux-source-6.1
+#                           package's tarball)
+#   MSSCLAMP_LINUX612       kernel source for arm and arm64 (default the
+#                           linux-source-6.12 package's tarball)
 #   MSSCLAMP_KUNIT_JOBS     make jobs (default 2)
+#   MSSCLAMP_KUNIT_TIMEOUT  seconds kunit.py waits for the tests (default 1200)
 #   TAP_FILE, RESULTS_DIR   set by tests/check.sh
 set -u
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEFILES	# not ours: `make check` -> here
@@ -27,21 +35,56 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 tap_init "${TAP_FILE:-$RESULTS_DIR/kunit.tap}"
 
 filter=${1:-}
+arches=${KUNIT_ARCHES:-um arm arm64}
 cache=${MSSCLAMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mssclamp}
-tarball=${MSSCLAMP_LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 jobs=${MSSCLAMP_KUNIT_JOBS:-2}
-linux=$cache/linux-6.1
-bdir=$cache/kunit-build
-kunitconfig=$top/tests/kunit/.kunitconfig
+timeout=${MSSCLAMP_KUNIT_TIMEOUT:-1200}
 python=/usr/bin/python3		# Debian's, whatever else is first in PATH
 dest=net/mssclamp		# where our sources go in the kernel tree
-log=$RESULTS_DIR/kunit.log
-json=$RESULTS_DIR/kunit.json
-start=$(date +%s)
+
+# arch_setup ARCH: what differs between the architectures. tag names the
+# architecture's lines; linux is the kernel tree (one per tarball, shared by
+# the architectures that use it), tree_bdirs every build directory made
+# from it, bdir this architecture's.
+arch_setup() {
+	arch=$1
+	tag=kunit-$arch
+	kargs=()
+	case $arch in
+	um)
+		tarball=${MSSCLAMP_LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+		linux=$cache/linux-6.1
+		tree_bdirs=("$cache/kunit-build")
+		bdir=$cache/kunit-build
+		;;
+	arm | arm64)
+		# Not the debug kernel's linux-6.12 (tests/vm/debug-kernel.sh):
+		# run.sh adds net/mssclamp/ to the tree it builds.
+		tarball=${MSSCLAMP_LINUX612:-/usr/src/linux-source-6.12.tar.xz}
+		linux=$cache/kunit-linux-6.12
+		tree_bdirs=("$cache/kunit-build-arm" "$cache/kunit-build-arm64")
+		bdir=$cache/kunit-build-$arch
+		local cc=arm-linux-gnueabihf-
+		[ "$arch" = arm ] || cc=aarch64-linux-gnu-
+		command -v "${cc}gcc" >/dev/null ||
+			die setup "no ${cc}gcc (make deps)"
+		# Two CPUs: mssclamp_counters reads the counters on one
+		# while the other writes them.
+		kargs=(--arch="$arch" --cross_compile="$cc" --qemu_args='-smp 2')
+		;;
+	*)
+		echo "kunit: unknown architecture '$arch' (um, arm, arm64)" >&2
+		tap_fail "kunit-$arch: known architecture"
+		exit 1
+		;;
+	esac
+	log=$RESULTS_DIR/$tag.log
+	json=$RESULTS_DIR/$tag.json
+}
 
 die() {		# die NAME MESSAGE: record a failed step and stop
-	echo "kunit: $2" >&2
-	tap_fail "kunit: $1 ($2)"
+	echo "$tag: $2" >&2
+	tap_fail "$tag: $1 ($2)"
 	exit 1
 }
 
@@ -53,9 +96,9 @@ extract_linux() {
 	have=$(cat "$linux.stamp" 2>/dev/null)
 	[ -f "$linux/Makefile" ] && [ "$want" = "$have" ] && return 0
 
-	echo "kunit: extracting $tarball into $linux (once)"
+	echo "$tag: extracting $tarball into $linux (once)"
 	# Objects built from another tree would look up to date: drop them.
-	rm -rf "$linux" "$linux.tmp" "$bdir" "$linux.stamp"
+	rm -rf "$linux" "$linux.tmp" "${tree_bdirs[@]}" "$linux.stamp"
 	if ! { mkdir -p "$linux.tmp" &&
 		tar -xJf "$tarball" -C "$linux.tmp" --strip-components=1 &&
 		mv "$linux.tmp" "$linux"; }; then
@@ -159,8 +202,8 @@ EOF
 
 	append_once "$linux/net/Makefile" "obj-\$(CONFIG_MSSCLAMP) += mssclamp/"
 	append_once "$linux/net/Kconfig" "source \"$dest/Kconfig\""
-	echo "kunit: module objects: ${objs[*]}"
-	echo "kunit: suites: ${tests[*]}"
+	echo "$tag: module objects: ${objs[*]}"
+	echo "$tag: suites: ${tests[*]}"
 }
 
 # Every option the kunitconfig asks for must be in the built .config.
@@ -168,7 +211,7 @@ check_config() {
 	local cfg=$bdir/.config line name val missing=()
 
 	if [ ! -f "$cfg" ]; then
-		tap_fail "kunit: .config has every kunitconfig option (no $cfg)"
+		tap_fail "$tag: .config has every kunitconfig option (no $cfg)"
 		return
 	fi
 	while IFS= read -r line; do
@@ -181,10 +224,10 @@ check_config() {
 		fi
 	done <"$kunitconfig"
 	if [ ${#missing[@]} = 0 ]; then
-		tap_ok "kunit: .config has every kunitconfig option"
+		tap_ok "$tag: .config has every kunitconfig option"
 	else
-		echo "kunit: not in $cfg: ${missing[*]}" >&2
-		tap_fail "kunit: .config has every kunitconfig option" \
+		echo "$tag: not in $cfg: ${missing[*]}" >&2
+		tap_fail "$tag: .config has every kunitconfig option" \
 			"(missing: ${missing[*]})"
 	fi
 }
@@ -195,9 +238,10 @@ check_config() {
 # kernel's output is parsed by kunit.py's own parser (the tree's copy), with
 # its printing silenced.
 ktap_to_tap() {
-	"$python" - "$linux/tools/testing/kunit" "$1" <<-'EOF'
+	"$python" - "$linux/tools/testing/kunit" "$1" "$tag" <<-'EOF'
 	import os, sys
 	sys.path.insert(0, sys.argv[1])
+	tag = sys.argv[3]
 	out = sys.stdout
 	sys.stdout = open(os.devnull, "w")  # the parser's printer binds it
 	import kunit_parser
@@ -207,7 +251,7 @@ ktap_to_tap() {
 	def line(test, name):
 	    res = "ok" if test.status in GOOD else "not ok"
 	    note = "" if test.status == S.SUCCESS else " # " + test.status.name
-	    print(f"{res} - kunit: {name}{note}", file=out)
+	    print(f"{res} - {tag}: {name}{note}", file=out)
 
 	def walk(test, prefix):
 	    for i, sub in enumerate(test.subtests, 1):
@@ -229,13 +273,11 @@ ktap_to_tap() {
 }
 
 # Suites defined in the copies of tests/kunit/*.c that were built (the
-# repository may have changed since): the .name of each struct kunit_suite.
+# repository may have changed since): the NAME of each
+# MSSCLAMP_KUNIT_SUITE(NAME) (tests/kunit/test_af.h).
 declared_suites() {
-	awk '/struct kunit_suite[^*]*=/ { in_suite = 1 }
-	     in_suite && match($0, /\.name[ \t]*=[ \t]*"[^"]*"/) {
-		s = substr($0, RSTART, RLENGTH); sub(/^[^"]*"/, "", s)
-		sub(/"$/, "", s); print s; in_suite = 0 }
-	     /^};/ { in_suite = 0 }' "$linux/$dest"/tests/kunit/*.c
+	sed -n 's/^MSSCLAMP_KUNIT_SUITE(\([A-Za-z0-9_]*\));.*/\1/p' \
+		"$linux/$dest"/tests/kunit/*.c
 }
 
 # Reports the kernel prints outside KUnit's own verdicts: KASAN ("BUG:
@@ -247,80 +289,107 @@ splat+='|kmemleak: [0-9]+ new suspected|INFO: (task .* blocked|rcu_)'
 splat+='|lockdep is turned off'
 check_kernel_log() {
 	local tlog=$bdir/test.log bad
-	local name="kunit: kernel log has no BUG, WARNING, UBSAN, KASAN or lockdep report"
+	local name="$tag: kernel log has no BUG, WARNING, UBSAN, KASAN or lockdep report"
 
 	bad=$(grep -nE "$splat" "$tlog" 2>/dev/null | head -n 20)
 	if [ -z "$bad" ]; then
 		tap_ok "$name"
 	else
-		echo "kunit: reports in $tlog:" >&2
+		echo "$tag: reports in $tlog:" >&2
 		echo "$bad" >&2
 		tap_fail "$name"
 	fi
 }
 
+# kunitconfig: tests/kunit/.kunitconfig, what every architecture needs, then
+# tests/kunit/ARCH.kunitconfig, what only this one needs or has.
+make_kunitconfig() {
+	local f out=$cache/kunitconfig-$arch
+	local files=("$top/tests/kunit/.kunitconfig" "$top/tests/kunit/$arch.kunitconfig")
+	for f in "${files[@]}"; do
+		[ -f "$f" ] || die setup "no $f"
+	done
+	cat "${files[@]}" >"$out" || die setup "cannot write $out"
+	kunitconfig=$out
+}
+
+# run_arch ARCH: build and run the suites on one architecture; its lines go
+# to $TAP_FILE. Runs in a subshell: die ends this architecture only.
+run_arch() {
+	local start rc cases s passed failed verdict
+	start=$(date +%s)
+	arch_setup "$1"
+	extract_linux
+	place_sources
+
+	# kunit.py and check_config read the same copy, whatever happens to the
+	# repository's files meanwhile.
+	make_kunitconfig
+	rm -f "$json" "$bdir/test.log"
+	args=(run --kunitconfig="$kunitconfig" --build_dir="$bdir" --jobs="$jobs"
+		--json="$json" --timeout="$timeout" "${kargs[@]}")
+	[ -z "$filter" ] || args+=("$filter")
+	echo "$tag: (cd $linux && $python tools/testing/kunit/kunit.py ${args[*]})"
+	(cd "$linux" && "$python" tools/testing/kunit/kunit.py "${args[@]}") 2>&1 |
+		tee "$log"
+	rc=${PIPESTATUS[0]}
+
+	check_config
+	if ! grep -q 'Starting KUnit Kernel' "$log"; then
+		if grep -q 'Building KUnit Kernel' "$log"; then
+			tap_fail "$tag: build (see $log)"
+		else
+			tap_fail "$tag: configure (see $log)"
+		fi
+		exit 1
+	fi
+	tap_ok "$tag: build"
+
+	cases=
+	[ -s "$bdir/test.log" ] && cases=$(ktap_to_tap "$bdir/test.log")
+	if [ -n "$cases" ]; then
+		echo "$cases" | tee -a "$TAP_FILE"
+	else
+		tap_fail "$tag: no test case ran (filter '${filter:-*}')"
+	fi
+	# A suite that vanished (not linked in, or the kernel died before it)
+	# has no case to fail: name it.
+	for s in $(declared_suites); do
+		# shellcheck disable=SC2053	# the filter's suite part is a glob
+		[ -z "$filter" ] || [[ $s == ${filter%%.*} ]] || continue
+		grep -q "^\(not \)\?ok - $tag: $s\." <<<"$cases" ||
+			tap_fail "$tag: suite $s ran"
+	done
+	check_kernel_log
+	# kunit.py fails the run for a failed case, and also for what has no
+	# case line: a suite that failed as a whole, output it could not parse.
+	verdict="$tag: no failure beyond the cases above (kunit.py exit $rc)"
+	if [ "$rc" = 0 ] || grep -q '^not ok' <<<"$cases"; then
+		tap_ok "$verdict"
+	else
+		tap_fail "$verdict; see $log"
+	fi
+
+	passed=$(grep -c "^ok - $tag: " "$TAP_FILE")
+	failed=$(grep -c "^not ok - $tag: " "$TAP_FILE")
+	echo "$tag: $passed passed, $failed failed ($(($(date +%s) - start)) s)"
+	[ "$failed" = 0 ]
+}
+
+tag=kunit
 mkdir -p "$cache" "$RESULTS_DIR" || die setup "cannot create $cache"
-# One run at a time per cache: concurrent runs would share one build tree.
+# One run at a time per cache: concurrent runs would share the build trees.
 exec 9>"$cache/lock"
 if ! flock -n 9; then
 	echo "kunit: waiting for another run to release $cache/lock"
 	flock -w 3600 9 || die setup "$cache stayed locked for an hour"
 fi
 [ -x "$python" ] || die setup "no $python (apt-get install python3)"
-[ -f "$kunitconfig" ] || die setup "no $kunitconfig"
 
-extract_linux
-place_sources
-
-# kunit.py and check_config read the same copy, whatever happens to the
-# repository's file meanwhile.
-cp "$kunitconfig" "$cache/kunitconfig" || die setup "cannot copy $kunitconfig"
-kunitconfig=$cache/kunitconfig
-rm -f "$json" "$bdir/test.log"
-args=(run --kunitconfig="$kunitconfig" --build_dir="$bdir" --jobs="$jobs"
-	--json="$json")
-[ -z "$filter" ] || args+=("$filter")
-echo "kunit: (cd $linux && $python tools/testing/kunit/kunit.py ${args[*]})"
-(cd "$linux" && "$python" tools/testing/kunit/kunit.py "${args[@]}") 2>&1 |
-	tee "$log"
-rc=${PIPESTATUS[0]}
-
-check_config
-if ! grep -q 'Starting KUnit Kernel' "$log"; then
-	if grep -q 'Building KUnit Kernel' "$log"; then
-		tap_fail "kunit: build (see $log)"
-	else
-		tap_fail "kunit: configure (see $log)"
-	fi
-	exit 1
-fi
-tap_ok "kunit: build"
-
-cases=
-[ -s "$bdir/test.log" ] && cases=$(ktap_to_tap "$bdir/test.log")
-if [ -n "$cases" ]; then
-	echo "$cases" | tee -a "$TAP_FILE"
-else
-	tap_fail "kunit: no test case ran (filter '${filter:-*}')"
-fi
-# A suite that vanished (not linked in, or the kernel died before it) has no
-# case to fail: name it.
-for s in $(declared_suites); do
-	# shellcheck disable=SC2053	# the filter's suite part is a glob
-	[ -z "$filter" ] || [[ $s == ${filter%%.*} ]] || continue
-	grep -q "^\(not \)\?ok - kunit: $s\." <<<"$cases" ||
-		tap_fail "kunit: suite $s ran"
+start=$(date +%s)
+for a in $arches; do
+	(run_arch "$a")
 done
-check_kernel_log
-# kunit.py fails the run for a failed case, and also for what has no case
-# line: a suite that failed as a whole, output it could not parse.
-verdict="kunit: no failure beyond the cases above (kunit.py exit $rc)"
-if [ "$rc" = 0 ] || grep -q '^not ok' <<<"$cases"; then
-	tap_ok "$verdict"
-else
-	tap_fail "$verdict; see $log"
-fi
-
 passed=$(grep -c '^ok ' "$TAP_FILE")
 failed=$(grep -c '^not ok ' "$TAP_FILE")
 echo "kunit: $passed passed, $failed failed ($(($(date +%s) - start)) s)"

@@ -77,6 +77,8 @@ struct shape {
 };
 
 #define ALL_LINEAR	-128
+/* Linear up to @at bytes into the TCP header (@where), the rest in a page. */
+#define SPLIT_AT(at, where)	{ "split " where, .lin = at }
 
 static const struct shape shapes[] = {
 	{ "linear", .lin = ALL_LINEAR },
@@ -85,16 +87,16 @@ static const struct shape shapes[] = {
 	{ "linear, no headroom", .lin = ALL_LINEAR, .no_headroom = true },
 	{ "linear, no tailroom", .lin = ALL_LINEAR, .no_tailroom = true },
 	{ "TCP header all in a fragment", .lin = 0 },
-	{ "split before the data offset byte", .lin = 12 },
-	{ "split before the flags byte", .lin = 13 },
-	{ "split after the flags byte", .lin = 14 },
-	{ "split inside the checksum field", .lin = 17 },
-	{ "split after the fixed header", .lin = 20 },
-	{ "split inside the MSS option, after its kind", .lin = 21 },
-	{ "split between the MSS option's length and value", .lin = 22 },
-	{ "split inside the MSS value", .lin = 23 },
-	{ "split after the MSS option", .lin = 24 },
-	{ "split inside the timestamps option", .lin = 30 },
+	SPLIT_AT(12, "before the data offset byte"),
+	SPLIT_AT(13, "before the flags byte"),
+	SPLIT_AT(14, "after the flags byte"),
+	SPLIT_AT(17, "inside the checksum field"),
+	SPLIT_AT(20, "after the fixed header"),
+	SPLIT_AT(21, "inside the MSS option, after its kind"),
+	SPLIT_AT(22, "between the MSS option's length and value"),
+	SPLIT_AT(23, "inside the MSS value"),
+	SPLIT_AT(24, "after the MSS option"),
+	SPLIT_AT(30, "inside the timestamps option"),
 	{ "header linear, payload in a fragment", .lin = 40 },
 	{ "odd MSS offset, split inside the value", .lin = 28,
 	  .opts = OPTS_ODD },
@@ -251,13 +253,8 @@ static void pkt_build(struct pkt *p, const struct run *r)
 	} else {
 		struct iphdr *iph = (struct iphdr *)p->b;
 
-		iph->version = 4;
-		iph->ihl = 5;
-		iph->ttl = 64;
-		iph->protocol = IPPROTO_TCP;
+		test_iph(iph, 5, IPPROTO_TCP, 0xc0000202); /* 192.0.2.2 */
 		iph->frag_off = htons(IP_DF);
-		iph->saddr = htonl(0xc0000202);	/* 192.0.2.2 */
-		iph->daddr = htonl(0xc6336402);	/* 198.51.100.2 */
 		nh = sizeof(*iph);
 	}
 	p->thoff = nh;
@@ -777,11 +774,6 @@ static struct kunit_case mssclamp_shapes_cases[] = {
 	{}
 };
 
-static struct kunit_suite mssclamp_shapes_suite = {
-	.name = "mssclamp_shapes",
-	.test_cases = mssclamp_shapes_cases,
-};
-
-kunit_test_suite(mssclamp_shapes_suite);
+MSSCLAMP_KUNIT_SUITE(mssclamp_shapes);
 
 MODULE_LICENSE("GPL");

@@ -382,7 +382,14 @@ static void mssclamp_stats_reset_test(struct kunit *test)
 	struct mssclamp_net *mn = state_new(test);
 	struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V6];
 	unsigned int slot = MSSCLAMP_SLOT(MSSCLAMP_OUT_CLAMPED, false);
-	struct mssclamp_stats s;
+	const struct mssclamp_stats before = { .v = {
+		[STAT_A(SYN)] = 5, [STAT_A(CLAMPED_SYN)] = 5,
+		[STAT_A(SYNACK)] = 4, [STAT_A(UNCHANGED)] = 3,
+		[STAT_A(ERRORS)] = 1, [STAT_A(FRAGMENTS)] = 2,
+	} }, none = {}, after = { .v = {
+		[STAT_A(SYN)] = 2, [STAT_A(NO_MSS)] = 2,
+		[STAT_A(SYNACK)] = 1, [STAT_A(MALFORMED)] = 1,
+	} };
 	u64 raw = 0;
 	int cpu;
 
@@ -392,36 +399,20 @@ static void mssclamp_stats_reset_test(struct kunit *test)
 	count_n(af, MSSCLAMP_SLOT_FRAGMENTS, 2);
 
 	mutex_lock(&mn->lock);
-	mssclamp_stats_fold(af, &s);
-	KUNIT_EXPECT_EQ(test, STAT(s, SYN), 5);
-	KUNIT_EXPECT_EQ(test, STAT(s, CLAMPED_SYN), 5);
-	KUNIT_EXPECT_EQ(test, STAT(s, SYNACK), 4);
-	KUNIT_EXPECT_EQ(test, STAT(s, UNCHANGED), 3);
-	KUNIT_EXPECT_EQ(test, STAT(s, ERRORS), 1);
-	KUNIT_EXPECT_EQ(test, STAT(s, FRAGMENTS), 2);
-	KUNIT_EXPECT_EQ(test, STAT(s, CLAMPED_SYNACK) + STAT(s, NO_MSS) + STAT(s, MALFORMED), 0);
+	test_expect_stats(test, af, &before);
 
 	mssclamp_stats_reset(af);
 	for_each_possible_cpu(cpu)
 		raw += u64_stats_read(&per_cpu_ptr(af->stats, cpu)->slot[slot]);
 	KUNIT_EXPECT_EQ_MSG(test, raw, 5,
 			    "reset wrote into the per-cpu counters");
-	mssclamp_stats_fold(af, &s);
-	KUNIT_EXPECT_EQ(test, STAT(s, SYN) + STAT(s, SYNACK) + STAT(s, CLAMPED_SYN) +
-			STAT(s, CLAMPED_SYNACK) + STAT(s, UNCHANGED) + STAT(s, NO_MSS) +
-			STAT(s, MALFORMED) + STAT(s, FRAGMENTS) + STAT(s, ERRORS), 0);
+	test_expect_stats(test, af, &none);
 	mutex_unlock(&mn->lock);
 
 	count_n(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_NO_MSS, false), 2);
 	count_n(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_MALFORMED, true), 1);
 	mutex_lock(&mn->lock);
-	mssclamp_stats_fold(af, &s);
-	KUNIT_EXPECT_EQ(test, STAT(s, SYN), 2);
-	KUNIT_EXPECT_EQ(test, STAT(s, NO_MSS), 2);
-	KUNIT_EXPECT_EQ(test, STAT(s, SYNACK), 1);
-	KUNIT_EXPECT_EQ(test, STAT(s, MALFORMED), 1);
-	KUNIT_EXPECT_EQ(test, STAT(s, CLAMPED_SYN) + STAT(s, CLAMPED_SYNACK) + STAT(s, UNCHANGED) +
-			STAT(s, ERRORS) + STAT(s, FRAGMENTS), 0);
+	test_expect_stats(test, af, &after);
 	mutex_unlock(&mn->lock);
 	state_free(mn);
 }
@@ -635,14 +626,26 @@ static int notifier_scope(struct mssclamp_net *mn, const char * const *names,
 	return err;
 }
 
-static int notifier_rename(struct net_device *dev, const char *name)
+/*
+ * Rename @dev to @name (@what): then @want of the sets hold it and, if
+ * @bumps, the dump generation has moved.
+ */
+static void notifier_rename(struct kunit *test, struct mssclamp_net *mn,
+			    struct net_device *dev, const char *name, int want,
+			    bool bumps, const char *what)
 {
+	u32 gen = READ_ONCE(mn->gen);
 	int err;
 
 	rtnl_lock();
 	err = dev_change_name(dev, name);
 	rtnl_unlock();
-	return err;
+	KUNIT_EXPECT_EQ_MSG(test, err, 0, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, dev->ifindex), want,
+			    "%s: in the wrong number of sets", what);
+	if (bumps)
+		KUNIT_EXPECT_NE_MSG(test, READ_ONCE(mn->gen), gen,
+				    "%s: no new generation", what);
 }
 
 /*
@@ -677,20 +680,12 @@ static void mssclamp_notifier_test(struct kunit *test)
 	now = READ_ONCE(mn->gen);
 	KUNIT_EXPECT_NE_MSG(test, now, gen, "registered: no new generation");
 
-	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku1"));
-	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
-			    "renamed to another listed name: not in the sets");
-
-	gen = READ_ONCE(mn->gen);
-	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku2"));
-	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 0,
-			    "renamed to an unlisted name: still in the sets");
-	now = READ_ONCE(mn->gen);
-	KUNIT_EXPECT_NE_MSG(test, now, gen, "renamed away: no new generation");
-
-	KUNIT_EXPECT_EQ(test, 0, notifier_rename(dev, "mcku0"));
-	KUNIT_EXPECT_EQ_MSG(test, sets_holding(mn, ifindex), 2,
-			    "renamed to a listed name: not in the sets");
+	notifier_rename(test, mn, dev, "mcku1", 2, false,
+			"renamed to another listed name");
+	notifier_rename(test, mn, dev, "mcku2", 0, true,
+			"renamed to an unlisted name");
+	notifier_rename(test, mn, dev, "mcku0", 2, false,
+			"renamed to a listed name");
 
 	/* Set while the device exists: recorded without the notifier. */
 	KUNIT_EXPECT_EQ(test, 0, notifier_scope(mn, names, ARRAY_SIZE(names)));
@@ -720,11 +715,6 @@ static struct kunit_case mssclamp_state_cases[] = {
 	{}
 };
 
-static struct kunit_suite mssclamp_state_suite = {
-	.name = "mssclamp_state",
-	.test_cases = mssclamp_state_cases,
-};
-
-kunit_test_suite(mssclamp_state_suite);
+MSSCLAMP_KUNIT_SUITE(mssclamp_state);
 
 MODULE_LICENSE("GPL");

@@ -7,6 +7,7 @@
 #define MSSCLAMP_TEST_AF_H
 
 #include <kunit/test.h>
+#include <linux/ip.h>
 #include <linux/string.h>
 
 #include "mssclamp.h"
@@ -40,5 +41,45 @@ static inline void test_af_fini(struct test_af *t)
 {
 	mssclamp_af_free(&t->af);
 }
+
+/* Every counter of @af (mssclamp_stats_fold()) is @want's. */
+static inline void test_expect_stats(struct kunit *test,
+				     struct mssclamp_af *af,
+				     const struct mssclamp_stats *want)
+{
+	struct mssclamp_stats s;
+	int a;
+
+	mssclamp_stats_fold(af, &s);
+	for (a = MSSCLAMP_STAT_A_PAD + 1; a <= MSSCLAMP_STAT_A_MAX; a++)
+		KUNIT_EXPECT_EQ_MSG(test, s.v[a], want->v[a], "counter %d", a);
+}
+
+/*
+ * An IPv4 header of @ihl 32-bit words, protocol @proto, from @saddr to
+ * 198.51.100.2, TTL 64; the caller sets the rest.
+ */
+static inline void test_iph(struct iphdr *iph, unsigned int ihl, u8 proto,
+			    u32 saddr)
+{
+	iph->version = 4;
+	iph->ihl = ihl;
+	iph->ttl = 64;
+	iph->protocol = proto;
+	iph->saddr = htonl(saddr);
+	iph->daddr = htonl(0xc6336402);	/* 198.51.100.2 */
+}
+
+/*
+ * The suite @suite: the cases of @suite_cases[], registered with
+ * kunit_test_suite(). (tests/kunit/run.sh reads the suites' names from
+ * this macro's uses.)
+ */
+#define MSSCLAMP_KUNIT_SUITE(suite)				\
+	static struct kunit_suite suite##_suite = {		\
+		.name = #suite,					\
+		.test_cases = suite##_cases,			\
+	};							\
+	kunit_test_suite(suite##_suite)
 
 #endif /* MSSCLAMP_TEST_AF_H */
