@@ -1,8 +1,8 @@
 #!/bin/bash
 # mssclampctl doctor without the VM:
-#  1. tests/unit/nft_test.c, the recognisers of userspace/nftables.c and
-#     userspace/legacy.c on rules built with libnftnl, with gcc and clang,
-#     -Werror, ASan and UBSan; it records its own cases;
+#  1. tests/unit/nft_test.c, the recognisers of userspace/doctor/nftables.c
+#     and userspace/doctor/legacy.c on rules built with libnftnl, with gcc
+#     and clang, -Werror, ASan and UBSan; it records its own cases;
 #  2. the subcommand on this host (its kernel, no module needed): a usage
 #     error sends nothing and exits 2; the text and -j outputs agree, the
 #     JSON has the fixed shape, "problems" counts the warn and fail
@@ -36,11 +36,11 @@ nfail() { grep -c '^not ok' "$TAP_FILE" 2>/dev/null || echo 0; }
 build() {	# build CC OUT
 	"$1" -std=gnu11 -Wall -Wextra -Werror -O1 -g -D_GNU_SOURCE \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -I"$top/userspace" -I"$top/kmod" \
+		-fno-omit-frame-pointer -I"$top/userspace/doctor" -I"$top/kmod" \
 		$(pkg-config --cflags libnftnl libmnl) -o "$2" \
-		"$top/tests/unit/nft_test.c" "$top/userspace/nftables.c" \
-		"$top/userspace/nftrules.c" \
-		"$top/userspace/legacy.c" $(pkg-config --libs libnftnl libmnl)
+		"$top/tests/unit/nft_test.c" "$top/userspace/doctor/nftables.c" \
+		"$top/userspace/doctor/nftrules.c" \
+		"$top/userspace/doctor/legacy.c" $(pkg-config --libs libnftnl libmnl)
 }
 
 for cc in gcc clang; do
@@ -172,7 +172,7 @@ fi
 # --- 3. the module's hook priority ----------------------------------------------
 
 if grep -q '^#define MSSCLAMP_HOOK_PRIORITY	(NF_IP_PRI_MANGLE - 5)$' "$top/kmod/mssclamp.h" &&
-	grep -q '^#define CLAMP_PRIORITY	(NF_IP_PRI_MANGLE - 5)$' "$top/userspace/doctor.c"; then
+	grep -q '^#define CLAMP_PRIORITY	(NF_IP_PRI_MANGLE - 5)$' "$top/userspace/doctor/doctor.c"; then
 	tap_ok "unit: doctor: compares rules with the module's hook priority (NF_IP_PRI_MANGLE - 5)"
 else
 	fail "unit: doctor: compares rules with the module's hook priority (NF_IP_PRI_MANGLE - 5)"

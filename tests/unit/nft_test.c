@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit test of doctor's rule recognisers (userspace/nftables.c) and of its
- * reading of iptables-legacy-save lines (userspace/legacy.c).
+ * Unit test of doctor's rule recognisers (userspace/doctor/nftables.c) and
+ * of its reading of iptables-legacy-save lines (userspace/doctor/legacy.c).
  *
  * Each case builds, with libnftnl, the rule nft or iptables-nft writes for
  * a form (the expressions `nft --debug=netlink list ruleset` shows for it,

@@ -34,19 +34,19 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/rtnetlink.h>
 
-#include "commands.h"
-#include "config.h"
-#include "ctl.h"
-#include "errors.h"
-#include "family.h"
+#include "../commands.h"
+#include "../config.h"
+#include "../ctl.h"
+#include "../errors.h"
+#include "../family.h"
 #include "legacy.h"
-#include "netns.h"
+#include "../netns.h"
 #include "nftables.h"
-#include "nl.h"
-#include "output.h"
-#include "query.h"
+#include "../nl.h"
+#include "../output.h"
+#include "../query.h"
 #include "rtnl.h"
-#include "readline.h"
+#include "../readline.h"
 
 /* kmod/mssclamp.h: MSSCLAMP_HOOK_PRIORITY, for both families. */
 #define CLAMP_PRIORITY	(NF_IP_PRI_MANGLE - 5)
