@@ -172,7 +172,7 @@ fi
 # --- 3. the module's hook priority ----------------------------------------------
 
 if grep -q '^#define MSSCLAMP_HOOK_PRIORITY	(NF_IP_PRI_MANGLE - 5)$' "$top/kmod/mssclamp.h" &&
-	grep -q '^#define CLAMP_PRIORITY	(NF_IP_PRI_MANGLE - 5)$' "$top/userspace/doctor/doctor.c"; then
+	grep -q '^#define CLAMP_PRIORITY	(NF_IP_PRI_MANGLE - 5)$' "$top/userspace/doctor/doctor.h"; then
 	tap_ok "unit: doctor: compares rules with the module's hook priority (NF_IP_PRI_MANGLE - 5)"
 else
 	fail "unit: doctor: compares rules with the module's hook priority (NF_IP_PRI_MANGLE - 5)"

@@ -83,7 +83,7 @@ static uint64_t expr_uint(const struct nftnl_expr *e, uint16_t attr)
 	return 0;
 }
 
-static bool is(const struct nftnl_expr *e, const char *name)
+static bool expr_is(const struct nftnl_expr *e, const char *name)
 {
 	return !strcmp(expr_name(e), name);
 }
@@ -584,34 +584,34 @@ void nft_rule_eval(const struct nftnl_rule *r, enum nft_candidate c,
 	}
 	while (!x.no && ev->verdict == NFT_VERDICT_NONE &&
 	       (e = nftnl_expr_iter_next(it))) {
-		if (is(e, "meta"))
+		if (expr_is(e, "meta"))
 			eval_meta(&x, e);
-		else if (is(e, "payload"))
+		else if (expr_is(e, "payload"))
 			eval_payload(&x, e);
-		else if (is(e, "cmp"))
+		else if (expr_is(e, "cmp"))
 			eval_cmp(&x, e);
-		else if (is(e, "range"))
+		else if (expr_is(e, "range"))
 			eval_range(&x, e);
-		else if (is(e, "bitwise"))
+		else if (expr_is(e, "bitwise"))
 			eval_bitwise(&x, e);
-		else if (is(e, "lookup"))
+		else if (expr_is(e, "lookup"))
 			eval_lookup(&x, e);
-		else if (is(e, "immediate"))
+		else if (expr_is(e, "immediate"))
 			eval_immediate(&x, e);
-		else if (is(e, "match"))
+		else if (expr_is(e, "match"))
 			eval_xt_match(&x, e);
-		else if (is(e, "target"))
+		else if (expr_is(e, "target"))
 			eval_xt_target(&x, e);
-		else if (is(e, "reject")) {
+		else if (expr_is(e, "reject")) {
 			ev->verdict = NFT_VERDICT_DROP;
 			ev->reject = true;
-		} else if (is(e, "counter") || is(e, "log") ||
-			   is(e, "notrack") || is(e, "last") ||
-			   is(e, "objref"))
+		} else if (expr_is(e, "counter") || expr_is(e, "log") ||
+			   expr_is(e, "notrack") || expr_is(e, "last") ||
+			   expr_is(e, "objref"))
 			continue;	/* no test, no register */
-		else if (is(e, "queue") || is(e, "fwd") || is(e, "nat") ||
-			 is(e, "masq") || is(e, "redir") ||
-			 is(e, "synproxy") || is(e, "tproxy"))
+		else if (expr_is(e, "queue") || expr_is(e, "fwd") || expr_is(e, "nat") ||
+			 expr_is(e, "masq") || expr_is(e, "redir") ||
+			 expr_is(e, "synproxy") || expr_is(e, "tproxy"))
 			ev->verdict = NFT_VERDICT_OTHER;
 		else {
 			/* ct, limit, fib, ...: may hold, may write any register. */
@@ -672,7 +672,7 @@ bool nft_rule_maxseg(const struct nftnl_rule *r, struct nft_mss *mss)
 	if (!it)
 		return false;
 	while (!found && (e = nftnl_expr_iter_next(it))) {
-		if (is(e, "immediate") &&
+		if (expr_is(e, "immediate") &&
 		    expr_uint(e, NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT) {
 			uint32_t len = 0;
 			const uint8_t *d = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA,
@@ -684,17 +684,17 @@ bool nft_rule_maxseg(const struct nftnl_rule *r, struct nft_mss *mss)
 			else
 				imm.kind = SRC_OTHER;
 			source_set(src, expr_uint(e, NFTNL_EXPR_IMM_DREG), imm);
-		} else if (is(e, "rt")) {
+		} else if (expr_is(e, "rt")) {
 			struct source rt = { SRC_OTHER, 0 };
 
 			if (expr_uint(e, NFTNL_EXPR_RT_KEY) == NFT_RT_TCPMSS)
 				rt.kind = SRC_ROUTE;
 			source_set(src, expr_uint(e, NFTNL_EXPR_RT_DREG), rt);
-		} else if (is(e, "byteorder")) {
+		} else if (expr_is(e, "byteorder")) {
 			source_set(src, expr_uint(e, NFTNL_EXPR_BYTEORDER_DREG),
 				   source_get(src, expr_uint(e,
 						NFTNL_EXPR_BYTEORDER_SREG)));
-		} else if (is(e, "exthdr")) {
+		} else if (expr_is(e, "exthdr")) {
 			if (!nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG)) {
 				source_set(src,
 					   expr_uint(e, NFTNL_EXPR_EXTHDR_DREG), s);
@@ -707,18 +707,18 @@ bool nft_rule_maxseg(const struct nftnl_rule *r, struct nft_mss *mss)
 					       expr_uint(e, NFTNL_EXPR_EXTHDR_SREG));
 				found = true;
 			}
-		} else if (is(e, "meta") &&
+		} else if (expr_is(e, "meta") &&
 			   nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG)) {
 			source_set(src, expr_uint(e, NFTNL_EXPR_META_DREG), s);
-		} else if (is(e, "payload") &&
+		} else if (expr_is(e, "payload") &&
 			   nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_DREG)) {
 			source_set(src, expr_uint(e, NFTNL_EXPR_PAYLOAD_DREG), s);
-		} else if (is(e, "bitwise")) {
+		} else if (expr_is(e, "bitwise")) {
 			source_set(src, expr_uint(e, NFTNL_EXPR_BITWISE_DREG), s);
-		} else if (is(e, "ct") &&
+		} else if (expr_is(e, "ct") &&
 			   nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG)) {
 			source_set(src, expr_uint(e, NFTNL_EXPR_CT_DREG), s);
-		} else if (is(e, "lookup") &&
+		} else if (expr_is(e, "lookup") &&
 			   nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
 			source_set(src, expr_uint(e, NFTNL_EXPR_LOOKUP_DREG), s);
 		}
@@ -755,7 +755,7 @@ bool nft_rule_tcpmss(const struct nftnl_rule *r, struct nft_mss *mss)
 		uint32_t len = 0;
 		uint16_t v;
 
-		if (!is(e, "target"))
+		if (!expr_is(e, "target"))
 			continue;
 		name = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
 		if (!name || strcmp(name, "TCPMSS"))
@@ -790,7 +790,7 @@ const char *nft_rule_jump(const struct nftnl_rule *r)
 	while (!to && (e = nftnl_expr_iter_next(it))) {
 		int32_t code;
 
-		if (!is(e, "immediate") ||
+		if (!expr_is(e, "immediate") ||
 		    expr_uint(e, NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT)
 			continue;
 		code = (int32_t)expr_uint(e, NFTNL_EXPR_IMM_VERDICT);
