@@ -1,7 +1,8 @@
 #!/bin/bash
 # mssclampctl doctor without the VM:
 #  1. tests/unit/nft_test.c, the recognisers of userspace/doctor/nftables.c
-#     and userspace/doctor/legacy.c on rules built with libnftnl, with gcc
+#     and userspace/doctor/legacy.c on rules built with libnftnl, and the
+#     report (userspace/doctor/report.c) when memory runs out, with gcc
 #     and clang, -Werror, ASan and UBSan; it records its own cases;
 #  2. the subcommand on this host (its kernel, no module needed): a usage
 #     error sends nothing and exits 2; the text and -j outputs agree, the
@@ -36,11 +37,15 @@ nfail() { grep -c '^not ok' "$TAP_FILE" 2>/dev/null || echo 0; }
 build() {	# build CC OUT
 	"$1" -std=gnu11 -Wall -Wextra -Werror -O1 -g -D_GNU_SOURCE \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -I"$top/userspace/doctor" -I"$top/kmod" \
+		-fno-omit-frame-pointer -I"$top/userspace/doctor" \
+		-I"$top/userspace" -I"$top/kmod" \
 		$(pkg-config --cflags libnftnl libmnl) -o "$2" \
 		"$top/tests/unit/nft_test.c" "$top/userspace/doctor/nftables.c" \
 		"$top/userspace/doctor/nftrules.c" \
-		"$top/userspace/doctor/legacy.c" $(pkg-config --libs libnftnl libmnl)
+		"$top/userspace/doctor/legacy.c" \
+		"$top/userspace/doctor/report.c" "$top/userspace/output.c" \
+		"$top/userspace/errors.c" -Wl,--wrap=realloc,--wrap=strdup \
+		$(pkg-config --libs libnftnl libmnl)
 }
 
 for cc in gcc clang; do

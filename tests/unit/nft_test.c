@@ -11,22 +11,29 @@
  * not be taken for one are here too: a read of the MSS option, an echo
  * drop, an accept of Packet Too Big, a drop that tests no ICMP. Then a few
  * small rulesets for the walk through chains: an accept that shadows a
- * drop, a jump into a chain that drops, a chain nothing reaches.
+ * drop, a jump into a chain that drops, a chain nothing reaches. Last,
+ * doctor's report (userspace/doctor/report.c) when the memory for a
+ * finding runs out: an error and exit status 1, never "no problem found".
  *
  * Output: "ok - unit: doctor: NAME" / "not ok - ..." per case, on stdout
  * and appended to the file named by argv[1] (if given). Built with ASan and
  * UBSan (tests/unit/doctor_test.sh): every rule and set is freed.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <netinet/in.h>
+#include <sys/wait.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "output.h"
+#include "doctor.h"
 #include "legacy.h"
 #include "nftables.h"
 
@@ -785,6 +792,130 @@ static void legacy_cases(void)
 				       "does not drop the ICMP error");
 }
 
+/* ------------------------------------------------------------------ */
+/* The report when memory runs out                                      */
+
+/*
+ * The test links doctor/report.c with -Wl,--wrap=realloc,--wrap=strdup:
+ * its allocations come here, and the one numbered fail_at (counted from 1
+ * since the last arm()) fails.
+ */
+void *__real_realloc(void *p, size_t size);
+char *__real_strdup(const char *s);
+static unsigned int alloc_count, fail_at;
+
+static bool alloc_fails(void)
+{
+	return fail_at && ++alloc_count == fail_at;
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+	return alloc_fails() ? NULL : __real_realloc(p, size);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	return alloc_fails() ? NULL : __real_strdup(s);
+}
+
+static void arm(unsigned int n)
+{
+	alloc_count = 0;
+	fail_at = n;
+}
+
+/* Read @path into @buf (NUL-terminated). */
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/*
+ * An ok finding, then a fail finding whose allocation number @fail_alloc
+ * fails (0: none), printed in text or JSON by a child whose stdout and
+ * stderr land in @out and @err. Returns the child's exit status.
+ */
+static int oom_run(bool json, unsigned int fail_alloc, char *out, char *err,
+		   size_t size)
+{
+	char opath[] = "/tmp/nft_test-out-XXXXXX";
+	char epath[] = "/tmp/nft_test-err-XXXXXX";
+	int ofd = mkstemp(opath), efd = mkstemp(epath), status = -1;
+	pid_t pid;
+
+	if (ofd < 0 || efd < 0) {
+		perror("mkstemp");
+		exit(1);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct report rep = { 0 };
+
+		dup2(ofd, STDOUT_FILENO);
+		dup2(efd, STDERR_FILENO);
+		out_init(json);
+		report_add(&rep, SEV_OK, "module", "mssclamp is loaded");
+		arm(fail_alloc);
+		report_add(&rep, SEV_FAIL, "nft.icmp", "a rule drops %s",
+			   "ICMPv6 Packet Too Big");
+		arm(0);
+		exit(report_print(&rep));
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		status = WEXITSTATUS(status);
+	close(ofd);
+	close(efd);
+	slurp(opath, out, size);
+	slurp(epath, err, size);
+	unlink(opath);
+	unlink(epath);
+	return status;
+}
+
+/* Show what a failed case saw. */
+static void oom_diag(bool ok, int rc, const char *out, const char *err)
+{
+	if (!ok)
+		printf("# exit %d\n# stdout: %s\n# stderr: %s\n", rc, out, err);
+}
+
+static void oom_cases(void)
+{
+	static const char *const what[] = { NULL, "slot", "message" };
+	char out[2048], err[1024];
+	unsigned int n;
+	bool ok;
+	int rc;
+
+	/* The control: nothing fails, the fail finding is printed. */
+	rc = oom_run(false, 0, out, err, sizeof(out));
+	ok = rc == 1 && strstr(out, "fail nft.icmp: a rule drops") &&
+	     strstr(out, "1 problem found") && !*err;
+	result(ok, "report: a fail finding is printed: 1 problem, exit 1");
+	oom_diag(ok, rc, out, err);
+	for (n = 1; n <= 2; n++) {
+		rc = oom_run(false, n, out, err, sizeof(out));
+		ok = rc == 1 && !strstr(out, "no problem found") &&
+		     strstr(err, "mssclampctl: doctor: out of memory");
+		result(ok, "report: no memory for a fail finding's %s: exit 1, an error, not 'no problem found'",
+		       what[n]);
+		oom_diag(ok, rc, out, err);
+		rc = oom_run(true, n, out, err, sizeof(out));
+		ok = rc == 1 && !strstr(out, "\"problems\": 0") &&
+		     strstr(err, "mssclampctl: doctor: out of memory");
+		result(ok, "report: -j, no memory for a fail finding's %s: exit 1, an error, problems not 0",
+		       what[n]);
+		oom_diag(ok, rc, out, err);
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	struct nft_sets sets = { 0 };
@@ -812,6 +943,7 @@ int main(int argc, char *argv[])
 	icmp_cases(&sets);
 	walk_cases();
 	legacy_cases();
+	oom_cases();
 	nft_sets_free(&sets);
 	if (tap)
 		fclose(tap);

@@ -39,6 +39,7 @@ struct finding {
 struct report {
 	struct finding *findings;
 	size_t n;
+	size_t lost;			/* findings that found no memory */
 };
 
 /* What every check needs to know of a family. */
@@ -60,7 +61,10 @@ void report_add(struct report *rep, enum severity sev, const char *check,
 __attribute__((format(printf, 5, 6)))
 void report_add_fam(struct report *rep, const struct fam *f,
 		    enum severity sev, const char *what, const char *fmt, ...);
-/* Print the findings and a count, free them; the exit status. */
+/*
+ * Print the findings and a count, free them; the exit status. Findings
+ * lost for want of memory count as problems and end in an error.
+ */
 int report_print(struct report *rep);
 
 static inline bool fam_enabled(const struct fam *f)

@@ -4,6 +4,10 @@
  * "SEVERITY CHECK: MESSAGE" lines and a count; -j: {"findings":
  * [{"severity", "check", "message"}, ...], "problems": N}. The exit status
  * is 0 when no finding is warn or fail, 1 otherwise.
+ *
+ * A finding that finds no memory is lost, and it may have been a fail: it
+ * counts as a problem, and the run ends with an error, so that it never
+ * says "no problem found" for want of memory.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +15,7 @@
 #include <string.h>
 
 #include "../ctl.h"
+#include "../errors.h"
 #include "../output.h"
 #include "doctor.h"
 
@@ -26,14 +31,18 @@ static void report_vadd(struct report *rep, enum severity sev,
 				    sizeof(*rep->findings));
 	char msg[MSG_SIZE];
 
-	if (!f)
+	if (!f) {
+		rep->lost++;
 		return;
+	}
 	rep->findings = f;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	f += rep->n;
 	f->msg = strdup(msg);
-	if (!f->msg)
+	if (!f->msg) {
+		rep->lost++;
 		return;
+	}
 	f->sev = sev;
 	snprintf(f->check, sizeof(f->check), "%s%s%s", prefix ? prefix : "",
 		 prefix ? "." : "", check);
@@ -62,7 +71,7 @@ void report_add_fam(struct report *rep, const struct fam *f,
 
 int report_print(struct report *rep)
 {
-	size_t i, problems = 0;
+	size_t i, problems = rep->lost;
 
 	for (i = 0; i < rep->n; i++)
 		if (rep->findings[i].sev != SEV_OK)
@@ -93,5 +102,8 @@ int report_print(struct report *rep)
 	rep->n = 0;
 	if (finish_output())
 		return EXIT_RUNTIME;
+	if (rep->lost)
+		return runtime_error("doctor: out of memory: %zu finding%s lost, the report above is incomplete",
+				     rep->lost, rep->lost == 1 ? "" : "s");
 	return problems ? EXIT_RUNTIME : EXIT_SUCCESS;
 }
