@@ -116,6 +116,13 @@ static void cmp8(struct nftnl_rule *r, uint32_t op, uint8_t v)
 	cmp(r, op, &v, 1);
 }
 
+/* `meta l4proto PROTO`: [ meta load l4proto => reg 1 ] [ cmp eq reg 1 PROTO ] */
+static void l4proto(struct nftnl_rule *r, uint8_t proto)
+{
+	meta(r, NFT_META_L4PROTO);
+	cmp8(r, NFT_CMP_EQ, proto);
+}
+
 /* [ payload load LENb @ BASE + OFF => reg 1 ] */
 static void payload(struct nftnl_rule *r, uint32_t base, uint32_t off,
 		    uint32_t len)
@@ -149,8 +156,20 @@ static void inet_icmp(struct nftnl_rule *r, int v6)
 {
 	meta(r, NFT_META_NFPROTO);
 	cmp8(r, NFT_CMP_EQ, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	l4proto(r, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+}
+
+/*
+ * nft's `icmp type` / `icmpv6 type` in table inet f, chain c: the protocol
+ * tests, then [ payload load 1b @ transport header + 0 => reg 1 ].
+ */
+static struct nftnl_rule *inet_icmp_type(int v6)
+{
+	struct nftnl_rule *r = rule(NFPROTO_INET, "f", "c");
+
+	inet_icmp(r, v6);
+	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	return r;
 }
 
 /* [ exthdr load/write tcpopt 2b @ TYPE + 2 ] */
@@ -172,8 +191,7 @@ static void tcp_syn(struct nftnl_rule *r)
 	static const uint8_t mask[4] = { 2 }, zero[4] = { 0 };
 	struct nftnl_expr *e;
 
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_TCP);
+	l4proto(r, IPPROTO_TCP);
 	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
 	e = expr(r, "bitwise");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
@@ -361,9 +379,27 @@ static void icmp_cases(struct nft_sets *sets)
 	static const uint8_t xt_ptb[4] = { 2, 0, 0xff, 0 };
 	static const uint8_t xt_echo[4] = { 8, 0, 0xff, 0 };
 	static const uint8_t xt_not_echo[4] = { 8, 0, 0xff, 1 };
+	static const struct {
+		const char *form;
+		bool v6, reject;
+		const uint8_t *info;	/* struct ipt_icmp, ip6t_icmp */
+		int want4, want6;
+	} ipt[] = {
+		{ "iptables-nft -p icmp --icmp-type fragmentation-needed -j DROP",
+		  false, false, xt_frag, 1, 0 },
+		{ "ip6tables-nft -p icmpv6 --icmpv6-type packet-too-big -j DROP",
+		  true, false, xt_ptb, 0, 1 },
+		{ "iptables-nft -p icmp --icmp-type echo-request -j DROP",
+		  false, false, xt_echo, 0, 0 },
+		{ "iptables-nft -p icmp ! --icmp-type echo-request -j DROP",
+		  false, false, xt_not_echo, 1, 0 },
+		{ "iptables-nft -p icmp --icmp-type fragmentation-needed -j REJECT",
+		  false, true, xt_frag, 1, 0 },
+	};
 	static const uint8_t saddr[4] = { 192, 0, 2, 0 };
 	static const char eth0[16] = "eth0";
 	struct nftnl_rule *r;
+	size_t i;
 	struct nftnl_expr *e;
 	uint16_t dport = htons(22);
 
@@ -373,17 +409,14 @@ static void icmp_cases(struct nft_sets *sets)
 	 *   [ cmp eq 58 ] [ payload load 1b @ th + 0 ] [ cmp eq 2 ]
 	 *   [ immediate reg 0 drop ]
 	 */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type packet-too-big drop", r, sets, 0, 1);
 
 	/* The same in a table ip6: no nfproto test. */
 	r = rule(NFPROTO_IPV6, "g", "c");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	counter(r);
@@ -402,16 +435,13 @@ static void icmp_cases(struct nft_sets *sets)
 	drops("inet: icmp type destination-unreachable icmp code frag-needed drop",
 	      r, sets, 1, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 0);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(0);
 	cmp8(r, NFT_CMP_EQ, 3);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmp type destination-unreachable drop", r, sets, 1, 0);
 
 	r = rule(NFPROTO_IPV4, "t", "c");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
+	l4proto(r, IPPROTO_ICMP);
 	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2);
 	cmp(r, NFT_CMP_EQ, port, 2);
 	verdict(r, NF_DROP, NULL);
@@ -422,91 +452,52 @@ static void icmp_cases(struct nft_sets *sets)
 	 * iptables-nft -A FORWARD -p icmp --icmp-type fragmentation-needed -j DROP
 	 *   [ meta load l4proto ] [ cmp eq 1 ] [ match name icmp rev 0 ]
 	 *   [ counter ] [ immediate reg 0 drop ]
+	 * and the same with ip6tables-nft, other types, ! and -j REJECT
+	 * ([ target name REJECT rev 0 ] for the counter and the verdict).
 	 */
-	r = rule(NFPROTO_IPV4, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
-	xt(r, 0, "icmp", xt_frag, sizeof(xt_frag));
-	counter(r);
-	verdict(r, NF_DROP, NULL);
-	drops("iptables-nft -p icmp --icmp-type fragmentation-needed -j DROP",
-	      r, sets, 1, 0);
+	for (i = 0; i < sizeof(ipt) / sizeof(ipt[0]); i++) {
+		r = rule(ipt[i].v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, "filter",
+			 "FORWARD");
+		l4proto(r, ipt[i].v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+		xt(r, 0, ipt[i].v6 ? "icmp6" : "icmp", ipt[i].info, 4);
+		if (ipt[i].reject) {
+			xt(r, 1, "REJECT", xt_echo, sizeof(xt_echo));
+		} else {
+			counter(r);
+			verdict(r, NF_DROP, NULL);
+		}
+		drops(ipt[i].form, r, sets, ipt[i].want4, ipt[i].want6);
+	}
 
-	/* ip6tables-nft -A FORWARD -p icmpv6 --icmpv6-type packet-too-big -j DROP */
-	r = rule(NFPROTO_IPV6, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
-	xt(r, 0, "icmp6", xt_ptb, sizeof(xt_ptb));
-	counter(r);
-	verdict(r, NF_DROP, NULL);
-	drops("ip6tables-nft -p icmpv6 --icmpv6-type packet-too-big -j DROP",
-	      r, sets, 0, 1);
-
-	r = rule(NFPROTO_IPV4, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
-	xt(r, 0, "icmp", xt_echo, sizeof(xt_echo));
-	verdict(r, NF_DROP, NULL);
-	drops("iptables-nft -p icmp --icmp-type echo-request -j DROP", r, sets,
-	      0, 0);
-
-	r = rule(NFPROTO_IPV4, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
-	xt(r, 0, "icmp", xt_not_echo, sizeof(xt_not_echo));
-	verdict(r, NF_DROP, NULL);
-	drops("iptables-nft -p icmp ! --icmp-type echo-request -j DROP", r,
-	      sets, 1, 0);
-
-	/* iptables-nft -A FORWARD -p icmp --icmp-type fragmentation-needed -j REJECT */
-	r = rule(NFPROTO_IPV4, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
-	xt(r, 0, "icmp", xt_frag, sizeof(xt_frag));
-	xt(r, 1, "REJECT", xt_echo, sizeof(xt_echo));
-	drops("iptables-nft -p icmp --icmp-type fragmentation-needed -j REJECT",
-	      r, sets, 1, 0);
-
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 128);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type echo-request drop", r, sets, 0, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	verdict(r, NF_ACCEPT, NULL);
 	drops("inet: icmpv6 type packet-too-big accept", r, sets, 0, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	counter(r);
 	drops("inet: icmpv6 type packet-too-big counter (no verdict)", r, sets,
 	      0, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_NEQ, 128);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type != echo-request drop", r, sets, 0, 1);
 
 	/* meta l4proto ipv6-icmp drop: nft writes no nfproto test for it */
 	r = rule(NFPROTO_INET, "f", "c");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: meta l4proto ipv6-icmp drop", r, sets, 0, 1);
 
 	/* icmpv6 type packet-too-big reject: [ reject type 0 code 4 ] */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	expr(r, "reject");
 	drops("inet: icmpv6 type packet-too-big reject", r, sets, 0, 1);
@@ -521,51 +512,39 @@ static void icmp_cases(struct nft_sets *sets)
 	drops("inet: ip protocol icmp drop", r, sets, 1, 0);
 
 	/* icmpv6 type 1-3 drop: [ cmp gte 1 ] [ cmp lte 3 ] */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_GTE, 1);
 	cmp8(r, NFT_CMP_LTE, 3);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type 1-3 drop", r, sets, 0, 1);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_GTE, 3);
 	cmp8(r, NFT_CMP_LTE, 4);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type 3-4 drop", r, sets, 0, 0);
 
 	/* icmpv6 type { packet-too-big, echo-request } drop: [ lookup ] */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	lookup(r, "__set0", 0);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type { packet-too-big, echo-request } drop", r,
 	      sets, 0, 1);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	lookup(r, "__set1", 0);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type { echo-request, echo-reply } drop", r, sets,
 	      0, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	lookup(r, "__set1", NFT_LOOKUP_F_INV);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type != { echo-request, echo-reply } drop", r, sets,
 	      0, 1);
 
 	/* icmpv6 type { 1-3 } drop: an interval set */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	lookup(r, "__set2", 0);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type { 1-3 } drop (interval set)", r, sets, 0, 1);
@@ -590,8 +569,7 @@ static void icmp_cases(struct nft_sets *sets)
 
 	/* tcp dport 22 drop */
 	r = rule(NFPROTO_INET, "f", "c");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_TCP);
+	l4proto(r, IPPROTO_TCP);
 	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
 	cmp(r, NFT_CMP_EQ, &dport, 2);
 	verdict(r, NF_DROP, NULL);
@@ -695,8 +673,7 @@ static void walk_cases(void)
 	rs_chain(&rs, 0, "c", 1);
 	ptb_rule(rs_rule(&rs, 0), NF_ACCEPT, 0);
 	r = rs_rule(&rs, 0);
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	verdict(r, NF_DROP, NULL);
 	memset(&w, 0, sizeof(w));
 	nft_walk_drops(&rs, walk_cb, &w);
@@ -709,8 +686,7 @@ static void walk_cases(void)
 	rs_chain(&rs, 0, "c", 1);
 	ptb_rule(rs_rule(&rs, 0), NF_ACCEPT, 1);
 	r = rs_rule(&rs, 0);
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	verdict(r, NF_DROP, NULL);
 	memset(&w, 0, sizeof(w));
 	nft_walk_drops(&rs, walk_cb, &w);
@@ -722,8 +698,7 @@ static void walk_cases(void)
 	rs_init(&rs, 2);
 	rs_chain(&rs, 0, "c", 1);
 	r = rs_rule(&rs, 0);
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	verdict(r, NFT_JUMP, "icmp");
 	rs_chain(&rs, 1, "icmp", 0);
 	verdict(rs_rule(&rs, 1), NF_DROP, NULL);
@@ -890,7 +865,7 @@ static void oom_cases(void)
 {
 	static const char *const what[] = { NULL, "slot", "message" };
 	char out[2048], err[1024];
-	unsigned int n;
+	unsigned int n, json;
 	bool ok;
 	int rc;
 
@@ -901,18 +876,16 @@ static void oom_cases(void)
 	result(ok, "report: a fail finding is printed: 1 problem, exit 1");
 	oom_diag(ok, rc, out, err);
 	for (n = 1; n <= 2; n++) {
-		rc = oom_run(false, n, out, err, sizeof(out));
-		ok = rc == 1 && !strstr(out, "no problem found") &&
-		     strstr(err, "mssclampctl: doctor: out of memory");
-		result(ok, "report: no memory for a fail finding's %s: exit 1, an error, not 'no problem found'",
-		       what[n]);
-		oom_diag(ok, rc, out, err);
-		rc = oom_run(true, n, out, err, sizeof(out));
-		ok = rc == 1 && !strstr(out, "\"problems\": 0") &&
-		     strstr(err, "mssclampctl: doctor: out of memory");
-		result(ok, "report: -j, no memory for a fail finding's %s: exit 1, an error, problems not 0",
-		       what[n]);
-		oom_diag(ok, rc, out, err);
+		for (json = 0; json < 2; json++) {
+			rc = oom_run(json, n, out, err, sizeof(out));
+			ok = rc == 1 && !strstr(out, json ? "\"problems\": 0" :
+						       "no problem found") &&
+			     strstr(err, "mssclampctl: doctor: out of memory");
+			result(ok, "report: %sno memory for a fail finding's %s: exit 1, an error, %s",
+			       json ? "-j, " : "", what[n],
+			       json ? "problems not 0" : "not 'no problem found'");
+			oom_diag(ok, rc, out, err);
+		}
 	}
 }
 
