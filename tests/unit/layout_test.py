@@ -12,12 +12,15 @@
   (mnl_attr_*) and only codec.c names struct nlattr; only doctor/ includes
   libnftnl's headers or calls libnftnl; doctor/ names none of the mssclamp
   family's attributes, and the rest of the tool calls doctor_main() alone.
+- doctor/ reports errors through errors.c only: none of its files names
+  stderr or calls perror().
 - userspace/attr_names.h, the one table of attribute names, names every
   attribute of kmod/uapi/mssclamp.h but the pad.
 
 Each check also runs on a scratch copy where the rule is broken on purpose
 (a planted include cycle, an extra function in mssclampctl.c, an attribute
-read and a libnftnl header outside codec.c and doctor/) and must find it: a check that cannot fail is none.
+read and a libnftnl header outside codec.c and doctor/, a write to stderr
+in doctor/) and must find it: a check that cannot fail is none.
 One TAP line per case.
 """
 import os
@@ -255,6 +258,18 @@ def nftnl_includers(ud):
     return out
 
 
+def stderr_writers(ud):
+    """The files of @ud's doctor/ that write to stderr themselves: errors.c's
+    functions do it (they flush stdout first)."""
+    out = []
+    for s in sources(ud, (".c", ".h")):
+        with open(os.path.join(ud, s)) as fh:
+            if in_doctor(s) and re.search(r"\bstderr\b|\bperror\(",
+                                          fh.read()):
+                out.append(s)
+    return out
+
+
 def object_checks():
     ud = os.path.join(TOP, "userspace")
     srcs = sources(ud)
@@ -298,6 +313,9 @@ def object_checks():
         bad = nftnl_includers(ud)
         check("only doctor/ includes libnftnl's headers", not bad,
               ", ".join(bad))
+        bad = stderr_writers(ud)
+        check("no file of doctor/ writes to stderr but through errors.c",
+              not bad, ", ".join(bad))
         nftnl = sorted(s for s, o in objs.items() if not in_doctor(s) and
                        any(x.startswith("nftnl_") for x in nm(o, "-u")))
         check("only doctor/ calls libnftnl", not nftnl, ", ".join(nftnl))
@@ -338,6 +356,15 @@ def object_checks():
         got = nftnl_includers(bad)
         check("control: a libnftnl header included outside doctor/ is found",
               got == ["peek.c"], "found " + ", ".join(got))
+        os.mkdir(os.path.join(bad, DOCTOR))
+        with open(os.path.join(bad, DOCTOR, "loud.c"), "w") as fh:
+            fh.write('#include <stdio.h>\n'
+                     'void loud(void);\n'
+                     'void loud(void)\n{\n'
+                     '\tfprintf(stderr, "doctor: oops\\n");\n}\n')
+        got = stderr_writers(bad)
+        check("control: a write to stderr in doctor/ is found",
+              got == [DOCTOR + "/loud.c"], "found " + ", ".join(got))
 
 
 # --- the attribute names ----------------------------------------------------
