@@ -834,7 +834,6 @@ bool nft_rule_tcpmss(const struct nftnl_rule *r, struct nft_mss *mss)
 	return exprs_until(r, tcpmss_expr, mss);
 }
 
-
 /* A jump or goto; true (and *@data, the chain, set) at one. */
 static bool jump_expr(const struct nftnl_expr *e, void *data)
 {
