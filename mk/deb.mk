@@ -22,7 +22,8 @@ DEB_FILES  = $(DEB_DIR)/mssclamp-dkms_$(VERSION)_all.deb \
 # What the copy holds: what debian/rules builds and installs from (of the
 # make fragments, only install.mk: debian/rules needs no other).
 DEB_INPUTS := Makefile mk/install.mk $(MODSRC) scripts/kver.sh \
-	$(wildcard userspace/Makefile userspace/*.c userspace/*.h) \
+	$(wildcard userspace/Makefile userspace/*.c userspace/*.h \
+		userspace/doctor/*.c userspace/doctor/*.h) \
 	userspace/mssclampctl.8 userspace/mssclampctl.bash-completion \
 	$(wildcard packaging/*) README.md docs/mssclampctl.md \
 	docs/operations.md $(filter-out debian/changelog,$(shell \

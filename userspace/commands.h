@@ -14,6 +14,6 @@ int monitor_main(int argc, char *argv[]);	/* monitor.c */
 int save_main(int argc, char *argv[]);		/* conffile.c */
 int apply_main(int argc, char *argv[]);		/* conffile.c */
 int version_main(int argc, char *argv[]);	/* version.c */
-int doctor_main(int argc, char *argv[]);	/* doctor.c */
+int doctor_main(int argc, char *argv[]);	/* doctor/doctor.c */
 
 #endif /* MSSCLAMPCTL_COMMANDS_H */

@@ -109,6 +109,16 @@ show() {
 	sed 's/^/# | /' "$WORK/doctor.txt"
 }
 
+# add_wg0: a dummy wg0 in the router at MTU 1420, with IPv4 and IPv6 routes.
+add_wg0() {
+	ip -n "$NS_R" -batch - <<-EOF
+		link add wg0 mtu 1420 type dummy
+		link set wg0 up
+		addr add 203.0.113.1/24 dev wg0
+		addr add 2001:db8:4::1/64 dev wg0 nodad
+	EOF
+}
+
 # --- a clean router ----------------------------------------------------------
 
 check "insmod mssclamp.ko" mod_load
@@ -161,16 +171,7 @@ check_eq "clean router: the text ends with the count" "no problem found" \
 
 # --- wg0: an interface narrower than the ceiling ------------------------------
 
-# wg0_up: an interface narrower than the ceiling, on the router.
-wg0_up() {
-	ip -n "$NS_R" -batch - <<-EOF
-		link add wg0 mtu 1420 type dummy
-		link set wg0 up
-		addr add 203.0.113.1/24 dev wg0
-		addr add 2001:db8:4::1/64 dev wg0 nodad
-	EOF
-}
-wg0_up
+add_wg0
 found "wg0 at 1420" ipv6.mtu fail
 check_eq "wg0 at 1420: the IPv6 numbers" \
 	"wg0: MTU 1420 allows MSS 1360 (IPv6, overhead 0); the ceiling is 1396: set overhead 80 or pmtu on" \
@@ -360,7 +361,7 @@ topo_up
 check "fresh router: set ipv4 enable mtu 1500" rctl set ipv4 enable mtu 1500
 check "fresh router: set ipv6 enable mtu 1500 overhead 44" \
 	rctl set ipv6 enable mtu 1500 overhead 44
-wg0_up
+add_wg0
 ip -n "$NS_R" -6 route add default via "$S6" dev eth-s mtu 1280
 r nft add table inet f
 r nft add chain inet f c '{ type filter hook forward priority 0; }'

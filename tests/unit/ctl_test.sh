@@ -31,7 +31,7 @@ for cc in gcc clang; do
 		tap_ok "ctl: builds warning-free with $cc # SKIP no $cc"
 		continue
 	fi
-	srcs=("$top"/userspace/*.c)
+	srcs=("$top"/userspace/*.c "$top"/userspace/doctor/*.c)
 	# shellcheck disable=SC2046	# pkg-config's flags are words
 	if "$cc" -std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
 		-I"$top/kmod" -DMSSCLAMP_VERSION="\"$version\"" \

@@ -1,8 +1,9 @@
 #!/bin/bash
 # mssclampctl doctor without the VM:
-#  1. tests/unit/nft_test.c, the recognisers of userspace/nftables.c and
-#     userspace/legacy.c on rules built with libnftnl, with gcc and clang,
-#     -Werror, ASan and UBSan; it records its own cases;
+#  1. tests/unit/nft_test.c, the recognisers of userspace/doctor/nftables.c
+#     and userspace/doctor/legacy.c on rules built with libnftnl, and the
+#     report (userspace/doctor/report.c) when memory runs out, with gcc
+#     and clang, -Werror, ASan and UBSan; it records its own cases;
 #  2. the subcommand on this host (its kernel, no module needed): a usage
 #     error sends nothing and exits 2; the text and -j outputs agree, the
 #     JSON has the fixed shape, "problems" counts the warn and fail
@@ -34,12 +35,16 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 build() {	# build CC OUT
 	"$1" -std=gnu11 -Wall -Wextra -Werror -O1 -g -D_GNU_SOURCE \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -I"$top/userspace" -I"$top/kmod" \
-		-I"$top/tests/lib/c" $(pkg-config --cflags libnftnl libmnl) -o "$2" \
+		-fno-omit-frame-pointer -I"$top/userspace/doctor" \
+		-I"$top/userspace" -I"$top/kmod" -I"$top/tests/lib/c" \
+		$(pkg-config --cflags libnftnl libmnl) -o "$2" \
 		"$top/tests/unit/nft_test.c" "$top/tests/lib/c/tap.c" \
-		"$top/userspace/nftables.c" \
-		"$top/userspace/nftrules.c" \
-		"$top/userspace/legacy.c" $(pkg-config --libs libnftnl libmnl)
+		"$top/userspace/doctor/nftables.c" \
+		"$top/userspace/doctor/nftrules.c" \
+		"$top/userspace/doctor/legacy.c" \
+		"$top/userspace/doctor/report.c" "$top/userspace/output.c" \
+		"$top/userspace/errors.c" -Wl,--wrap=realloc,--wrap=strdup \
+		$(pkg-config --libs libnftnl libmnl)
 }
 
 for cc in gcc clang; do
@@ -164,7 +169,7 @@ fi
 # --- 3. the module's hook priority ----------------------------------------------
 
 if grep -q '^#define MSSCLAMP_HOOK_PRIORITY	(NF_IP_PRI_MANGLE - 5)$' "$top/kmod/mssclamp.h" &&
-	grep -q '^#define CLAMP_PRIORITY	(NF_IP_PRI_MANGLE - 5)$' "$top/userspace/doctor.c"; then
+	grep -q '^#define CLAMP_PRIORITY	(NF_IP_PRI_MANGLE - 5)$' "$top/userspace/doctor/doctor.h"; then
 	tap_ok "unit: doctor: compares rules with the module's hook priority (NF_IP_PRI_MANGLE - 5)"
 else
 	fail "unit: doctor: compares rules with the module's hook priority (NF_IP_PRI_MANGLE - 5)"

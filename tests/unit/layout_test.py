@@ -7,16 +7,20 @@
   kmod/ (userspace/Makefile) or Kbuild's -I of kmod/.
 - mssclampctl.c only dispatches: main() is its one external symbol, so no
   other file can call back into it.
-- One codec: of the tool's objects only codec.o calls libmnl's attribute
-  functions (mnl_attr_*), and no other file names struct nlattr; doctor's
-  readers of other netlink families are the exceptions, and the only ones:
-  rtnl.c (rtnetlink) and nftables.c (nf_tables, through libnftnl).
+- One codec, and only doctor/ reads other families: outside
+  userspace/doctor/ only codec.o calls libmnl's attribute functions
+  (mnl_attr_*) and only codec.c names struct nlattr; only doctor/ includes
+  libnftnl's headers or calls libnftnl; doctor/ names none of the mssclamp
+  family's attributes, and the rest of the tool calls doctor_main() alone.
+- doctor/ reports errors through errors.c only: none of its files names
+  stderr or calls perror().
 - userspace/attr_names.h, the one table of attribute names, names every
   attribute of kmod/uapi/mssclamp.h but the pad.
 
 Each check also runs on a scratch copy where the rule is broken on purpose
 (a planted include cycle, an extra function in mssclampctl.c, an attribute
-read outside codec.c) and must find it: a check that cannot fail is none.
+read and a libnftnl header outside codec.c and doctor/, a write to stderr
+in doctor/) and must find it: a check that cannot fail is none.
 One TAP line per case.
 """
 import os
@@ -214,25 +218,62 @@ def exported(obj):
     return nm(obj, "-g", "--defined-only")
 
 
-# The files besides codec.c that may read netlink attributes: not the
-# mssclamp family's, but rtnetlink's and nf_tables' (docs/conventions.md).
-OTHER_FAMILIES = ("rtnl", "nftables")
-ATTR_FILES = {"codec"} | set(OTHER_FAMILIES)
+# Only doctor/ reads other families (docs/conventions.md): rtnetlink's
+# attributes, nf_tables' through libnftnl, legacy iptables. Outside it
+# codec.c alone touches netlink attributes.
+DOCTOR = "doctor"
+LIBNFTNL = re.compile(r"^\s*#\s*include\s*<libnftnl/", re.M)
+
+
+def in_doctor(rel):
+    return rel.split("/")[0] == DOCTOR
+
+
+def sources(ud, ends=(".c",)):
+    """The files of userspace/ ending in @ends, as paths relative to it."""
+    out = []
+    for d, _, names in os.walk(ud):
+        out += [os.path.relpath(os.path.join(d, n), ud) for n in names
+                if n.endswith(ends)]
+    return sorted(out)
 
 
 def attr_users(objs):
-    """The objects of @objs that call libmnl's attribute functions."""
-    return sorted(os.path.basename(o) for o in objs
-                  if any(s.startswith("mnl_attr_") for s in nm(o, "-u")))
+    """The sources of @objs ({source: object}) that call libmnl's
+    attribute functions."""
+    return sorted(s for s, o in objs.items()
+                  if any(x.startswith("mnl_attr_") for x in nm(o, "-u")))
+
+
+def nftnl_includers(ud):
+    """The files of @ud outside doctor/ that include a libnftnl header."""
+    out = []
+    for s in sources(ud, (".c", ".h")):
+        with open(os.path.join(ud, s)) as fh:
+            if not in_doctor(s) and LIBNFTNL.search(fh.read()):
+                out.append(s)
+    return out
+
+
+def stderr_writers(ud):
+    """The files of @ud's doctor/ that write to stderr themselves: errors.c's
+    functions do it (they flush stdout first)."""
+    out = []
+    for s in sources(ud, (".c", ".h")):
+        with open(os.path.join(ud, s)) as fh:
+            if in_doctor(s) and re.search(r"\bstderr\b|\bperror\(",
+                                          fh.read()):
+                out.append(s)
+    return out
 
 
 def object_checks():
     ud = os.path.join(TOP, "userspace")
-    srcs = sorted(f for f in os.listdir(ud) if f.endswith(".c"))
+    srcs = sources(ud)
     with tempfile.TemporaryDirectory() as tmp:
         objs = {}
         for s in srcs:
-            o = os.path.join(tmp, s[:-2] + ".o")
+            o = os.path.join(tmp, s.replace("/", "_")[:-2] + ".o")
             if compile_obj(os.path.join(ud, s), o):
                 objs[s] = o
         check("every file of userspace/ compiles on its own",
@@ -248,25 +289,43 @@ def object_checks():
         check("no other file calls into mssclampctl.c", not called,
               ", ".join(called))
 
-        users = attr_users(objs.values())
-        allowed = sorted(f + ".o" for f in ATTR_FILES)
-        check("only codec.c calls libmnl's attribute functions (and doctor's "
-              "rtnl.c, nftables.c, for other families)",
-              "codec.o" in users and set(users) <= set(allowed),
+        users = attr_users(objs)
+        outside = [u for u in users if not in_doctor(u)]
+        check("outside doctor/, only codec.c calls libmnl's attribute "
+              "functions", "codec.c" in users and outside == ["codec.c"],
               "called from " + ", ".join(users))
         named = []
-        for s in sorted(os.listdir(ud)):
-            if s.endswith((".c", ".h")) and s[:-2] not in ATTR_FILES:
+        for s in sources(ud, (".c", ".h")):
+            if s != "codec.c" and not in_doctor(s):
                 with open(os.path.join(ud, s)) as fh:
                     if re.search(r"\bnlattr\b", fh.read()):
                         named.append(s)
-        check("only codec.c names struct nlattr (and rtnl.c, nftables.c)",
+        check("outside doctor/, only codec.c names struct nlattr",
               not named, ", ".join(named))
-        mssclamp = [s for s in sorted(os.listdir(ud))
-                    if s.endswith(".c") and s[:-2] in OTHER_FAMILIES and
-                    re.search(r"\bMSSCLAMP_A_\w+", open(os.path.join(ud, s)).read())]
-        check("rtnl.c and nftables.c touch none of the mssclamp family's "
-              "attributes", not mssclamp, ", ".join(mssclamp))
+        mssclamp = [s for s in srcs if in_doctor(s) and
+                    re.search(r"\bMSSCLAMP_A_\w+",
+                              open(os.path.join(ud, s)).read())]
+        check("doctor/ touches none of the mssclamp family's attributes",
+              not mssclamp, ", ".join(mssclamp))
+        bad = nftnl_includers(ud)
+        check("only doctor/ includes libnftnl's headers", not bad,
+              ", ".join(bad))
+        bad = stderr_writers(ud)
+        check("no file of doctor/ writes to stderr but through errors.c",
+              not bad, ", ".join(bad))
+        nftnl = sorted(s for s, o in objs.items() if not in_doctor(s) and
+                       any(x.startswith("nftnl_") for x in nm(o, "-u")))
+        check("only doctor/ calls libnftnl", not nftnl, ", ".join(nftnl))
+        # doctor/ is a leaf: the rest of the tool calls doctor_main() alone.
+        ours = set()
+        for s, o in objs.items():
+            if in_doctor(s):
+                ours |= exported(o)
+        into = sorted("%s (%s)" % (s, ", ".join(sorted(nm(o, "-u") & ours)))
+                      for s, o in objs.items()
+                      if not in_doctor(s) and nm(o, "-u") & ours - {"doctor_main"})
+        check("outside doctor/, only doctor_main() of doctor/ is called",
+              "doctor_main" in ours and not into, ", ".join(into))
 
         # Controls: the same checks on what breaks them.
         bad = os.path.join(tmp, "bad")
@@ -282,16 +341,27 @@ def object_checks():
               ok and exported(o) == {"main", "dispatch_helper"})
         with open(os.path.join(bad, "peek.c"), "w") as fh:
             fh.write("#include <libmnl/libmnl.h>\n"
+                     "#include <libnftnl/rule.h>\n"
                      "int peek(const struct nlattr *a);\n"
                      "int peek(const struct nlattr *a)\n{\n"
                      "\treturn mnl_attr_get_u8(a);\n}\n")
         o = os.path.join(bad, "peek.o")
         ok = compile_obj(os.path.join(bad, "peek.c"), o)
-        got = attr_users(list(objs.values()) + [o])
-        check("control: an attribute read outside codec.c is found",
-              ok and "peek.o" in got and
-              not set(got) <= set(f + ".o" for f in ATTR_FILES),
-              "found " + ", ".join(got))
+        got = attr_users(dict(objs, **{"peek.c": o}))
+        check("control: an attribute read outside codec.c and doctor/ is "
+              "found", ok and "peek.c" in got, "found " + ", ".join(got))
+        got = nftnl_includers(bad)
+        check("control: a libnftnl header included outside doctor/ is found",
+              got == ["peek.c"], "found " + ", ".join(got))
+        os.mkdir(os.path.join(bad, DOCTOR))
+        with open(os.path.join(bad, DOCTOR, "loud.c"), "w") as fh:
+            fh.write('#include <stdio.h>\n'
+                     'void loud(void);\n'
+                     'void loud(void)\n{\n'
+                     '\tfprintf(stderr, "doctor: oops\\n");\n}\n')
+        got = stderr_writers(bad)
+        check("control: a write to stderr in doctor/ is found",
+              got == [DOCTOR + "/loud.c"], "found " + ", ".join(got))
 
 
 # --- the attribute names ----------------------------------------------------

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit test of doctor's rule recognisers (userspace/nftables.c) and of its
- * reading of iptables-legacy-save lines (userspace/legacy.c).
+ * Unit test of doctor's rule recognisers (userspace/doctor/nftables.c) and
+ * of its reading of iptables-legacy-save lines (userspace/doctor/legacy.c).
  *
  * Each case builds, with libnftnl, the rule nft or iptables-nft writes for
  * a form (the expressions `nft --debug=netlink list ruleset` shows for it,
@@ -11,22 +11,29 @@
  * not be taken for one are here too: a read of the MSS option, an echo
  * drop, an accept of Packet Too Big, a drop that tests no ICMP. Then a few
  * small rulesets for the walk through chains: an accept that shadows a
- * drop, a jump into a chain that drops, a chain nothing reaches.
+ * drop, a jump into a chain that drops, a chain nothing reaches. Last,
+ * doctor's report (userspace/doctor/report.c) when the memory for a
+ * finding runs out: an error and exit status 1, never "no problem found".
  *
  * Output: "ok - unit: doctor: NAME" / "not ok - ..." per case, on stdout
  * and appended to the file named by argv[1] (if given). Built with ASan and
  * UBSan (tests/unit/doctor_test.sh): every rule and set is freed.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <netinet/in.h>
+#include <sys/wait.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "output.h"
+#include "doctor.h"
 #include "legacy.h"
 #include "nftables.h"
 #include "tap.h"
@@ -98,6 +105,13 @@ static void cmp8(struct nftnl_rule *r, uint32_t op, uint8_t v)
 	cmp(r, op, &v, 1);
 }
 
+/* `meta l4proto PROTO`: [ meta load l4proto => reg 1 ] [ cmp eq reg 1 PROTO ] */
+static void l4proto(struct nftnl_rule *r, uint8_t proto)
+{
+	meta(r, NFT_META_L4PROTO);
+	cmp8(r, NFT_CMP_EQ, proto);
+}
+
 /* [ payload load LENb @ BASE + OFF => reg 1 ] */
 static void payload(struct nftnl_rule *r, uint32_t base, uint32_t off,
 		    uint32_t len)
@@ -131,8 +145,20 @@ static void inet_icmp(struct nftnl_rule *r, int v6)
 {
 	meta(r, NFT_META_NFPROTO);
 	cmp8(r, NFT_CMP_EQ, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	l4proto(r, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+}
+
+/*
+ * nft's `icmp type` / `icmpv6 type` in table inet f, chain c: the protocol
+ * tests, then [ payload load 1b @ transport header + 0 => reg 1 ].
+ */
+static struct nftnl_rule *inet_icmp_type(int v6)
+{
+	struct nftnl_rule *r = rule(NFPROTO_INET, "f", "c");
+
+	inet_icmp(r, v6);
+	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	return r;
 }
 
 /* [ exthdr load/write tcpopt 2b @ TYPE + 2 ] */
@@ -154,8 +180,7 @@ static void tcp_syn(struct nftnl_rule *r)
 	static const uint8_t mask[4] = { 2 }, zero[4] = { 0 };
 	struct nftnl_expr *e;
 
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_TCP);
+	l4proto(r, IPPROTO_TCP);
 	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
 	e = expr(r, "bitwise");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
@@ -343,9 +368,27 @@ static void icmp_cases(struct nft_sets *sets)
 	static const uint8_t xt_ptb[4] = { 2, 0, 0xff, 0 };
 	static const uint8_t xt_echo[4] = { 8, 0, 0xff, 0 };
 	static const uint8_t xt_not_echo[4] = { 8, 0, 0xff, 1 };
+	static const struct {
+		const char *form;
+		bool v6, reject;
+		const uint8_t *info;	/* struct ipt_icmp, ip6t_icmp */
+		int want4, want6;
+	} ipt[] = {
+		{ "iptables-nft -p icmp --icmp-type fragmentation-needed -j DROP",
+		  false, false, xt_frag, 1, 0 },
+		{ "ip6tables-nft -p icmpv6 --icmpv6-type packet-too-big -j DROP",
+		  true, false, xt_ptb, 0, 1 },
+		{ "iptables-nft -p icmp --icmp-type echo-request -j DROP",
+		  false, false, xt_echo, 0, 0 },
+		{ "iptables-nft -p icmp ! --icmp-type echo-request -j DROP",
+		  false, false, xt_not_echo, 1, 0 },
+		{ "iptables-nft -p icmp --icmp-type fragmentation-needed -j REJECT",
+		  false, true, xt_frag, 1, 0 },
+	};
 	static const uint8_t saddr[4] = { 192, 0, 2, 0 };
 	static const char eth0[16] = "eth0";
 	struct nftnl_rule *r;
+	size_t i;
 	struct nftnl_expr *e;
 	uint16_t dport = htons(22);
 
@@ -355,17 +398,14 @@ static void icmp_cases(struct nft_sets *sets)
 	 *   [ cmp eq 58 ] [ payload load 1b @ th + 0 ] [ cmp eq 2 ]
 	 *   [ immediate reg 0 drop ]
 	 */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type packet-too-big drop", r, sets, 0, 1);
 
 	/* The same in a table ip6: no nfproto test. */
 	r = rule(NFPROTO_IPV6, "g", "c");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	counter(r);
@@ -384,16 +424,13 @@ static void icmp_cases(struct nft_sets *sets)
 	drops("inet: icmp type destination-unreachable icmp code frag-needed drop",
 	      r, sets, 1, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 0);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(0);
 	cmp8(r, NFT_CMP_EQ, 3);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmp type destination-unreachable drop", r, sets, 1, 0);
 
 	r = rule(NFPROTO_IPV4, "t", "c");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
+	l4proto(r, IPPROTO_ICMP);
 	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2);
 	cmp(r, NFT_CMP_EQ, port, 2);
 	verdict(r, NF_DROP, NULL);
@@ -404,91 +441,52 @@ static void icmp_cases(struct nft_sets *sets)
 	 * iptables-nft -A FORWARD -p icmp --icmp-type fragmentation-needed -j DROP
 	 *   [ meta load l4proto ] [ cmp eq 1 ] [ match name icmp rev 0 ]
 	 *   [ counter ] [ immediate reg 0 drop ]
+	 * and the same with ip6tables-nft, other types, ! and -j REJECT
+	 * ([ target name REJECT rev 0 ] for the counter and the verdict).
 	 */
-	r = rule(NFPROTO_IPV4, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
-	xt(r, 0, "icmp", xt_frag, sizeof(xt_frag));
-	counter(r);
-	verdict(r, NF_DROP, NULL);
-	drops("iptables-nft -p icmp --icmp-type fragmentation-needed -j DROP",
-	      r, sets, 1, 0);
+	for (i = 0; i < sizeof(ipt) / sizeof(ipt[0]); i++) {
+		r = rule(ipt[i].v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, "filter",
+			 "FORWARD");
+		l4proto(r, ipt[i].v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+		xt(r, 0, ipt[i].v6 ? "icmp6" : "icmp", ipt[i].info, 4);
+		if (ipt[i].reject) {
+			xt(r, 1, "REJECT", xt_echo, sizeof(xt_echo));
+		} else {
+			counter(r);
+			verdict(r, NF_DROP, NULL);
+		}
+		drops(ipt[i].form, r, sets, ipt[i].want4, ipt[i].want6);
+	}
 
-	/* ip6tables-nft -A FORWARD -p icmpv6 --icmpv6-type packet-too-big -j DROP */
-	r = rule(NFPROTO_IPV6, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
-	xt(r, 0, "icmp6", xt_ptb, sizeof(xt_ptb));
-	counter(r);
-	verdict(r, NF_DROP, NULL);
-	drops("ip6tables-nft -p icmpv6 --icmpv6-type packet-too-big -j DROP",
-	      r, sets, 0, 1);
-
-	r = rule(NFPROTO_IPV4, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
-	xt(r, 0, "icmp", xt_echo, sizeof(xt_echo));
-	verdict(r, NF_DROP, NULL);
-	drops("iptables-nft -p icmp --icmp-type echo-request -j DROP", r, sets,
-	      0, 0);
-
-	r = rule(NFPROTO_IPV4, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
-	xt(r, 0, "icmp", xt_not_echo, sizeof(xt_not_echo));
-	verdict(r, NF_DROP, NULL);
-	drops("iptables-nft -p icmp ! --icmp-type echo-request -j DROP", r,
-	      sets, 1, 0);
-
-	/* iptables-nft -A FORWARD -p icmp --icmp-type fragmentation-needed -j REJECT */
-	r = rule(NFPROTO_IPV4, "filter", "FORWARD");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMP);
-	xt(r, 0, "icmp", xt_frag, sizeof(xt_frag));
-	xt(r, 1, "REJECT", xt_echo, sizeof(xt_echo));
-	drops("iptables-nft -p icmp --icmp-type fragmentation-needed -j REJECT",
-	      r, sets, 1, 0);
-
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 128);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type echo-request drop", r, sets, 0, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	verdict(r, NF_ACCEPT, NULL);
 	drops("inet: icmpv6 type packet-too-big accept", r, sets, 0, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	counter(r);
 	drops("inet: icmpv6 type packet-too-big counter (no verdict)", r, sets,
 	      0, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_NEQ, 128);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type != echo-request drop", r, sets, 0, 1);
 
 	/* meta l4proto ipv6-icmp drop: nft writes no nfproto test for it */
 	r = rule(NFPROTO_INET, "f", "c");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: meta l4proto ipv6-icmp drop", r, sets, 0, 1);
 
 	/* icmpv6 type packet-too-big reject: [ reject type 0 code 4 ] */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_EQ, 2);
 	expr(r, "reject");
 	drops("inet: icmpv6 type packet-too-big reject", r, sets, 0, 1);
@@ -503,51 +501,39 @@ static void icmp_cases(struct nft_sets *sets)
 	drops("inet: ip protocol icmp drop", r, sets, 1, 0);
 
 	/* icmpv6 type 1-3 drop: [ cmp gte 1 ] [ cmp lte 3 ] */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_GTE, 1);
 	cmp8(r, NFT_CMP_LTE, 3);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type 1-3 drop", r, sets, 0, 1);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	cmp8(r, NFT_CMP_GTE, 3);
 	cmp8(r, NFT_CMP_LTE, 4);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type 3-4 drop", r, sets, 0, 0);
 
 	/* icmpv6 type { packet-too-big, echo-request } drop: [ lookup ] */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	lookup(r, "__set0", 0);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type { packet-too-big, echo-request } drop", r,
 	      sets, 0, 1);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	lookup(r, "__set1", 0);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type { echo-request, echo-reply } drop", r, sets,
 	      0, 0);
 
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	lookup(r, "__set1", NFT_LOOKUP_F_INV);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type != { echo-request, echo-reply } drop", r, sets,
 	      0, 1);
 
 	/* icmpv6 type { 1-3 } drop: an interval set */
-	r = rule(NFPROTO_INET, "f", "c");
-	inet_icmp(r, 1);
-	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+	r = inet_icmp_type(1);
 	lookup(r, "__set2", 0);
 	verdict(r, NF_DROP, NULL);
 	drops("inet: icmpv6 type { 1-3 } drop (interval set)", r, sets, 0, 1);
@@ -572,8 +558,7 @@ static void icmp_cases(struct nft_sets *sets)
 
 	/* tcp dport 22 drop */
 	r = rule(NFPROTO_INET, "f", "c");
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_TCP);
+	l4proto(r, IPPROTO_TCP);
 	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
 	cmp(r, NFT_CMP_EQ, &dport, 2);
 	verdict(r, NF_DROP, NULL);
@@ -677,8 +662,7 @@ static void walk_cases(void)
 	rs_chain(&rs, 0, "c", 1);
 	ptb_rule(rs_rule(&rs, 0), NF_ACCEPT, 0);
 	r = rs_rule(&rs, 0);
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	verdict(r, NF_DROP, NULL);
 	memset(&w, 0, sizeof(w));
 	nft_walk_drops(&rs, walk_cb, &w);
@@ -691,8 +675,7 @@ static void walk_cases(void)
 	rs_chain(&rs, 0, "c", 1);
 	ptb_rule(rs_rule(&rs, 0), NF_ACCEPT, 1);
 	r = rs_rule(&rs, 0);
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	verdict(r, NF_DROP, NULL);
 	memset(&w, 0, sizeof(w));
 	nft_walk_drops(&rs, walk_cb, &w);
@@ -704,8 +687,7 @@ static void walk_cases(void)
 	rs_init(&rs, 2);
 	rs_chain(&rs, 0, "c", 1);
 	r = rs_rule(&rs, 0);
-	meta(r, NFT_META_L4PROTO);
-	cmp8(r, NFT_CMP_EQ, IPPROTO_ICMPV6);
+	l4proto(r, IPPROTO_ICMPV6);
 	verdict(r, NFT_JUMP, "icmp");
 	rs_chain(&rs, 1, "icmp", 0);
 	verdict(rs_rule(&rs, 1), NF_DROP, NULL);
@@ -774,6 +756,128 @@ static void legacy_cases(void)
 				       "does not drop the ICMP error");
 }
 
+/* ------------------------------------------------------------------ */
+/* The report when memory runs out                                      */
+
+/*
+ * The test links doctor/report.c with -Wl,--wrap=realloc,--wrap=strdup:
+ * its allocations come here, and the one numbered fail_at (counted from 1
+ * since the last arm()) fails.
+ */
+void *__real_realloc(void *p, size_t size);
+char *__real_strdup(const char *s);
+static unsigned int alloc_count, fail_at;
+
+static bool alloc_fails(void)
+{
+	return fail_at && ++alloc_count == fail_at;
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+	return alloc_fails() ? NULL : __real_realloc(p, size);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	return alloc_fails() ? NULL : __real_strdup(s);
+}
+
+static void arm(unsigned int n)
+{
+	alloc_count = 0;
+	fail_at = n;
+}
+
+/* Read @path into @buf (NUL-terminated). */
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/*
+ * An ok finding, then a fail finding whose allocation number @fail_alloc
+ * fails (0: none), printed in text or JSON by a child whose stdout and
+ * stderr land in @out and @err. Returns the child's exit status.
+ */
+static int oom_run(bool json, unsigned int fail_alloc, char *out, char *err,
+		   size_t size)
+{
+	char opath[] = "/tmp/nft_test-out-XXXXXX";
+	char epath[] = "/tmp/nft_test-err-XXXXXX";
+	int ofd = mkstemp(opath), efd = mkstemp(epath), status = -1;
+	pid_t pid;
+
+	if (ofd < 0 || efd < 0) {
+		perror("mkstemp");
+		exit(1);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct report rep = { 0 };
+
+		dup2(ofd, STDOUT_FILENO);
+		dup2(efd, STDERR_FILENO);
+		out_init(json);
+		report_add(&rep, SEV_OK, "module", "mssclamp is loaded");
+		arm(fail_alloc);
+		report_add(&rep, SEV_FAIL, "nft.icmp", "a rule drops %s",
+			   "ICMPv6 Packet Too Big");
+		arm(0);
+		exit(report_print(&rep));
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		status = WEXITSTATUS(status);
+	close(ofd);
+	close(efd);
+	slurp(opath, out, size);
+	slurp(epath, err, size);
+	unlink(opath);
+	unlink(epath);
+	return status;
+}
+
+/* Show what a failed case saw. */
+static void oom_diag(bool ok, int rc, const char *out, const char *err)
+{
+	if (!ok)
+		printf("# exit %d\n# stdout: %s\n# stderr: %s\n", rc, out, err);
+}
+
+static void oom_cases(void)
+{
+	static const char *const what[] = { NULL, "slot", "message" };
+	char out[2048], err[1024];
+	unsigned int n, json;
+	bool ok;
+	int rc;
+
+	/* The control: nothing fails, the fail finding is printed. */
+	rc = oom_run(false, 0, out, err, sizeof(out));
+	ok = rc == 1 && strstr(out, "fail nft.icmp: a rule drops") &&
+	     strstr(out, "1 problem found") && !*err;
+	result(ok, "report: a fail finding is printed: 1 problem, exit 1");
+	oom_diag(ok, rc, out, err);
+	for (n = 1; n <= 2; n++) {
+		for (json = 0; json < 2; json++) {
+			rc = oom_run(json, n, out, err, sizeof(out));
+			ok = rc == 1 && !strstr(out, json ? "\"problems\": 0" :
+						       "no problem found") &&
+			     strstr(err, "mssclampctl: doctor: out of memory");
+			result(ok, "report: %sno memory for a fail finding's %s: exit 1, an error, %s",
+			       json ? "-j, " : "", what[n],
+			       json ? "problems not 0" : "not 'no problem found'");
+			oom_diag(ok, rc, out, err);
+		}
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	struct nft_sets sets = { 0 };
@@ -795,6 +899,7 @@ int main(int argc, char *argv[])
 	icmp_cases(&sets);
 	walk_cases();
 	legacy_cases();
+	oom_cases();
 	nft_sets_free(&sets);
 	return tap_end(NULL);
 }

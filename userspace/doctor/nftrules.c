@@ -58,32 +58,23 @@ static const char *expr_name(const struct nftnl_expr *e)
 static uint64_t expr_uint(const struct nftnl_expr *e, uint16_t attr)
 {
 	uint32_t len = 0;
-	const void *p = nftnl_expr_get(e, attr, &len);
-	uint8_t u8;
-	uint16_t u16;
-	uint32_t u32;
-	uint64_t u64;
 
-	if (!p)
+	if (!nftnl_expr_get(e, attr, &len))
 		return 0;
 	switch (len) {
 	case 1:
-		memcpy(&u8, p, 1);
-		return u8;
+		return nftnl_expr_get_u8(e, attr);
 	case 2:
-		memcpy(&u16, p, 2);
-		return u16;
+		return nftnl_expr_get_u16(e, attr);
 	case 4:
-		memcpy(&u32, p, 4);
-		return u32;
+		return nftnl_expr_get_u32(e, attr);
 	case 8:
-		memcpy(&u64, p, 8);
-		return u64;
+		return nftnl_expr_get_u64(e, attr);
 	}
 	return 0;
 }
 
-static bool is(const struct nftnl_expr *e, const char *name)
+static bool expr_is(const struct nftnl_expr *e, const char *name)
 {
 	return !strcmp(expr_name(e), name);
 }
@@ -542,6 +533,74 @@ static void eval_xt_target(struct eval_ctx *x, const struct nftnl_expr *e)
 	}
 }
 
+static void eval_reject(struct eval_ctx *x, const struct nftnl_expr *e)
+{
+	(void)e;
+	x->ev->verdict = NFT_VERDICT_DROP;
+	x->ev->reject = true;
+}
+
+/* counter, log, ...: no test, no register. */
+static void eval_nothing(struct eval_ctx *x, const struct nftnl_expr *e)
+{
+	(void)x;
+	(void)e;
+}
+
+/* queue, NAT, ...: the packet leaves the ruleset some other way. */
+static void eval_other_verdict(struct eval_ctx *x, const struct nftnl_expr *e)
+{
+	(void)e;
+	x->ev->verdict = NFT_VERDICT_OTHER;
+}
+
+/* ct, limit, fib, ...: may hold, may write any register. */
+static void eval_unknown(struct eval_ctx *x, const struct nftnl_expr *e)
+{
+	(void)e;
+	memset(&x->rg, 0, sizeof(x->rg));
+	x->may = true;
+}
+
+/* What each expression does to a candidate, by its name. */
+static const struct evaluator {
+	const char *name;
+	void (*eval)(struct eval_ctx *x, const struct nftnl_expr *e);
+} evaluators[] = {
+	{ "meta", eval_meta },
+	{ "payload", eval_payload },
+	{ "cmp", eval_cmp },
+	{ "range", eval_range },
+	{ "bitwise", eval_bitwise },
+	{ "lookup", eval_lookup },
+	{ "immediate", eval_immediate },
+	{ "match", eval_xt_match },
+	{ "target", eval_xt_target },
+	{ "reject", eval_reject },
+	{ "counter", eval_nothing },
+	{ "log", eval_nothing },
+	{ "notrack", eval_nothing },
+	{ "last", eval_nothing },
+	{ "objref", eval_nothing },
+	{ "queue", eval_other_verdict },
+	{ "fwd", eval_other_verdict },
+	{ "nat", eval_other_verdict },
+	{ "masq", eval_other_verdict },
+	{ "redir", eval_other_verdict },
+	{ "synproxy", eval_other_verdict },
+	{ "tproxy", eval_other_verdict },
+};
+
+static const struct evaluator *evaluator_of(const struct nftnl_expr *e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(evaluators) / sizeof(evaluators[0]); i++)
+		if (expr_is(e, evaluators[i].name))
+			return &evaluators[i];
+	return NULL;
+}
+
 bool nft_family_sees(uint32_t family, enum nft_candidate c)
 {
 	switch (family) {
@@ -584,40 +643,12 @@ void nft_rule_eval(const struct nftnl_rule *r, enum nft_candidate c,
 	}
 	while (!x.no && ev->verdict == NFT_VERDICT_NONE &&
 	       (e = nftnl_expr_iter_next(it))) {
-		if (is(e, "meta"))
-			eval_meta(&x, e);
-		else if (is(e, "payload"))
-			eval_payload(&x, e);
-		else if (is(e, "cmp"))
-			eval_cmp(&x, e);
-		else if (is(e, "range"))
-			eval_range(&x, e);
-		else if (is(e, "bitwise"))
-			eval_bitwise(&x, e);
-		else if (is(e, "lookup"))
-			eval_lookup(&x, e);
-		else if (is(e, "immediate"))
-			eval_immediate(&x, e);
-		else if (is(e, "match"))
-			eval_xt_match(&x, e);
-		else if (is(e, "target"))
-			eval_xt_target(&x, e);
-		else if (is(e, "reject")) {
-			ev->verdict = NFT_VERDICT_DROP;
-			ev->reject = true;
-		} else if (is(e, "counter") || is(e, "log") ||
-			   is(e, "notrack") || is(e, "last") ||
-			   is(e, "objref"))
-			continue;	/* no test, no register */
-		else if (is(e, "queue") || is(e, "fwd") || is(e, "nat") ||
-			 is(e, "masq") || is(e, "redir") ||
-			 is(e, "synproxy") || is(e, "tproxy"))
-			ev->verdict = NFT_VERDICT_OTHER;
-		else {
-			/* ct, limit, fib, ...: may hold, may write any register. */
-			memset(&x.rg, 0, sizeof(x.rg));
-			x.may = true;
-		}
+		const struct evaluator *ex = evaluator_of(e);
+
+		if (ex)
+			ex->eval(&x, e);
+		else
+			eval_unknown(&x, e);
 	}
 	nftnl_expr_iter_destroy(it);
 	ev->match = x.no ? NFT_MATCH_NO : x.may ? NFT_MATCH_MAY :
@@ -662,75 +693,103 @@ static struct source source_get(const struct source *src, uint32_t reg)
 	return reg < 32 ? src[reg] : none;
 }
 
-bool nft_rule_maxseg(const struct nftnl_rule *r, struct nft_mss *mss)
+/* Call @fn on each expression of @r until it returns true; whether one did. */
+static bool exprs_until(const struct nftnl_rule *r,
+			bool (*fn)(const struct nftnl_expr *e, void *data),
+			void *data)
 {
-	struct source src[32] = { { SRC_NONE, 0 } }, s = { SRC_OTHER, 0 };
 	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
 	struct nftnl_expr *e;
-	bool found = false;
+	bool done = false;
 
 	if (!it)
 		return false;
-	while (!found && (e = nftnl_expr_iter_next(it))) {
-		if (is(e, "immediate") &&
-		    expr_uint(e, NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT) {
-			uint32_t len = 0;
-			const uint8_t *d = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA,
-							  &len);
-			struct source imm = { SRC_IMM, 0 };
+	while (!done && (e = nftnl_expr_iter_next(it)))
+		done = fn(e, data);
+	nftnl_expr_iter_destroy(it);
+	return done;
+}
 
-			if (d && len >= 2)
-				imm.value = d[0] << 8 | d[1];
-			else
-				imm.kind = SRC_OTHER;
-			source_set(src, expr_uint(e, NFTNL_EXPR_IMM_DREG), imm);
-		} else if (is(e, "rt")) {
-			struct source rt = { SRC_OTHER, 0 };
+/* nft_rule_maxseg()'s walk: where each register's value came from. */
+struct maxseg_walk {
+	struct source src[32];
+	struct source s;		/* the value written, once found */
+};
 
-			if (expr_uint(e, NFTNL_EXPR_RT_KEY) == NFT_RT_TCPMSS)
-				rt.kind = SRC_ROUTE;
-			source_set(src, expr_uint(e, NFTNL_EXPR_RT_DREG), rt);
-		} else if (is(e, "byteorder")) {
-			source_set(src, expr_uint(e, NFTNL_EXPR_BYTEORDER_DREG),
-				   source_get(src, expr_uint(e,
-						NFTNL_EXPR_BYTEORDER_SREG)));
-		} else if (is(e, "exthdr")) {
-			if (!nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG)) {
-				source_set(src,
-					   expr_uint(e, NFTNL_EXPR_EXTHDR_DREG), s);
+/* One expression of the walk; true at the write of the MSS option. */
+static bool maxseg_expr(const struct nftnl_expr *e, void *data)
+{
+	/* What loads something else than an MSS into a register. */
+	static const struct {
+		const char *name;
+		uint16_t dreg;
+	} loads[] = {
+		{ "meta", NFTNL_EXPR_META_DREG },
+		{ "payload", NFTNL_EXPR_PAYLOAD_DREG },
+		{ "bitwise", NFTNL_EXPR_BITWISE_DREG },
+		{ "ct", NFTNL_EXPR_CT_DREG },
+		{ "lookup", NFTNL_EXPR_LOOKUP_DREG },
+	};
+	struct maxseg_walk *w = data;
+	struct source *src = w->src;
+	size_t i;
+
+	if (expr_is(e, "immediate") &&
+	    expr_uint(e, NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT) {
+		uint32_t len = 0;
+		const uint8_t *d = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA, &len);
+		struct source imm = { SRC_IMM, 0 };
+
+		if (d && len >= 2)
+			imm.value = d[0] << 8 | d[1];
+		else
+			imm.kind = SRC_OTHER;
+		source_set(src, expr_uint(e, NFTNL_EXPR_IMM_DREG), imm);
+	} else if (expr_is(e, "rt")) {
+		struct source rt = { SRC_OTHER, 0 };
+
+		if (expr_uint(e, NFTNL_EXPR_RT_KEY) == NFT_RT_TCPMSS)
+			rt.kind = SRC_ROUTE;
+		source_set(src, expr_uint(e, NFTNL_EXPR_RT_DREG), rt);
+	} else if (expr_is(e, "byteorder")) {
+		source_set(src, expr_uint(e, NFTNL_EXPR_BYTEORDER_DREG),
+			   source_get(src, expr_uint(e,
+					NFTNL_EXPR_BYTEORDER_SREG)));
+	} else if (expr_is(e, "exthdr")) {
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG)) {
+			source_set(src, expr_uint(e, NFTNL_EXPR_EXTHDR_DREG),
+				   w->s);
+			return false;
+		}
+		if (expr_uint(e, NFTNL_EXPR_EXTHDR_OP) == NFT_EXTHDR_OP_TCPOPT &&
+		    expr_uint(e, NFTNL_EXPR_EXTHDR_TYPE) == TCPOPT_MAXSEG) {
+			w->s = source_get(src,
+					  expr_uint(e, NFTNL_EXPR_EXTHDR_SREG));
+			return true;
+		}
+	} else {
+		for (i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
+			if (!expr_is(e, loads[i].name) ||
+			    !nftnl_expr_is_set(e, loads[i].dreg))
 				continue;
-			}
-			if (expr_uint(e, NFTNL_EXPR_EXTHDR_OP) ==
-			    NFT_EXTHDR_OP_TCPOPT &&
-			    expr_uint(e, NFTNL_EXPR_EXTHDR_TYPE) == TCPOPT_MAXSEG) {
-				s = source_get(src,
-					       expr_uint(e, NFTNL_EXPR_EXTHDR_SREG));
-				found = true;
-			}
-		} else if (is(e, "meta") &&
-			   nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG)) {
-			source_set(src, expr_uint(e, NFTNL_EXPR_META_DREG), s);
-		} else if (is(e, "payload") &&
-			   nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_DREG)) {
-			source_set(src, expr_uint(e, NFTNL_EXPR_PAYLOAD_DREG), s);
-		} else if (is(e, "bitwise")) {
-			source_set(src, expr_uint(e, NFTNL_EXPR_BITWISE_DREG), s);
-		} else if (is(e, "ct") &&
-			   nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG)) {
-			source_set(src, expr_uint(e, NFTNL_EXPR_CT_DREG), s);
-		} else if (is(e, "lookup") &&
-			   nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
-			source_set(src, expr_uint(e, NFTNL_EXPR_LOOKUP_DREG), s);
+			source_set(src, expr_uint(e, loads[i].dreg), w->s);
+			break;
 		}
 	}
-	nftnl_expr_iter_destroy(it);
-	if (!found)
+	return false;
+}
+
+bool nft_rule_maxseg(const struct nftnl_rule *r, struct nft_mss *mss)
+{
+	struct maxseg_walk w = { .s = { SRC_OTHER, 0 } };
+
+	if (!exprs_until(r, maxseg_expr, &w))
 		return false;
 	mss->value = 0;
-	switch (s.kind) {
+	switch (w.s.kind) {
 	case SRC_IMM:
 		mss->kind = NFT_MSS_FIXED;
-		mss->value = s.value;
+		mss->value = w.s.value;
 		break;
 	case SRC_ROUTE:
 		mss->kind = NFT_MSS_ROUTE;
@@ -741,62 +800,59 @@ bool nft_rule_maxseg(const struct nftnl_rule *r, struct nft_mss *mss)
 	return true;
 }
 
-bool nft_rule_tcpmss(const struct nftnl_rule *r, struct nft_mss *mss)
+/* iptables' TCPMSS target; true (and *@data, the MSS, set) at one. */
+static bool tcpmss_expr(const struct nftnl_expr *e, void *data)
 {
-	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
-	struct nftnl_expr *e;
-	bool found = false;
+	struct nft_mss *mss = data;
+	const uint8_t *info;
+	const char *name;
+	uint32_t len = 0;
+	uint16_t v;
 
-	if (!it)
+	if (!expr_is(e, "target"))
 		return false;
-	while (!found && (e = nftnl_expr_iter_next(it))) {
-		const char *name;
-		const uint8_t *info;
-		uint32_t len = 0;
-		uint16_t v;
-
-		if (!is(e, "target"))
-			continue;
-		name = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
-		if (!name || strcmp(name, "TCPMSS"))
-			continue;
-		found = true;
-		info = nftnl_expr_get(e, NFTNL_EXPR_TG_INFO, &len);
-		mss->kind = NFT_MSS_OTHER;
-		mss->value = 0;
-		if (!info || len < sizeof(v))
-			continue;
-		memcpy(&v, info, sizeof(v));	/* host order */
-		if (v == XT_TCPMSS_CLAMP_PMTU) {
-			mss->kind = NFT_MSS_ROUTE;
-		} else {
-			mss->kind = NFT_MSS_FIXED;
-			mss->value = v;
-		}
+	name = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
+	if (!name || strcmp(name, "TCPMSS"))
+		return false;
+	info = nftnl_expr_get(e, NFTNL_EXPR_TG_INFO, &len);
+	mss->kind = NFT_MSS_OTHER;
+	mss->value = 0;
+	if (!info || len < sizeof(v))
+		return true;
+	memcpy(&v, info, sizeof(v));	/* host order */
+	if (v == XT_TCPMSS_CLAMP_PMTU) {
+		mss->kind = NFT_MSS_ROUTE;
+	} else {
+		mss->kind = NFT_MSS_FIXED;
+		mss->value = v;
 	}
-	nftnl_expr_iter_destroy(it);
-	return found;
+	return true;
 }
 
+bool nft_rule_tcpmss(const struct nftnl_rule *r, struct nft_mss *mss)
+{
+	return exprs_until(r, tcpmss_expr, mss);
+}
+
+/* A jump or goto; true (and *@data, the chain, set) at one. */
+static bool jump_expr(const struct nftnl_expr *e, void *data)
+{
+	const char **to = data;
+	int32_t code;
+
+	if (!expr_is(e, "immediate") ||
+	    expr_uint(e, NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT)
+		return false;
+	code = (int32_t)expr_uint(e, NFTNL_EXPR_IMM_VERDICT);
+	if (code == NFT_JUMP || code == NFT_GOTO)
+		*to = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
+	return *to != NULL;
+}
 
 const char *nft_rule_jump(const struct nftnl_rule *r)
 {
-	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
 	const char *to = NULL;
-	struct nftnl_expr *e;
 
-	if (!it)
-		return NULL;
-	while (!to && (e = nftnl_expr_iter_next(it))) {
-		int32_t code;
-
-		if (!is(e, "immediate") ||
-		    expr_uint(e, NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT)
-			continue;
-		code = (int32_t)expr_uint(e, NFTNL_EXPR_IMM_VERDICT);
-		if (code == NFT_JUMP || code == NFT_GOTO)
-			to = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
-	}
-	nftnl_expr_iter_destroy(it);
+	exprs_until(r, jump_expr, &to);
 	return to;
 }
