@@ -49,6 +49,8 @@
 
 #include "clamp.h"
 #include "mssclamp.h"
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 /* Offset of the flags byte in the TCP header. */
 #define TCP_FLAGS_OFFSET	13
@@ -444,6 +446,62 @@ mssclamp_pmtu_verdict(const struct sk_buff *skb,
 }
 
 /*
+ * The tracepoint (trace.h), fired from here only, out of line: reached
+ * when the event is enabled in some tracing instance or by perf or BPF
+ * (mssclamp_traced()). @outcome is the verdict or MSSCLAMP_TRACE_ERROR,
+ * @old and @new the MSS found and the one the verdict left, as in struct
+ * mssclamp_result. The ceiling of a clamped segment, or of one that could
+ * not be written, is the MSS it was lowered to; otherwise it is the fixed
+ * one or, with pmtu on, what the routes give now
+ * (mssclamp_pmtu_ceiling_v4() or _v6(), looked up again here for the
+ * event: the hook itself looks them up only for an MSS above the floor).
+ */
+static noinline void mssclamp_trace_syn(const struct sk_buff *skb,
+					const struct nf_hook_state *state,
+					const struct mssclamp_cfg *cfg,
+					unsigned int thoff, bool synack,
+					unsigned int outcome, u16 old, u16 new)
+{
+	u16 ceiling = cfg->mss;
+	u16 out = new;
+
+	BUILD_BUG_ON(MSSCLAMP_NO_MSS != 0 || MSSCLAMP_UNCHANGED != 1 ||
+		     MSSCLAMP_CLAMPED != 2 || MSSCLAMP_MALFORMED != 3);
+	if (outcome == MSSCLAMP_CLAMPED || outcome == MSSCLAMP_TRACE_ERROR)
+		ceiling = new;
+	else if (cfg->pmtu)
+		ceiling = state->pf == NFPROTO_IPV4 ?
+			  mssclamp_pmtu_ceiling_v4(skb, cfg, state) :
+			  mssclamp_pmtu_ceiling_v6(skb, cfg, state);
+	if (outcome == MSSCLAMP_NO_MSS || outcome == MSSCLAMP_MALFORMED) {
+		old = 0;
+		out = 0;
+	} else if (outcome == MSSCLAMP_TRACE_ERROR) {
+		out = old;
+	}
+	trace_mssclamp_syn(skb, state, thoff, synack, outcome, old, ceiling,
+			   out);
+}
+
+/*
+ * Where a SYN's or SYN-ACK's fate is counted: while the event is disabled
+ * everywhere, trace_mssclamp_syn_enabled() is the tracepoint's static key,
+ * a no-op instruction patched into a jump when it is enabled
+ * (static_key_false()); the arguments are what the caller holds anyway.
+ */
+static __always_inline void mssclamp_traced(const struct sk_buff *skb,
+					    const struct nf_hook_state *state,
+					    const struct mssclamp_cfg *cfg,
+					    unsigned int thoff, bool synack,
+					    unsigned int outcome,
+					    const struct mssclamp_result *res)
+{
+	if (trace_mssclamp_syn_enabled())
+		mssclamp_trace_syn(skb, state, cfg, thoff, synack, outcome,
+				   res->old_mss, res->new_mss);
+}
+
+/*
  * The TCP header is not all in the linear part, or is shared with a clone:
  * check it in a copy, and unshare the skb only when there is an MSS to
  * lower (a SYN within the ceiling is never copied). With pmtu on, the
@@ -457,7 +515,7 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 {
 	enum mssclamp_verdict v = MSSCLAMP_MALFORMED;
 	u16 ceiling = cfg->pmtu ? cfg->floor : cfg->mss;
-	struct mssclamp_result res;
+	struct mssclamp_result res = {};
 	u8 buf[MSSCLAMP_TCPHDR_MAX];
 	unsigned int hlen;
 	const u8 *th;
@@ -485,12 +543,15 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 		mssclamp_count_value(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_ERRORS, synack),
 				     synack ? MSSCLAMP_HIST_SYNACK : MSSCLAMP_HIST_SYN,
 				     res.old_mss);
+		mssclamp_traced(skb, state, cfg, thoff, synack,
+				MSSCLAMP_TRACE_ERROR, &res);
 		return;
 	}
 	v = mssclamp_rewrite(skb->data + thoff, hlen, ceiling,
 			     skb->ip_summed != CHECKSUM_PARTIAL, &res);
 out:
 	mssclamp_count_syn(af, v, &res, synack);
+	mssclamp_traced(skb, state, cfg, thoff, synack, v, &res);
 }
 
 /*
@@ -561,6 +622,7 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 					   skb->ip_summed != CHECKSUM_PARTIAL);
 	}
 	mssclamp_count_syn(af, v, &res, synack);
+	mssclamp_traced(skb, state, cfg, thoff, synack, v, &res);
 	return NF_ACCEPT;
 }
 
