@@ -561,6 +561,16 @@ static int follow(int fd, const sigset_t *waitmask, unsigned long netns)
 		r->len += (size_t)n;
 		lines(r);
 	}
+	/* Ended by a signal: what the buffer holds still goes out. */
+	while (stop && !r->status) {
+		ssize_t n = read(fd, r->buf + r->len,
+				 sizeof(r->buf) - 1 - r->len);
+
+		if (n <= 0)
+			break;
+		r->len += (size_t)n;
+		lines(r);
+	}
 	status = r->status;
 	free(r);
 	return status;
