@@ -331,11 +331,15 @@ static void print_if(const char *key, const char *namekey, const char *fmt,
 	}
 }
 
-/* An MSS: the number, or "-" (JSON null) for none. */
-static void print_mss(const char *key, const char *fmt, unsigned int mss)
+/*
+ * An MSS: the number (text format @nfmt), or "-" (@fmt; JSON null) for
+ * none.
+ */
+static void print_mss(const char *key, const char *fmt, const char *nfmt,
+		      unsigned int mss)
 {
 	if (mss)
-		out_uint(OUT_ANY, key, fmt, mss);
+		out_uint(OUT_ANY, key, nfmt, mss);
 	else
 		out_null(OUT_ANY, key, fmt, "-");
 }
@@ -353,10 +357,11 @@ void trace_event_print(const struct trace_event *ev, const char *iifname,
 	out_uint(OUT_ANY, "dport", ".%" PRIu64 " ", ev->dport);
 	print_if("iif", "iifname", "in %s ", ev->iif, iifname);
 	print_if("oif", "oifname", "out %s ", ev->oif, oifname);
-	print_mss("mss", "mss %s ", ev->mss);
+	print_mss("mss", "mss %s ", "mss %" PRIu64 " ", ev->mss);
 	out_uint(OUT_ANY, "ceiling", "ceiling %" PRIu64 " ", ev->ceiling);
 	out_string(OUT_ANY, "outcome", "%s ", ev->outcome);
-	print_mss("mss_out", "mss-out %s\n", ev->mss_out);
+	print_mss("mss_out", "mss-out %s\n", "mss-out %" PRIu64 "\n",
+		  ev->mss_out);
 	out_end();
 }
 

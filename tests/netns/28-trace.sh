@@ -107,7 +107,7 @@ if command -v bpftrace >/dev/null; then
 	bpftrace -e "tracepoint:mssclamp:mssclamp_syn /args->netns == $NR/ {
 		printf(\"%d %d %s %s %d > %s %d %d %d %d %d %d %d\\n\",
 			args->family, args->direction, ntop(args->saddr),
-			str(args->src), args->sport, str(args->dst), args->dport,
+			args->src, args->sport, args->dst, args->dport,
 			args->iif, args->oif, args->mss, args->ceiling,
 			args->outcome, args->mss_out);
 	}" >"$WORK/bpf.out" 2>"$WORK/bpf.err" &
