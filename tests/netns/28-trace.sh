@@ -110,6 +110,9 @@ if command -v bpftrace >/dev/null; then
 			args->src, args->sport, args->dst, args->dport,
 			args->iif, args->oif, args->mss, args->ceiling,
 			args->outcome, args->mss_out);
+	}
+	tracepoint:mssclamp:mssclamp_syn /args->netns == $NR && args->src == \"$C6\"/ {
+		@from_client6 = count();
 	}" >"$WORK/bpf.out" 2>"$WORK/bpf.err" &
 	BPF=$!
 	for ((i = 0; i < 1200; i++)); do
@@ -117,7 +120,7 @@ if command -v bpftrace >/dev/null; then
 		kill -0 "$BPF" 2>/dev/null || break
 		sleep 0.1
 	done
-	check_match "bpftrace attaches to mssclamp:mssclamp_syn" '^Attaching 1 probe' \
+	check_match "bpftrace attaches to mssclamp:mssclamp_syn" '^Attaching 2 probes' \
 		"$(cat "$WORK/bpf.out" "$WORK/bpf.err")"
 else
 	tap_ok "bpftrace attaches to mssclamp:mssclamp_syn # SKIP no bpftrace"
@@ -209,6 +212,8 @@ if [ "$BPF" != 0 ]; then
 	check_eq "bpftrace reads the same fields (addresses binary and text)" \
 		"$(printf '%s\n' "$want" | sorted)" \
 		"$(grep -E '^[0-9]+ [01] ' "$WORK/bpf.out" | sorted)"
+	check_match "bpftrace: a filter on the text address (src == \"$C6\") counts the client's 5 IPv6 SYNs" \
+		'^@from_client6: 5$' "$(cat "$WORK/bpf.out")"
 	cp "$WORK/bpf.out" "${TAP_FILE%/*}/28-trace.bpftrace.txt" 2>/dev/null || true
 fi
 # The session, for the record.
