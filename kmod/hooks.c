@@ -450,23 +450,39 @@ mssclamp_pmtu_verdict(const struct sk_buff *skb,
  * when the event is enabled in some tracing instance or by perf or BPF
  * (mssclamp_traced()). @outcome is the verdict or MSSCLAMP_TRACE_ERROR,
  * @old and @new the MSS found and the one the verdict left, as in struct
- * mssclamp_result. The ceiling of a clamped segment, or of one that could
- * not be written, is the MSS it was lowered to; otherwise it is the fixed
- * one or, with pmtu on, what the routes give now
- * (mssclamp_pmtu_ceiling_v4() or _v6(), looked up again here for the
- * event: the hook itself looks them up only for an MSS above the floor).
+ * mssclamp_result. What the hook had at hand but need not keep for this
+ * is found again here: the configuration, and the TCP header's offset
+ * (after the IPv4 header and its options, or after the IPv6 extension
+ * headers, as the hooks found it). The ceiling of a clamped segment, or
+ * of one that could not be written, is the MSS it was lowered to;
+ * otherwise it is the fixed one or, with pmtu on, what the routes give now
+ * (mssclamp_pmtu_ceiling_v4() or _v6(), looked up again for the event: the
+ * hook itself looks them up only for an MSS above the floor).
  */
-static noinline void mssclamp_trace_syn(const struct sk_buff *skb,
+static noinline void mssclamp_trace_syn(struct mssclamp_af *af,
+					const struct sk_buff *skb,
 					const struct nf_hook_state *state,
-					const struct mssclamp_cfg *cfg,
-					unsigned int thoff, bool synack,
-					unsigned int outcome, u16 old, u16 new)
+					bool synack, unsigned int outcome,
+					u16 old, u16 new)
 {
+	const struct mssclamp_cfg *cfg = rcu_dereference(af->cfg);
+	int thoff = skb_network_offset(skb);
 	u16 ceiling = cfg->mss;
 	u16 out = new;
 
 	BUILD_BUG_ON(MSSCLAMP_NO_MSS != 0 || MSSCLAMP_UNCHANGED != 1 ||
 		     MSSCLAMP_CLAMPED != 2 || MSSCLAMP_MALFORMED != 3);
+	if (state->pf == NFPROTO_IPV4) {
+		thoff += ip_hdrlen(skb);
+	} else {
+		__be16 frag_off;
+		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+
+		thoff = ipv6_skip_exthdr(skb, thoff + sizeof(struct ipv6hdr),
+					 &nexthdr, &frag_off);
+		if (thoff < 0)
+			return;
+	}
 	if (outcome == MSSCLAMP_CLAMPED || outcome == MSSCLAMP_TRACE_ERROR)
 		ceiling = new;
 	else if (cfg->pmtu)
@@ -487,17 +503,17 @@ static noinline void mssclamp_trace_syn(const struct sk_buff *skb,
  * Where a SYN's or SYN-ACK's fate is counted: while the event is disabled
  * everywhere, trace_mssclamp_syn_enabled() is the tracepoint's static key,
  * a no-op instruction patched into a jump when it is enabled
- * (static_key_false()); the arguments are what the caller holds anyway.
+ * (static_key_false()); the arguments are what the caller holds anyway
+ * for the counters.
  */
-static __always_inline void mssclamp_traced(const struct sk_buff *skb,
+static __always_inline void mssclamp_traced(struct mssclamp_af *af,
+					    const struct sk_buff *skb,
 					    const struct nf_hook_state *state,
-					    const struct mssclamp_cfg *cfg,
-					    unsigned int thoff, bool synack,
-					    unsigned int outcome,
+					    bool synack, unsigned int outcome,
 					    const struct mssclamp_result *res)
 {
 	if (trace_mssclamp_syn_enabled())
-		mssclamp_trace_syn(skb, state, cfg, thoff, synack, outcome,
+		mssclamp_trace_syn(af, skb, state, synack, outcome,
 				   res->old_mss, res->new_mss);
 }
 
@@ -543,15 +559,15 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 		mssclamp_count_value(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_ERRORS, synack),
 				     synack ? MSSCLAMP_HIST_SYNACK : MSSCLAMP_HIST_SYN,
 				     res.old_mss);
-		mssclamp_traced(skb, state, cfg, thoff, synack,
-				MSSCLAMP_TRACE_ERROR, &res);
+		mssclamp_traced(af, skb, state, synack, MSSCLAMP_TRACE_ERROR,
+				&res);
 		return;
 	}
 	v = mssclamp_rewrite(skb->data + thoff, hlen, ceiling,
 			     skb->ip_summed != CHECKSUM_PARTIAL, &res);
 out:
 	mssclamp_count_syn(af, v, &res, synack);
-	mssclamp_traced(skb, state, cfg, thoff, synack, v, &res);
+	mssclamp_traced(af, skb, state, synack, v, &res);
 }
 
 /*
@@ -622,7 +638,7 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 					   skb->ip_summed != CHECKSUM_PARTIAL);
 	}
 	mssclamp_count_syn(af, v, &res, synack);
-	mssclamp_traced(skb, state, cfg, thoff, synack, v, &res);
+	mssclamp_traced(af, skb, state, synack, v, &res);
 	return NF_ACCEPT;
 }
 
