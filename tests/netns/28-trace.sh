@@ -226,20 +226,29 @@ check_eq "no instance of ours after the traces ended" "" "$(ours)"
 # --- 4. closed output, SIGKILL ----------------------------------------------------
 
 # Its output closed after one line: the next write fails, trace ends.
-rm -f "$WORK/pipe.rc"
 # (Not "wait" alone: clamp_lib.sh's jq runs as a coprocess.)
+rm -f "$WORK/pipe.rc" "$WORK/pipe.pid"
 {
-	"$CTL" -n "$NS_R" trace 2>"$WORK/pipe.err"
+	# shellcheck disable=SC2016 # sh's own arguments
+	timeout -s KILL 300 sh -c 'echo $$ >"$1.pid"; exec "$2" -n "$3" trace 2>"$1.err"' \
+		sh "$WORK/pipe" "$CTL" "$NS_R"
 	echo $? >"$WORK/pipe.rc.tmp"
 	mv "$WORK/pipe.rc.tmp" "$WORK/pipe.rc"
 } | head -n 1 >"$WORK/pipe.out" &
 PIPE=$!
-for ((i = 0; i < 60; i++)); do
+for ((i = 0; i < 600; i++)); do
+	v=$(cat "$INST/mssclamp-trace-$(cat "$WORK/pipe.pid" 2>/dev/null)/events/mssclamp/mssclamp_syn/enable" 2>/dev/null) || v=
+	[ "$v" != 1 ] || break
+	sleep 0.1
+done
+check_eq "a trace into a pipe enables the event" 1 "$v"
+for ((i = 0; i < 20; i++)); do
 	[ ! -e "$WORK/pipe.rc" ] || break
 	ip netns exec "$NS_C" "${PYS[@]}" "$OBSERVE_PY" send "syn,$C4,$S4,1000"
 	sleep 1
 done
 wait "$PIPE" || true
+echo "# the trace into a pipe: stderr: $(cat "$WORK/pipe.err"); rc: $(cat "$WORK/pipe.rc" 2>/dev/null)"
 check_eq "a closed output ends trace with status 1" 1 "$(cat "$WORK/pipe.rc" 2>/dev/null)"
 check_match "a closed output: it says why" '^mssclampctl: cannot write the output: Broken pipe' "$(cat "$WORK/pipe.err")"
 check_match "a closed output: the one line was printed" \
