@@ -55,8 +55,9 @@
 /* Offset of the flags byte in the TCP header. */
 #define TCP_FLAGS_OFFSET	13
 
-static bool mssclamp_dev_listed(const struct mssclamp_cfg *cfg,
-				const struct nf_hook_state *state)
+static __always_inline bool
+mssclamp_dev_listed(const struct mssclamp_cfg *cfg,
+		    const struct nf_hook_state *state)
 {
 	int in = state->in ? state->in->ifindex : 0;
 	int out = state->out ? state->out->ifindex : 0;
@@ -404,8 +405,9 @@ mssclamp_count_syn(struct mssclamp_af *af, enum mssclamp_verdict v,
  * the linear part and may be written there as it is: when
  * skb_ensure_writable() would have nothing to do. NULL otherwise.
  */
-static u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
-				    unsigned int *hlen)
+static __always_inline u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb,
+						     unsigned int thoff,
+						     unsigned int *hlen)
 {
 	unsigned int end;
 
@@ -448,7 +450,7 @@ mssclamp_pmtu_verdict(const struct sk_buff *skb,
 /*
  * The tracepoint (trace.h), fired from here only, out of line: reached
  * when the event is enabled in some tracing instance or by perf or BPF
- * (mssclamp_traced()). @outcome is the verdict or MSSCLAMP_TRACE_ERROR,
+ * (mssclamp_syn(), mssclamp_traced()). @outcome is the verdict or MSSCLAMP_TRACE_ERROR,
  * @old and @new the MSS found and the one the verdict left, as in struct
  * mssclamp_result. What the hook had at hand but need not keep for this
  * is found again here: the configuration, and the TCP header's offset
@@ -500,19 +502,18 @@ static noinline void mssclamp_trace_syn(struct mssclamp_af *af,
 }
 
 /*
- * Where a SYN's or SYN-ACK's fate is counted: while the event is disabled
- * everywhere, trace_mssclamp_syn_enabled() is the tracepoint's static key,
- * a no-op instruction patched into a jump when it is enabled
- * (static_key_false()); the arguments are what the caller holds anyway
- * for the counters.
+ * Where a SYN's or SYN-ACK's fate is counted: fire the event when the SYN
+ * path is the traced one (mssclamp_syn()). @traced is a constant in each
+ * copy of the path, so the untraced one has no trace of this.
  */
 static __always_inline void mssclamp_traced(struct mssclamp_af *af,
 					    const struct sk_buff *skb,
 					    const struct nf_hook_state *state,
 					    bool synack, unsigned int outcome,
-					    const struct mssclamp_result *res)
+					    const struct mssclamp_result *res,
+					    bool traced)
 {
-	if (trace_mssclamp_syn_enabled())
+	if (traced)
 		mssclamp_trace_syn(af, skb, state, synack, outcome,
 				   res->old_mss, res->new_mss);
 }
@@ -527,7 +528,8 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 					 struct sk_buff *skb,
 					 const struct nf_hook_state *state,
 					 const struct mssclamp_cfg *cfg,
-					 unsigned int thoff, bool synack)
+					 unsigned int thoff, bool synack,
+					 bool traced)
 {
 	enum mssclamp_verdict v = MSSCLAMP_MALFORMED;
 	u16 ceiling = cfg->pmtu ? cfg->floor : cfg->mss;
@@ -560,25 +562,25 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 				     synack ? MSSCLAMP_HIST_SYNACK : MSSCLAMP_HIST_SYN,
 				     res.old_mss);
 		mssclamp_traced(af, skb, state, synack, MSSCLAMP_TRACE_ERROR,
-				&res);
+				&res, traced);
 		return;
 	}
 	v = mssclamp_rewrite(skb->data + thoff, hlen, ceiling,
 			     skb->ip_summed != CHECKSUM_PARTIAL, &res);
 out:
 	mssclamp_count_syn(af, v, &res, synack);
-	mssclamp_traced(af, skb, state, synack, v, &res);
+	mssclamp_traced(af, skb, state, synack, v, &res, traced);
 }
 
 /*
  * A SYN or SYN-ACK without RST, its TCP header at @thoff, its flags
- * @flags: clamp it if the configuration asks for it. Out of line, so that
- * the hooks pay for none of this on other segments.
+ * @flags: clamp it if the configuration asks for it. With @traced, also
+ * fire the tracepoint where the verdict is counted (mssclamp_syn()).
  */
-static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
-					  struct sk_buff *skb,
-					  const struct nf_hook_state *state,
-					  unsigned int thoff, u8 flags)
+static __always_inline unsigned int
+__mssclamp_syn(struct mssclamp_af *af, struct sk_buff *skb,
+	       const struct nf_hook_state *state, unsigned int thoff, u8 flags,
+	       bool traced)
 {
 	bool synack = flags & TCPHDR_ACK;
 	const struct mssclamp_cfg *cfg;
@@ -611,7 +613,8 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 
 	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
 	if (unlikely(!th)) {
-		mssclamp_clamp_copy(af, skb, state, cfg, thoff, synack);
+		mssclamp_clamp_copy(af, skb, state, cfg, thoff, synack,
+				    traced);
 		return NF_ACCEPT;
 	}
 	/*
@@ -638,8 +641,36 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 					   skb->ip_summed != CHECKSUM_PARTIAL);
 	}
 	mssclamp_count_syn(af, v, &res, synack);
-	mssclamp_traced(af, skb, state, synack, v, &res);
+	mssclamp_traced(af, skb, state, synack, v, &res, traced);
 	return NF_ACCEPT;
+}
+
+/* The SYN path while the tracepoint is enabled somewhere. */
+static noinline unsigned int mssclamp_syn_traced(struct mssclamp_af *af,
+						 struct sk_buff *skb,
+						 const struct nf_hook_state *state,
+						 unsigned int thoff, u8 flags)
+{
+	return __mssclamp_syn(af, skb, state, thoff, flags, true);
+}
+
+/*
+ * The SYN path: out of line, so that the hooks pay for none of this on
+ * other segments. While the tracepoint is enabled nowhere,
+ * trace_mssclamp_syn_enabled() is its static key, a no-op instruction on
+ * entry (static_key_false()) that the kernel patches into a jump when the
+ * event's first user enables it; the path then taken is a copy of this one
+ * that fires the event where each verdict is counted. So the untraced path
+ * keeps nothing alive for the event and spends one instruction on it.
+ */
+static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
+					  struct sk_buff *skb,
+					  const struct nf_hook_state *state,
+					  unsigned int thoff, u8 flags)
+{
+	if (trace_mssclamp_syn_enabled())
+		return mssclamp_syn_traced(af, skb, state, thoff, flags);
+	return __mssclamp_syn(af, skb, state, thoff, flags, false);
 }
 
 /* A TCP fragment after the first, skipped: counted out of line. */
