@@ -405,9 +405,9 @@ mssclamp_count_syn(struct mssclamp_af *af, enum mssclamp_verdict v,
  * the linear part and may be written there as it is: when
  * skb_ensure_writable() would have nothing to do. NULL otherwise.
  */
-static __always_inline u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb,
-						     unsigned int thoff,
-						     unsigned int *hlen)
+static __always_inline u8 *
+mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
+			 unsigned int *hlen)
 {
 	unsigned int end;
 
