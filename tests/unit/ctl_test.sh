@@ -66,7 +66,7 @@ for cc in gcc clang; do
 done
 
 notloaded="mssclampctl: the mssclamp module is not loaded (modprobe mssclamp)"
-commands="show, set, stats, histogram, monitor, save, apply, version, doctor or help"
+commands="show, set, stats, histogram, monitor, save, apply, version, doctor, trace or help"
 settings="enable, disable, mtu, overhead, pmtu, hook, syn, synack or dev"
 nothing="enable, disable, mtu N, overhead N, pmtu on|off, hook forward|postrouting, syn on|off, synack on|off or dev IF[,IF...]|any"
 noname="names cannot contain '/', ':' or whitespace"
@@ -542,11 +542,14 @@ if [ -f "$bc" ]; then
 			echo "#   got:      $got"
 		fi
 	}
-	comp "commands" "apply doctor help histogram monitor save set show stats version" \
+	comp "commands" "apply doctor help histogram monitor save set show stats trace version" \
 		mssclampctl ""
 	comp "options" "--help --json --netns -h -j -n" mssclampctl -
 	comp "commands after -j" "save set show stats" mssclampctl -j s
 	comp "families of set" "ipv4 ipv6" mssclampctl set ""
+	comp "trace's words" "host ipv4 ipv6 port" mssclampctl trace ""
+	comp "trace's words not given yet" "host port" mssclampctl trace ipv6 ""
+	comp "trace: no word after host" "" mssclampctl trace host ""
 	comp "settings not given yet" "dev hook overhead pmtu syn synack" \
 		mssclampctl set ipv4 enable mtu 1500 ""
 	comp "hook values" "forward postrouting" mssclampctl set ipv6 hook ""
