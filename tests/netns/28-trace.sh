@@ -226,13 +226,15 @@ check_eq "no instance of ours after the traces ended" "" "$(ours)"
 # --- 4. closed output, SIGKILL ----------------------------------------------------
 
 # Its output closed after one line: the next write fails, trace ends.
-# (Not "wait" alone: clamp_lib.sh's jq runs as a coprocess.)
+# (Not "wait" alone: clamp_lib.sh's jq runs as a coprocess. The group
+# runs under set -e too: the status is taken with ||.)
 rm -f "$WORK/pipe.rc" "$WORK/pipe.pid"
 {
+	rc=0
 	# shellcheck disable=SC2016 # sh's own arguments
 	timeout -s KILL 300 sh -c 'echo $$ >"$1.pid"; exec "$2" -n "$3" trace 2>"$1.err"' \
-		sh "$WORK/pipe" "$CTL" "$NS_R"
-	echo $? >"$WORK/pipe.rc.tmp"
+		sh "$WORK/pipe" "$CTL" "$NS_R" || rc=$?
+	echo "$rc" >"$WORK/pipe.rc.tmp"
 	mv "$WORK/pipe.rc.tmp" "$WORK/pipe.rc"
 } | head -n 1 >"$WORK/pipe.out" &
 PIPE=$!
