@@ -238,9 +238,9 @@ static void test_addr_text(void)
 }
 
 /*
- * trace_pipe lines as the kernel prints them (the first two recorded in
- * the test VM, 6.12), the text and JSON lines made of them, with and
- * without interface names.
+ * trace_pipe lines as the kernel prints them (the module's TP_printk after
+ * trace_pipe's "TASK-PID [CPU] FLAGS TIMESTAMP: EVENT: " prefix), the text
+ * and JSON lines made of them, with and without interface names.
  */
 static void test_lines(void)
 {
