@@ -49,12 +49,15 @@
 
 #include "clamp.h"
 #include "mssclamp.h"
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 /* Offset of the flags byte in the TCP header. */
 #define TCP_FLAGS_OFFSET	13
 
-static bool mssclamp_dev_listed(const struct mssclamp_cfg *cfg,
-				const struct nf_hook_state *state)
+static __always_inline bool
+mssclamp_dev_listed(const struct mssclamp_cfg *cfg,
+		    const struct nf_hook_state *state)
 {
 	int in = state->in ? state->in->ifindex : 0;
 	int out = state->out ? state->out->ifindex : 0;
@@ -402,8 +405,9 @@ mssclamp_count_syn(struct mssclamp_af *af, enum mssclamp_verdict v,
  * the linear part and may be written there as it is: when
  * skb_ensure_writable() would have nothing to do. NULL otherwise.
  */
-static u8 *mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
-				    unsigned int *hlen)
+static __always_inline u8 *
+mssclamp_tcphdr_in_place(struct sk_buff *skb, unsigned int thoff,
+			 unsigned int *hlen)
 {
 	unsigned int end;
 
@@ -444,6 +448,77 @@ mssclamp_pmtu_verdict(const struct sk_buff *skb,
 }
 
 /*
+ * The tracepoint (trace.h), fired from here only, out of line: reached
+ * when the event is enabled in some tracing instance or by perf or BPF
+ * (mssclamp_syn(), mssclamp_traced()). @outcome is the verdict or MSSCLAMP_TRACE_ERROR,
+ * @old and @new the MSS found and the one the verdict left, as in struct
+ * mssclamp_result. What the hook had at hand but need not keep for this
+ * is found again here: the configuration, and the TCP header's offset
+ * (after the IPv4 header and its options, or after the IPv6 extension
+ * headers, as the hooks found it). The ceiling of a clamped segment, or
+ * of one that could not be written, is the MSS it was lowered to;
+ * otherwise it is the fixed one or, with pmtu on, what the routes give now
+ * (mssclamp_pmtu_ceiling_v4() or _v6(), looked up again for the event: the
+ * hook itself looks them up only for an MSS above the floor).
+ */
+static noinline void mssclamp_trace_syn(struct mssclamp_af *af,
+					const struct sk_buff *skb,
+					const struct nf_hook_state *state,
+					bool synack, unsigned int outcome,
+					u16 old, u16 new)
+{
+	const struct mssclamp_cfg *cfg = rcu_dereference(af->cfg);
+	int thoff = skb_network_offset(skb);
+	u16 ceiling = cfg->mss;
+	u16 out = new;
+
+	BUILD_BUG_ON(MSSCLAMP_NO_MSS != 0 || MSSCLAMP_UNCHANGED != 1 ||
+		     MSSCLAMP_CLAMPED != 2 || MSSCLAMP_MALFORMED != 3);
+	if (state->pf == NFPROTO_IPV4) {
+		thoff += ip_hdrlen(skb);
+	} else {
+		__be16 frag_off;
+		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+
+		thoff = ipv6_skip_exthdr(skb, thoff + sizeof(struct ipv6hdr),
+					 &nexthdr, &frag_off);
+		if (thoff < 0)
+			return;
+	}
+	if (outcome == MSSCLAMP_CLAMPED || outcome == MSSCLAMP_TRACE_ERROR)
+		ceiling = new;
+	else if (cfg->pmtu)
+		ceiling = state->pf == NFPROTO_IPV4 ?
+			  mssclamp_pmtu_ceiling_v4(skb, cfg, state) :
+			  mssclamp_pmtu_ceiling_v6(skb, cfg, state);
+	if (outcome == MSSCLAMP_NO_MSS || outcome == MSSCLAMP_MALFORMED) {
+		old = 0;
+		out = 0;
+	} else if (outcome == MSSCLAMP_TRACE_ERROR) {
+		out = old;
+	}
+	trace_mssclamp_syn(skb, state, thoff, synack, outcome, old, ceiling,
+			   out);
+}
+
+/*
+ * Where a SYN's or SYN-ACK's fate is counted: fire the event when the SYN
+ * path is the traced one (mssclamp_syn()). @traced is a constant in each
+ * copy of the path, so the untraced one has no trace of this.
+ */
+static __always_inline void mssclamp_traced(struct mssclamp_af *af,
+					    const struct sk_buff *skb,
+					    const struct nf_hook_state *state,
+					    bool synack, unsigned int outcome,
+					    const struct mssclamp_result *res,
+					    bool traced)
+{
+	if (traced)
+		mssclamp_trace_syn(af, skb, state, synack, outcome,
+				   res->old_mss, res->new_mss);
+}
+
+/*
  * The TCP header is not all in the linear part, or is shared with a clone:
  * check it in a copy, and unshare the skb only when there is an MSS to
  * lower (a SYN within the ceiling is never copied). With pmtu on, the
@@ -453,11 +528,12 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 					 struct sk_buff *skb,
 					 const struct nf_hook_state *state,
 					 const struct mssclamp_cfg *cfg,
-					 unsigned int thoff, bool synack)
+					 unsigned int thoff, bool synack,
+					 bool traced)
 {
 	enum mssclamp_verdict v = MSSCLAMP_MALFORMED;
 	u16 ceiling = cfg->pmtu ? cfg->floor : cfg->mss;
-	struct mssclamp_result res;
+	struct mssclamp_result res = {};
 	u8 buf[MSSCLAMP_TCPHDR_MAX];
 	unsigned int hlen;
 	const u8 *th;
@@ -485,23 +561,26 @@ static noinline void mssclamp_clamp_copy(struct mssclamp_af *af,
 		mssclamp_count_value(af, MSSCLAMP_SLOT(MSSCLAMP_OUT_ERRORS, synack),
 				     synack ? MSSCLAMP_HIST_SYNACK : MSSCLAMP_HIST_SYN,
 				     res.old_mss);
+		mssclamp_traced(af, skb, state, synack, MSSCLAMP_TRACE_ERROR,
+				&res, traced);
 		return;
 	}
 	v = mssclamp_rewrite(skb->data + thoff, hlen, ceiling,
 			     skb->ip_summed != CHECKSUM_PARTIAL, &res);
 out:
 	mssclamp_count_syn(af, v, &res, synack);
+	mssclamp_traced(af, skb, state, synack, v, &res, traced);
 }
 
 /*
  * A SYN or SYN-ACK without RST, its TCP header at @thoff, its flags
- * @flags: clamp it if the configuration asks for it. Out of line, so that
- * the hooks pay for none of this on other segments.
+ * @flags: clamp it if the configuration asks for it. With @traced, also
+ * fire the tracepoint where the verdict is counted (mssclamp_syn()).
  */
-static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
-					  struct sk_buff *skb,
-					  const struct nf_hook_state *state,
-					  unsigned int thoff, u8 flags)
+static __always_inline unsigned int
+__mssclamp_syn(struct mssclamp_af *af, struct sk_buff *skb,
+	       const struct nf_hook_state *state, unsigned int thoff, u8 flags,
+	       bool traced)
 {
 	bool synack = flags & TCPHDR_ACK;
 	const struct mssclamp_cfg *cfg;
@@ -534,7 +613,8 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 
 	th = mssclamp_tcphdr_in_place(skb, thoff, &hlen);
 	if (unlikely(!th)) {
-		mssclamp_clamp_copy(af, skb, state, cfg, thoff, synack);
+		mssclamp_clamp_copy(af, skb, state, cfg, thoff, synack,
+				    traced);
 		return NF_ACCEPT;
 	}
 	/*
@@ -561,7 +641,36 @@ static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
 					   skb->ip_summed != CHECKSUM_PARTIAL);
 	}
 	mssclamp_count_syn(af, v, &res, synack);
+	mssclamp_traced(af, skb, state, synack, v, &res, traced);
 	return NF_ACCEPT;
+}
+
+/* The SYN path while the tracepoint is enabled somewhere. */
+static noinline unsigned int mssclamp_syn_traced(struct mssclamp_af *af,
+						 struct sk_buff *skb,
+						 const struct nf_hook_state *state,
+						 unsigned int thoff, u8 flags)
+{
+	return __mssclamp_syn(af, skb, state, thoff, flags, true);
+}
+
+/*
+ * The SYN path: out of line, so that the hooks pay for none of this on
+ * other segments. While the tracepoint is enabled nowhere,
+ * trace_mssclamp_syn_enabled() is its static key, a no-op instruction on
+ * entry (static_key_false()) that the kernel patches into a jump when the
+ * event's first user enables it; the path then taken is a copy of this one
+ * that fires the event where each verdict is counted. So the untraced path
+ * keeps nothing alive for the event and spends one instruction on it.
+ */
+static noinline unsigned int mssclamp_syn(struct mssclamp_af *af,
+					  struct sk_buff *skb,
+					  const struct nf_hook_state *state,
+					  unsigned int thoff, u8 flags)
+{
+	if (trace_mssclamp_syn_enabled())
+		return mssclamp_syn_traced(af, skb, state, thoff, flags);
+	return __mssclamp_syn(af, skb, state, thoff, flags, false);
 }
 
 /* A TCP fragment after the first, skipped: counted out of line. */

@@ -9,6 +9,8 @@ set -eu
 
 export DEBIAN_FRONTEND=noninteractive INITRD=No
 
+# bpftrace for 28-trace (a client of the module's tracepoint); the VM
+# guest runs the host's.
 # prometheus for promtool (the unit tests and 24-observe check stats
 # --prometheus and docs/operations.md's alert rules with it; the VM guest
 # runs the host's), jq for 24-observe's reading of -j monitor, perl for
@@ -21,7 +23,7 @@ socat valgrind iputils-ping shellcheck jq
 linux-source-6.1 linux-source-6.12 flex bison bc libelf-dev libssl-dev
 linux-image-amd64 linux-headers-amd64 systemd
 curl bash-completion groff-base man-db openssl
-prometheus jq perl"
+prometheus jq perl bpftrace"
 
 # shellcheck source=scripts/deps-lib.sh
 . "$(dirname "$0")/deps-lib.sh"

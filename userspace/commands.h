@@ -15,5 +15,6 @@ int save_main(int argc, char *argv[]);		/* conffile.c */
 int apply_main(int argc, char *argv[]);		/* conffile.c */
 int version_main(int argc, char *argv[]);	/* version.c */
 int doctor_main(int argc, char *argv[]);	/* doctor/doctor.c */
+int trace_main(int argc, char *argv[]);		/* trace.c */
 
 #endif /* MSSCLAMPCTL_COMMANDS_H */

@@ -54,6 +54,8 @@ static const struct subcommand {
 	{ "version", version_main, "", "show the versions of tool and module" },
 	{ "doctor", doctor_main, "",
 	  "find what makes the clamp ineffective here (changes nothing)" },
+	{ "trace", trace_main, "[ipv4|ipv6] [host ADDR] [port N]",
+	  "print each SYN and SYN-ACK the clamp inspects, and what came of it" },
 	{ "help", help_main, "", "show this help" },
 };
 

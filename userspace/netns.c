@@ -23,6 +23,11 @@ void netns_select(const char *name)
 	netns_name = name;
 }
 
+const char *netns_selected(void)
+{
+	return netns_name;
+}
+
 static int netns_open(const char *name)
 {
 	static const char *const dirs[] = { "/run/netns", "/var/run/netns" };

@@ -7,6 +7,8 @@
 
 /* The namespace chosen with -n (never called: stay where we are). */
 void netns_select(const char *name);
+/* The name given with -n, NULL without (trace filters on it). */
+const char *netns_selected(void);
 /*
  * Enter it, once (nl_open does, and version); 0, or -1 once the error is
  * printed.

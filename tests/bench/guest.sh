@@ -38,6 +38,10 @@
 #   legacy-pmtu    the same with iptables-legacy: xt_TCPMSS itself
 #              (tcpmss_reverse_mtu(): nf_route() too)
 #   mssclamp-pmtu  mssclampctl set ipv4|ipv6 enable mtu 1500 pmtu on
+#   mssclamp-trace mssclamp, with its tracepoint (mssclamp:mssclamp_syn)
+#              enabled in a tracefs instance of the benchmark's own, no
+#              filter, nobody reading: what an enabled tracepoint costs
+#              (mssclampctl trace adds a filter and a reader)
 #   off        mssclamp loaded and clamping in another namespace, enabled
 #              and disabled again in the router: no hook in the router
 #   nop-other  the empty hook in another namespace only: what any hook
@@ -81,7 +85,8 @@
 #   BENCH_ROUNDS   rounds, each implementation once per round (6)
 #   BENCH_IMPLS    which, from: none nop nft iptables legacy mssclamp
 #                  mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu
-#                  mssclamp-pmtu off nop-other (default: all)
+#                  mssclamp-pmtu mssclamp-trace off nop-other (default:
+#                  all)
 #   BENCH_KINDS    "syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6 syn4exc
 #                  nomss4 nomss6 floor4 floor6"
 #   BENCH_OUT      where bench.raw goes (default: beside $TAP_FILE)
@@ -101,7 +106,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH LC_ALL=C
 FRAMES=${BENCH_FRAMES:-15000}
 WARMUP=${BENCH_WARMUP:-1000}
 ROUNDS=${BENCH_ROUNDS:-6}
-IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
+IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu mssclamp-trace off nop-other}
 IMPLS=${IMPLS//,/ }
 KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6 syn4exc nomss4 nomss6 floor4 floor6}
 KINDS=${KINDS//,/ }
@@ -140,6 +145,8 @@ PTB_MTU=1400
 # netns.sh's topology under the benchmark's own names (the sink is netns.sh's
 # server), and one namespace more, "other".
 NS_C=mb-client NS_R=mb-router NS_S=mb-sink NS_O=mb-other
+# mssclamp-trace's tracefs instance (tests/vm/guest.sh mounts tracefs there).
+TRACE_INST=/sys/kernel/tracing/instances/mssbench
 
 say() { echo "bench: $*"; }
 raw() { echo "$*" >>"$RAW"; }
@@ -271,6 +278,13 @@ impl_up() {
 		ctl -n $NS_R set ipv4 enable mtu 1500
 		ctl -n $NS_R set ipv6 enable mtu 1500
 		;;
+	mssclamp-trace)
+		insmod "$KO"
+		ctl -n $NS_R set ipv4 enable mtu 1500
+		ctl -n $NS_R set ipv6 enable mtu 1500
+		mkdir "$TRACE_INST"
+		echo 1 >"$TRACE_INST/events/mssclamp/mssclamp_syn/enable"
+		;;
 	off)
 		# Loaded and clamping in another namespace; enabled in the
 		# router and disabled again, so its hooks came and went.
@@ -300,6 +314,11 @@ impl_down() {
 		rmmod iptable_mangle ip6table_mangle
 		;;
 	mssclamp | mssclamp-nohist | mssclamp-pmtu | off) rmmod mssclamp ;;
+	mssclamp-trace)
+		echo 0 >"$TRACE_INST/events/mssclamp/mssclamp_syn/enable"
+		rmdir "$TRACE_INST"
+		rmmod mssclamp
+		;;
 	esac
 }
 
@@ -310,7 +329,7 @@ impl_hooks() {
 	nft | iptables | nft-pmtu | iptables-pmtu)
 		echo "ipv4 forward nft_do_chain_ipv4,ipv6 forward nft_do_chain_ipv6" ;;
 	legacy | legacy-pmtu) echo "ipv4 forward iptable_mangle_hook,ipv6 forward ip6table_mangle_hook" ;;
-	mssclamp | mssclamp-nohist | mssclamp-pmtu)
+	mssclamp | mssclamp-nohist | mssclamp-pmtu | mssclamp-trace)
 		echo "ipv4 forward mssclamp_hook_v4,ipv6 forward mssclamp_hook_v6" ;;
 	*) echo "" ;;
 	esac
@@ -319,7 +338,7 @@ impl_hooks() {
 # The MSS the SYNs must carry after the router.
 impl_mss() {
 	case $1 in
-	nft | iptables | legacy | mssclamp | mssclamp-nohist | *-pmtu) echo "$MSS4 $MSS6" ;;
+	nft | iptables | legacy | mssclamp | mssclamp-nohist | mssclamp-trace | *-pmtu) echo "$MSS4 $MSS6" ;;
 	*) echo "$SYN_MSS4 $SYN_MSS6" ;;
 	esac
 }
@@ -377,7 +396,7 @@ impl_counters() {
 	local impl=$1 round=$2 sent=$((WARMUP + FRAMES + VERIFY)) out n4 n6
 	local fam got want syn clamped floor nomss ptb mss fmss fbucket
 	case $impl in
-	mssclamp | mssclamp-nohist | mssclamp-pmtu | off)
+	mssclamp | mssclamp-nohist | mssclamp-pmtu | mssclamp-trace | off)
 		out=$(ip netns exec $NS_R python3 -S "$COUNTS") || out=""
 		raw "COUNTERS kver=$KVER round=$round impl=$impl $out"
 		for fam in ipv4 ipv6; do

@@ -30,6 +30,7 @@ import subprocess
 import sys
 
 ORDER = ["none", "nop-other", "off", "nop", "mssclamp", "mssclamp-nohist",
+         "mssclamp-trace",
          "nft", "iptables", "legacy", "mssclamp-pmtu", "nft-pmtu",
          "iptables-pmtu", "legacy-pmtu"]
 KINDS = ["syn4", "syn6", "syn4exc", "nomss4", "nomss6", "floor4", "floor6",
@@ -45,6 +46,7 @@ LABEL = {
     "nop": "empty hook (NF_ACCEPT only)",
     "mssclamp": "mssclamp",
     "mssclamp-nohist": "mssclamp without histograms (A/B)",
+    "mssclamp-trace": "mssclamp, tracepoint enabled",
     "nft": "nft maxseg",
     "iptables": "iptables TCPMSS (nft backend)",
     "legacy": "iptables-legacy TCPMSS",
@@ -114,6 +116,8 @@ ADDS = [
     (("icmp6",), "echo-over-data", "mssclamp", None, "mssclamp", "data6"),
     (("syn4", "syn6", "syn4exc", "nomss4", "nomss6", "floor4", "floor6"),
      "pmtu-over-fixed", "mssclamp-pmtu", None, "mssclamp", None),
+    (("syn4", "syn6", "nomss4", "nomss6", "floor4", "floor6", "data4",
+      "data6"), "trace-enabled", "mssclamp-trace", None, "mssclamp", None),
     (("syn4exc",), "exc-over-plain", "mssclamp-pmtu", None, "mssclamp-pmtu",
      "syn4"),
     (("syn4exc",), "exc-over-plain-nft", "nft-pmtu", None, "nft-pmtu", "syn4"),
@@ -128,6 +132,7 @@ ADD_LABEL = {
     "ptb-over-echo-nohist": "the counter alone (ptb - echo, nohist build)",
     "echo-over-data": "looking at ICMP (echo - non-SYN TCP, mssclamp)",
     "pmtu-over-fixed": "the route lookups (mssclamp pmtu on - pmtu off)",
+    "trace-enabled": "the tracepoint enabled (mssclamp-trace - mssclamp)",
     "exc-over-plain": "the exception shape (syn4exc - syn4), mssclamp pmtu on",
     "exc-over-plain-nft": "the exception shape (syn4exc - syn4), nft rt mtu",
     "exc-over-plain-iptables": "the exception shape (syn4exc - syn4), iptables",

@@ -28,8 +28,8 @@
 #   BENCH_FRAMES, BENCH_WARMUP, BENCH_ROUNDS, BENCH_IMPLS, BENCH_KINDS
 #                   see tests/bench/guest.sh (defaults 15000, 1000, 6,
 #                   "none nop nft iptables legacy mssclamp mssclamp-nohist
-#                   nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off
-#                   nop-other", "syn4 syn6 data4 data6 ptb4 ptb6 icmp4
+#                   nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu
+#                   mssclamp-trace off nop-other", "syn4 syn6 data4 data6 ptb4 ptb6 icmp4
 #                   icmp6 syn4exc nomss4 nomss6 floor4 floor6")
 #   BENCH_SMOKE=1   a quick run that proves the machinery works: 200
 #                   frames, 1 round (figures meaningless)
@@ -63,7 +63,7 @@ fi
 BENCH_FRAMES=${BENCH_FRAMES:-15000}
 BENCH_WARMUP=${BENCH_WARMUP:-1000}
 BENCH_ROUNDS=${BENCH_ROUNDS:-6}
-BENCH_IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu off nop-other}
+BENCH_IMPLS=${BENCH_IMPLS:-none nop nft iptables legacy mssclamp mssclamp-nohist nft-pmtu iptables-pmtu legacy-pmtu mssclamp-pmtu mssclamp-trace off nop-other}
 BENCH_KINDS=${BENCH_KINDS:-syn4 syn6 data4 data6 ptb4 ptb6 icmp4 icmp6 syn4exc nomss4 nomss6 floor4 floor6}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-7200}
 

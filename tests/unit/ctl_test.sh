@@ -45,7 +45,7 @@ for cc in gcc clang; do
 done
 
 notloaded="mssclampctl: the mssclamp module is not loaded (modprobe mssclamp)"
-commands="show, set, stats, histogram, monitor, save, apply, version, doctor or help"
+commands="show, set, stats, histogram, monitor, save, apply, version, doctor, trace or help"
 settings="enable, disable, mtu, overhead, pmtu, hook, syn, synack or dev"
 nothing="enable, disable, mtu N, overhead N, pmtu on|off, hook forward|postrouting, syn on|off, synack on|off or dev IF[,IF...]|any"
 noname="names cannot contain '/', ':' or whitespace"
@@ -494,11 +494,14 @@ fi
 
 # Bash completion (with the bash-completion package's helpers).
 if [ -f "$CTL_BASH_COMPLETION" ]; then
-	ctl_complete "commands" "apply doctor help histogram monitor save set show stats version" \
+	ctl_complete "commands" "apply doctor help histogram monitor save set show stats trace version" \
 		mssclampctl ""
 	ctl_complete "options" "--help --json --netns -h -j -n" mssclampctl -
 	ctl_complete "commands after -j" "save set show stats" mssclampctl -j s
 	ctl_complete "families of set" "ipv4 ipv6" mssclampctl set ""
+	ctl_complete "trace's words" "host ipv4 ipv6 port" mssclampctl trace ""
+	ctl_complete "trace's words not given yet" "host port" mssclampctl trace ipv6 ""
+	ctl_complete "trace: no word after host" "" mssclampctl trace host ""
 	ctl_complete "settings not given yet" "dev hook overhead pmtu syn synack" \
 		mssclampctl set ipv4 enable mtu 1500 ""
 	ctl_complete "hook values" "forward postrouting" mssclampctl set ipv6 hook ""

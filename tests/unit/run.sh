@@ -1,7 +1,8 @@
 #!/bin/bash
 # Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
 # -Werror), check the same sources build clean with clang, run the test, then
-# tests/unit/ctl_test.sh if it exists, observe_test.sh, spec_test.py,
+# tests/unit/ctl_test.sh if it exists, observe_test.sh, trace_test.sh,
+# spec_test.py,
 # layout_test.py, limits_test.py, cliref_test.py, layers_test.py,
 # slabinfo_test.py, kver_test.sh, cross_test.sh and doctor_test.sh. Every
 # case lands in $TAP_FILE as "ok - ..." / "not ok - ..."; a failed build
@@ -71,6 +72,9 @@ fi
 # 4. histogram, monitor and stats --prometheus, the exporter's units and
 # the alert rule of docs/operations.md.
 tap_run "unit: observe_test.sh" bash tests/unit/observe_test.sh
+
+# 4c. trace: its command line, filter, and the lines it reads and prints.
+tap_run "unit: trace_test.sh" bash tests/unit/trace_test.sh
 
 # 5. The netlink family's YAML spec against the C.
 tap_run "unit: spec_test.py" py tests/unit/spec_test.py
