@@ -903,7 +903,7 @@ class Module:
                     time.monotonic() > deadline:
                 raise OSError(e, "delete_module: " + os.strerror(e))
             time.sleep(0.01)
-        # free_module() has removed it from sysfs when delete_module returns.
+        # delete_module(2) returns after free_module() (mod_sysfs_teardown())
         if Module.loaded():
             raise OSError(errno.EEXIST, "delete_module: mssclamp still there")
 
