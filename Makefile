@@ -69,7 +69,7 @@ help:
 	@echo "make ARCH=arm64|arm|i386 [KVER=...]  the same for Debian's kernel of that architecture"
 	@echo "make deps                 install build/test dependencies (root)"
 	@echo "make run                  build, load, apply the default config (or in a VM)"
-	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12 (plain, rt, cloud)"
+	@echo "make check                every test: unit, KUnit, VM on 6.1 and 6.12 (plain, rt, cloud, arm64, armhf)"
 	@echo "make check-unit | check-fuzz | check-kunit | check-vm [KVER=...] [T=scenario]"
 	@echo "make check-long           every suite at its long size (about an hour)"
 	@echo "make check-debug [T=...]  the VM scenarios on a KASAN/lockdep kernel (slow; not in check)"

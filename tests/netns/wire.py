@@ -846,7 +846,20 @@ def malformed(results_path):
 # each under TCG) and no file read per cycle (the 9p and overlay caches of
 # the VM would move the memory figures).
 
-SYS_INIT_MODULE, SYS_DELETE_MODULE = 175, 176
+# Their numbers differ per architecture (the kernel's syscall tables:
+# arch/x86/entry/syscalls/syscall_64.tbl and syscall_32.tbl,
+# arch/arm/tools/syscall.tbl, include/uapi/asm-generic/unistd.h for
+# arm64); another number would run another system call.
+_MACHINE = os.uname().machine
+if _MACHINE == "x86_64":
+    SYS_INIT_MODULE, SYS_DELETE_MODULE = 175, 176
+elif _MACHINE == "aarch64":
+    SYS_INIT_MODULE, SYS_DELETE_MODULE = 105, 106
+elif _MACHINE.startswith("arm") or _MACHINE in ("i386", "i486", "i586",
+                                                  "i686"):
+    SYS_INIT_MODULE, SYS_DELETE_MODULE = 128, 129
+else:
+    SYS_INIT_MODULE = SYS_DELETE_MODULE = None
 O_NONBLOCK = 0o4000
 
 
@@ -867,21 +880,32 @@ class Module:
             return None
 
     def load(self):
+        if SYS_INIT_MODULE is None:
+            raise OSError(errno.ENOSYS, "no init_module number for "
+                          + _MACHINE)
         if _libc.syscall(SYS_INIT_MODULE, self.image,
                          ctypes.c_ulong(len(self.image)), b"") != 0:
             e = ctypes.get_errno()
             raise OSError(e, "init_module: " + os.strerror(e))
+        if not self.loaded():
+            raise OSError(errno.ENOENT, "init_module: no /sys/module/mssclamp")
 
     @staticmethod
     def unload(timeout=10):
         """rmmod: O_NONBLOCK, so it fails while in use; retried."""
         deadline = time.monotonic() + timeout
+        if SYS_DELETE_MODULE is None:
+            raise OSError(errno.ENOSYS, "no delete_module number for "
+                          + _MACHINE)
         while _libc.syscall(SYS_DELETE_MODULE, b"mssclamp", O_NONBLOCK):
             e = ctypes.get_errno()
             if e not in (errno.EAGAIN, errno.EBUSY) or \
                     time.monotonic() > deadline:
                 raise OSError(e, "delete_module: " + os.strerror(e))
             time.sleep(0.01)
+        # delete_module(2) returns after free_module() (mod_sysfs_teardown())
+        if Module.loaded():
+            raise OSError(errno.EEXIST, "delete_module: mssclamp still there")
 
 
 # --- churn: config flips, module cycles, interface moves ---------------------
@@ -1198,9 +1222,11 @@ def fetchloop(out_path, stop_path, port, nbytes, addrs):
 #   VmallocUsed: below 16 kB (the module's memory: 30 kB a cycle)
 #   Percpu: below 8 kB (page granular; a cycle's counters: 2 * K * 72 B)
 # Then TRACED cycles run with the kmem kmalloc/kfree events (filtered to
-# call sites outside the kernel's image, _text to _end: the modules'; the
-# module's own are told by its address range in /proc/modules), the
-# percpu alloc/free events and a kprobe on kvfree_call_rcu() on: every
+# call sites outside the kernel's text, _stext to _etext: the modules';
+# the module's own are told by its address range in /proc/modules), the
+# percpu alloc/free events (the allocation's with the stack: its call_site
+# is the percpu allocator's own wrapper on some architectures, arm64's
+# __alloc_percpu_gfp()) and a kprobe on kvfree_call_rcu() on: every
 # allocation the module makes must, by the end, be freed by the module or
 # handed to kfree_rcu() (which frees in bulk, without kfree events: hence
 # the kprobe); every per-cpu area allocated must be freed. An exact
@@ -1210,15 +1236,15 @@ def fetchloop(out_path, stop_path, port, nbytes, addrs):
 TRACE = "/sys/kernel/tracing/"
 
 
-def kernel_image():
-    """The kernel image's addresses, [_text, _end), from /proc/kallsyms."""
+def kernel_text():
+    """The kernel's text, [_stext, _etext), from /proc/kallsyms."""
     syms = {}
     with open("/proc/kallsyms") as f:
         for line in f:
             w = line.split()
-            if len(w) == 3 and w[2] in ("_text", "_stext", "_end"):
+            if len(w) == 3 and w[2] in ("_stext", "_etext"):
                 syms[w[2]] = int(w[0], 16)
-    return min(syms.get("_text", 0), syms.get("_stext", 0)), syms.get("_end", 0)
+    return syms.get("_stext", 0), syms.get("_etext", 0)
 
 
 # The first argument of a kernel function, in a kprobe event: the register
@@ -1360,15 +1386,16 @@ def leak(results_path):
         _w(TRACE + "buffer_size_kb", "4096")
         # Raw pointers (%p is hashed by default): matched with kfree's.
         _w(TRACE + "options/hash-ptr", "0")
-        lo, hi = kernel_image()
+        lo, hi = kernel_text()
         if not lo or not hi:
-            raise OSError("no _text or _end in /proc/kallsyms")
+            raise OSError("no _stext or _etext in /proc/kallsyms")
         flt = "call_site < 0x%x || call_site >= 0x%x" % (lo, hi)
         for ev, f in (("kmem/kmalloc", flt), ("kmem/kfree", flt),
                       ("percpu/percpu_alloc_percpu", "0"),
                       ("percpu/percpu_free_percpu", "0")):
             _w(TRACE + "events/%s/filter" % ev, f)
             _w(TRACE + "events/%s/enable" % ev, "1")
+        _w(TRACE + "events/percpu/percpu_alloc_percpu/trigger", "stacktrace")
     except OSError as e:
         res.case(False, "allocation tracing is available", str(e))
         return 0
@@ -1408,6 +1435,7 @@ def leak(results_path):
                "percpu/percpu_free_percpu"):
         _w(TRACE + "events/%s/enable" % ev, "0")
         _w(TRACE + "events/%s/filter" % ev, "0")
+    _w(TRACE + "events/percpu/percpu_alloc_percpu/trigger", "!stacktrace")
     if kprobe:
         _w(TRACE + "events/mcwire/kfree_rcu/enable", "0")
     with open(TRACE + "per_cpu/cpu0/stats") as f:
@@ -1428,8 +1456,12 @@ def leak(results_path):
     live, pcpu = {}, {}
     allocs = frees = pallocs = pfrees = 0
     rcu = []    # (object, size) handed to kfree_rcu()
-    for m in re.finditer(r"(kmalloc|kfree|percpu_alloc_percpu|"
-                         r"percpu_free_percpu|kfree_rcu): (.*)", text):
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        m = re.search(r"(kmalloc|kfree|percpu_alloc_percpu|"
+                      r"percpu_free_percpu|kfree_rcu): (.*)", line)
+        if not m:
+            continue
         ev, rest = m.group(1), m.group(2)
         f = dict(kv.split("=", 1) for kv in rest.split() if "=" in kv)
         if ev == "kfree_rcu":
@@ -1447,10 +1479,19 @@ def leak(results_path):
                 int(f.get("ptr", "0"), 16) in live:
             del live[int(f["ptr"], 16)]
             frees += 1
-        elif ev == "percpu_alloc_percpu" and \
-                ours(f.get("call_site", "[mssclamp]")):
-            pcpu[f["ptr"]] = f.get("size")
-            pallocs += 1
+        elif ev == "percpu_alloc_percpu":
+            # The trigger's stack follows the event: "<stack trace>",
+            # then " => FRAME" lines.
+            frames = [f.get("call_site", "[mssclamp]")]
+            for nxt in lines[i + 1:i + 40]:
+                if "<stack trace>" in nxt:
+                    continue
+                if not nxt.lstrip().startswith("=>"):
+                    break
+                frames.append(nxt.split("=>", 1)[1].strip())
+            if any(ours(fr) for fr in frames):
+                pcpu[f["ptr"]] = f.get("size")
+                pallocs += 1
         elif ev == "percpu_free_percpu" and f.get("ptr") in pcpu:
             del pcpu[f["ptr"]]
             pfrees += 1
