@@ -36,11 +36,13 @@ nfail() { grep -c '^not ok' "$TAP_FILE" 2>/dev/null || echo 0; }
 build() {	# build CC OUT
 	"$1" -std=gnu11 -Wall -Wextra -Werror -O1 -g -D_GNU_SOURCE \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -I"$top/userspace" -I"$top/kmod" \
+		-fno-omit-frame-pointer -I"$top/userspace" -I"$top/userspace/lib" \
+		-I"$top/kmod" \
 		$(pkg-config --cflags libnftnl libmnl) -o "$2" \
 		"$top/tests/unit/nft_test.c" "$top/userspace/nftables.c" \
 		"$top/userspace/nftrules.c" \
-		"$top/userspace/legacy.c" $(pkg-config --libs libnftnl libmnl)
+		"$top/userspace/legacy.c" "$top/userspace/lib/nlsock.c" \
+		$(pkg-config --libs libnftnl libmnl)
 }
 
 for cc in gcc clang; do

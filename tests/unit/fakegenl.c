@@ -58,7 +58,7 @@
  *
  * A test double, not part of the tool and never installed: built by
  * tests/unit/Makefile (build/unit/fakegenl.so). The attribute names it
- * logs are the tool's own table (userspace/attr_names.h).
+ * logs are the tool's own table (userspace/lib/attr_names.h).
  */
 #include <errno.h>
 #include <signal.h>

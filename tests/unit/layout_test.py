@@ -4,13 +4,20 @@
 - No include cycle: no file of userspace/ or kmod/ is included, directly or
   through others, by a file it includes. Quoted includes are resolved as the
   builds resolve them: beside the including file, then userspace/'s -I of
-  kmod/ (userspace/Makefile) or Kbuild's -I of kmod/.
+  lib/ and kmod/ (userspace/Makefile) or Kbuild's -I of kmod/.
+- lib/ is below the commands: no file of userspace/lib/ includes a file of
+  userspace/ outside lib/ (kmod/uapi aside), and no object of lib/ calls a
+  function that a file outside lib/ defines.
+- One netlink reader: of the tool's objects only lib/nlsock.o calls
+  mnl_socket_recvfrom().
 - mssclampctl.c only dispatches: main() is its one external symbol, so no
   other file can call back into it.
-- One codec: of the tool's objects only codec.o calls libmnl's attribute
-  functions (mnl_attr_*), and no other file names struct nlattr; doctor's
-  readers of other netlink families are the exceptions, and the only ones:
-  rtnl.c (rtnetlink) and nftables.c (nf_tables, through libnftnl).
+- One codec: of the tool's objects only codec.o and nlsock.o (the extack,
+  the attribute index and getters every reader shares) call libmnl's
+  attribute functions (mnl_attr_*), and no other file names struct nlattr;
+  doctor's readers of other netlink families are the exceptions, and the
+  only ones: rtnl.c (rtnetlink) and nftables.c (nf_tables, through
+  libnftnl).
 - userspace/attr_names.h, the one table of attribute names, names every
   attribute of kmod/uapi/mssclamp.h but the pad.
 
@@ -52,10 +59,13 @@ def tree_files(root, tree):
     return sorted(out)
 
 
-def search_path(root):
-    """Where a quoted include is looked for after the including file's
-    directory: kmod/ for both trees (userspace/Makefile: -I../kmod;
-    Kbuild: -I$(src)/kmod)."""
+def search_path(root, f):
+    """Where a quoted include of @f is looked for after the including
+    file's directory: for userspace/, lib/ then kmod/ (userspace/Makefile:
+    -Ilib -I../kmod); for kmod/, kmod/ (Kbuild: -I$(src)/kmod)."""
+    if in_tree(f, root, "userspace"):
+        return [os.path.join(root, "userspace", "lib"),
+                os.path.join(root, "kmod")]
     return [os.path.join(root, "kmod")]
 
 
@@ -78,7 +88,7 @@ def include_graph(root, trees):
         with open(f, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
         for name in INCLUDE.findall(text):
-            for d in [os.path.dirname(f)] + search_path(root):
+            for d in [os.path.dirname(f)] + search_path(root, f):
                 cand = os.path.normpath(os.path.join(d, name))
                 if os.path.isfile(cand):
                     graph[f].append(cand)
@@ -196,7 +206,8 @@ def cflags():
 
 def compile_obj(src, out, include_dir=None):
     cc = os.environ.get("CC", "cc")
-    args = [cc] + cflags() + ["-c", "-o", out, src]
+    args = [cc, "-I" + os.path.join(TOP, "userspace", "lib")] + cflags() + \
+        ["-c", "-o", out, src]
     if include_dir:
         args.insert(1, "-I" + include_dir)
     r = subprocess.run(args, capture_output=True, text=True)
@@ -220,7 +231,25 @@ def exported(obj):
 # The files besides codec.c that may read netlink attributes: not the
 # mssclamp family's, but rtnetlink's and nf_tables' (docs/conventions.md).
 OTHER_FAMILIES = ("rtnl", "nftables")
-ATTR_FILES = {"codec"} | set(OTHER_FAMILIES)
+ATTR_FILES = {"codec", "nlsock"} | set(OTHER_FAMILIES)
+
+
+def userspace_sources(ud):
+    """The .c files of userspace/, lib/ and any other folder, as paths
+    relative to @ud."""
+    out = []
+    for d, _, names in os.walk(ud):
+        out += [os.path.relpath(os.path.join(d, n), ud) for n in names
+                if n.endswith(".c")]
+    return sorted(out)
+
+
+def in_lib(rel):
+    return rel.split(os.sep)[0] == "lib"
+
+
+def stem(rel):
+    return os.path.basename(rel)[:-2]
 
 
 def attr_users(objs):
@@ -229,13 +258,59 @@ def attr_users(objs):
                   if any(s.startswith("mnl_attr_") for s in nm(o, "-u")))
 
 
+def recv_users(objs):
+    """The sources of @objs (source -> object) that read a netlink socket."""
+    return sorted(s for s, o in objs.items()
+                  if "mnl_socket_recvfrom" in nm(o, "-u"))
+
+
+def calls_up(objs):
+    """"lib/x.c: f" for each function a lib/ object of @objs uses that an
+    object outside lib/ defines."""
+    above = {}
+    for s, o in objs.items():
+        if not in_lib(s):
+            for sym in exported(o):
+                above[sym] = s
+    return sorted(f"{s}: {sym} ({above[sym]})" for s, o in objs.items()
+                  if in_lib(s) for sym in nm(o, "-u") if sym in above)
+
+
+def lib_include_checks():
+    """No header of userspace/ outside lib/ is included from lib/."""
+    ud = os.path.join(TOP, "userspace")
+    graph, _ = include_graph(TOP, ["userspace"])
+    lib = os.path.join(ud, "lib")
+    bad = sorted(f"{os.path.relpath(f, ud)}: {os.path.relpath(g, ud)}"
+                 for f, gs in graph.items() if in_tree(f, TOP, "userspace/lib")
+                 for g in gs if in_tree(g, TOP, "userspace")
+                 and not in_tree(g, TOP, "userspace/lib"))
+    check("no file of userspace/lib/ includes a file of userspace/ outside "
+          "lib/", bool(os.path.isdir(lib)) and not bad, ", ".join(bad))
+    # The control: the same check on a copy where lib/ includes upwards.
+    with tempfile.TemporaryDirectory() as tmp:
+        for t in ("userspace", "kmod"):
+            shutil.copytree(os.path.join(TOP, t), os.path.join(tmp, t),
+                            ignore=shutil.ignore_patterns("*.o", "*.d"))
+        with open(os.path.join(tmp, "userspace", "lib", "errors.h"), "a") as fh:
+            fh.write('\n#include "../commands.h"\n')
+        graph, _ = include_graph(tmp, ["userspace"])
+        found = [f for f, gs in graph.items()
+                 if in_tree(f, tmp, "userspace/lib")
+                 for g in gs if not in_tree(g, tmp, "userspace/lib")
+                 and in_tree(g, tmp, "userspace")]
+        check("control: lib/errors.h including ../commands.h is found",
+              bool(found), "found nothing")
+
+
 def object_checks():
     ud = os.path.join(TOP, "userspace")
-    srcs = sorted(f for f in os.listdir(ud) if f.endswith(".c"))
+    srcs = userspace_sources(ud)
     with tempfile.TemporaryDirectory() as tmp:
         objs = {}
         for s in srcs:
             o = os.path.join(tmp, s[:-2] + ".o")
+            os.makedirs(os.path.dirname(o), exist_ok=True)
             if compile_obj(os.path.join(ud, s), o):
                 objs[s] = o
         check("every file of userspace/ compiles on its own",
@@ -253,23 +328,31 @@ def object_checks():
 
         users = attr_users(objs.values())
         allowed = sorted(f + ".o" for f in ATTR_FILES)
-        check("only codec.c calls libmnl's attribute functions (and doctor's "
-              "rtnl.c, nftables.c, for other families)",
+        check("only codec.c and nlsock.c call libmnl's attribute functions "
+              "(and doctor's rtnl.c, nftables.c, for other families)",
               "codec.o" in users and set(users) <= set(allowed),
               "called from " + ", ".join(users))
         named = []
-        for s in sorted(os.listdir(ud)):
-            if s.endswith((".c", ".h")) and s[:-2] not in ATTR_FILES:
-                with open(os.path.join(ud, s)) as fh:
-                    if re.search(r"\bnlattr\b", fh.read()):
-                        named.append(s)
-        check("only codec.c names struct nlattr (and rtnl.c, nftables.c)",
-              not named, ", ".join(named))
-        mssclamp = [s for s in sorted(os.listdir(ud))
-                    if s.endswith(".c") and s[:-2] in OTHER_FAMILIES and
+        for d, _, names in os.walk(ud):
+            for n in sorted(names):
+                if n.endswith((".c", ".h")) and n[:-2] not in ATTR_FILES:
+                    with open(os.path.join(d, n)) as fh:
+                        if re.search(r"\bnlattr\b", fh.read()):
+                            named.append(n)
+        check("only codec.c and nlsock.c name struct nlattr (and rtnl.c, "
+              "nftables.c)", not named, ", ".join(named))
+        mssclamp = [s for s in srcs if stem(s) in OTHER_FAMILIES and
                     re.search(r"\bMSSCLAMP_A_\w+", open(os.path.join(ud, s)).read())]
         check("rtnl.c and nftables.c touch none of the mssclamp family's "
               "attributes", not mssclamp, ", ".join(mssclamp))
+
+        readers = recv_users(objs)
+        check("only lib/nlsock.c reads a netlink socket "
+              "(mnl_socket_recvfrom)", readers == ["lib/nlsock.c"],
+              "called from " + ", ".join(readers))
+        up = calls_up(objs)
+        check("no object of lib/ calls a function defined outside lib/",
+              not up, ", ".join(up))
 
         # Controls: the same checks on what breaks them.
         bad = os.path.join(tmp, "bad")
@@ -295,6 +378,26 @@ def object_checks():
               ok and "peek.o" in got and
               not set(got) <= set(f + ".o" for f in ATTR_FILES),
               "found " + ", ".join(got))
+        with open(os.path.join(bad, "reader.c"), "w") as fh:
+            fh.write("#include <libmnl/libmnl.h>\n"
+                     "long reader(struct mnl_socket *s, char *b);\n"
+                     "long reader(struct mnl_socket *s, char *b)\n{\n"
+                     "\treturn mnl_socket_recvfrom(s, b, 64);\n}\n")
+        o = os.path.join(bad, "reader.o")
+        ok = compile_obj(os.path.join(bad, "reader.c"), o)
+        got = recv_users(dict(objs, **{"reader.c": o}))
+        check("control: a second reader of a netlink socket is found",
+              ok and "reader.c" in got, "found " + ", ".join(got))
+        with open(os.path.join(bad, "up.c"), "w") as fh:
+            fh.write('#include "commands.h"\n'
+                     "int up(void);\nint up(void)\n{\n"
+                     "\treturn show_main(0, 0);\n}\n")
+        o = os.path.join(bad, "up.o")
+        ok = compile_obj(os.path.join(bad, "up.c"), o, ud)
+        got = calls_up(dict(objs, **{"lib/up.c": o}))
+        check("control: a call from lib/ up into a command is found",
+              ok and any(g.startswith("lib/up.c") for g in got),
+              "found " + ", ".join(got))
 
 
 # --- the attribute names ----------------------------------------------------
@@ -311,7 +414,7 @@ def attr_enum(hdr):
 def name_checks():
     with open(os.path.join(TOP, "kmod/uapi/mssclamp.h")) as fh:
         want = attr_enum(fh.read())
-    with open(os.path.join(TOP, "userspace/attr_names.h")) as fh:
+    with open(os.path.join(TOP, "userspace/lib/attr_names.h")) as fh:
         table = dict(re.findall(r'\[(MSSCLAMP_A_\w+)\] = "([^"]+)"', fh.read()))
     missing = [a for a in want if a not in table]
     check("attr_names.h names every attribute of the uapi but the pad",
@@ -321,7 +424,8 @@ def name_checks():
     check("attr_names.h gives no two attributes the same name", not dup,
           ", ".join(dup))
     tables = []
-    for f in ("userspace/codec.c", "userspace/nl.c", "tests/unit/fakegenl.c"):
+    for f in ("userspace/lib/codec.c", "userspace/lib/nl.c",
+              "tests/unit/fakegenl.c"):
         with open(os.path.join(TOP, f)) as fh:
             if re.search(r'\[MSSCLAMP_A_\w+\] = "', fh.read()):
                 tables.append(f)
@@ -331,6 +435,7 @@ def name_checks():
 
 def main():
     include_checks()
+    lib_include_checks()
     object_checks()
     name_checks()
     return 0 if all(results) else 1
