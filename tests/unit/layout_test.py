@@ -18,8 +18,9 @@
   doctor's readers of other netlink families are the exceptions, and the
   only ones: rtnl.c (rtnetlink) and nftables.c (nf_tables, through
   libnftnl).
-- userspace/attr_names.h, the one table of attribute names, names every
-  attribute of kmod/uapi/mssclamp.h but the pad.
+- userspace/lib/attr_names.h, the one table of attribute names (the
+  settings' from lib/settings.h), names every attribute of
+  kmod/uapi/mssclamp.h but the pad.
 
 Each check also runs on a scratch copy where the rule is broken on purpose
 (a planted include cycle, an extra function in mssclampctl.c, an attribute
@@ -258,6 +259,15 @@ def attr_users(objs):
                   if any(s.startswith("mnl_attr_") for s in nm(o, "-u")))
 
 
+def planted(bad, name, text, include_dir=None):
+    """Write @text into @bad/@name and compile it: (compiled, object)."""
+    src = os.path.join(bad, name)
+    with open(src, "w") as fh:
+        fh.write(text)
+    o = src[:-2] + ".o"
+    return compile_obj(src, o, include_dir), o
+
+
 def recv_users(objs):
     """The sources of @objs (source -> object) that read a netlink socket."""
     return sorted(s for s, o in objs.items()
@@ -366,34 +376,28 @@ def object_checks():
         ok = compile_obj(os.path.join(bad, "mssclampctl.c"), o, ud)
         check("control: a function added to mssclampctl.c is found",
               ok and exported(o) == {"main", "dispatch_helper"})
-        with open(os.path.join(bad, "peek.c"), "w") as fh:
-            fh.write("#include <libmnl/libmnl.h>\n"
-                     "int peek(const struct nlattr *a);\n"
-                     "int peek(const struct nlattr *a)\n{\n"
-                     "\treturn mnl_attr_get_u8(a);\n}\n")
-        o = os.path.join(bad, "peek.o")
-        ok = compile_obj(os.path.join(bad, "peek.c"), o)
+        ok, o = planted(bad, "peek.c",
+                        "#include <libmnl/libmnl.h>\n"
+                        "int peek(const struct nlattr *a);\n"
+                        "int peek(const struct nlattr *a)\n{\n"
+                        "\treturn mnl_attr_get_u8(a);\n}\n")
         got = attr_users(list(objs.values()) + [o])
         check("control: an attribute read outside codec.c is found",
               ok and "peek.o" in got and
               not set(got) <= set(f + ".o" for f in ATTR_FILES),
               "found " + ", ".join(got))
-        with open(os.path.join(bad, "reader.c"), "w") as fh:
-            fh.write("#include <libmnl/libmnl.h>\n"
-                     "long reader(struct mnl_socket *s, char *b);\n"
-                     "long reader(struct mnl_socket *s, char *b)\n{\n"
-                     "\treturn mnl_socket_recvfrom(s, b, 64);\n}\n")
-        o = os.path.join(bad, "reader.o")
-        ok = compile_obj(os.path.join(bad, "reader.c"), o)
+        ok, o = planted(bad, "reader.c",
+                        "#include <libmnl/libmnl.h>\n"
+                        "long reader(struct mnl_socket *s, char *b);\n"
+                        "long reader(struct mnl_socket *s, char *b)\n{\n"
+                        "\treturn mnl_socket_recvfrom(s, b, 64);\n}\n")
         got = recv_users(dict(objs, **{"reader.c": o}))
         check("control: a second reader of a netlink socket is found",
               ok and "reader.c" in got, "found " + ", ".join(got))
-        with open(os.path.join(bad, "up.c"), "w") as fh:
-            fh.write('#include "commands.h"\n'
-                     "int up(void);\nint up(void)\n{\n"
-                     "\treturn show_main(0, 0);\n}\n")
-        o = os.path.join(bad, "up.o")
-        ok = compile_obj(os.path.join(bad, "up.c"), o, ud)
+        ok, o = planted(bad, "up.c",
+                        '#include "commands.h"\n'
+                        "int up(void);\nint up(void)\n{\n"
+                        "\treturn show_main(0, 0);\n}\n", ud)
         got = calls_up(dict(objs, **{"lib/up.c": o}))
         check("control: a call from lib/ up into a command is found",
               ok and any(g.startswith("lib/up.c") for g in got),
@@ -415,14 +419,21 @@ def name_checks():
     with open(os.path.join(TOP, "kmod/uapi/mssclamp.h")) as fh:
         want = attr_enum(fh.read())
     with open(os.path.join(TOP, "userspace/lib/attr_names.h")) as fh:
-        table = dict(re.findall(r'\[(MSSCLAMP_A_\w+)\] = "([^"]+)"', fh.read()))
+        pairs = re.findall(r'\[(MSSCLAMP_A_\w+)\] = "([^"]+)"', fh.read())
+    # The settings are named by their words in settings.h's table.
+    with open(os.path.join(TOP, "userspace/lib/settings.h")) as fh:
+        pairs += re.findall(r'X\((MSSCLAMP_A_\w+),\s*\w+,\s*\w+,\s*"([^"]+)"',
+                            fh.read())
+    table = dict(pairs)
     missing = [a for a in want if a not in table]
-    check("attr_names.h names every attribute of the uapi but the pad",
-          not missing and len(want) > 0, "missing " + ", ".join(missing))
-    dup = sorted({n for n in table.values()
-                  if list(table.values()).count(n) > 1})
-    check("attr_names.h gives no two attributes the same name", not dup,
-          ", ".join(dup))
+    check("attr_names.h and settings.h name every attribute of the uapi "
+          "but the pad", not missing and len(want) > 0,
+          "missing " + ", ".join(missing))
+    names = [n for _, n in pairs]
+    dup = sorted({n for n in names if names.count(n) > 1} |
+                 {a for a, _ in pairs if [b for b, _ in pairs].count(a) > 1})
+    check("attr_names.h and settings.h give no two attributes the same "
+          "name, nor one attribute two", not dup, ", ".join(dup))
     tables = []
     for f in ("userspace/lib/codec.c", "userspace/lib/nl.c",
               "tests/unit/fakegenl.c"):

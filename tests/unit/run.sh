@@ -1,8 +1,8 @@
 #!/bin/bash
 # Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
 # -Werror), check the same sources build clean with clang, run the test, then
-# tests/unit/ctl_test.sh if it exists, observe_test.sh, spec_test.py,
-# layout_test.py, limits_test.py, cliref_test.py, layers_test.py,
+# tests/unit/ctl_test.sh if it exists, observe_test.sh, output_test.c,
+# spec_test.py, layout_test.py, limits_test.py, cliref_test.py, layers_test.py,
 # slabinfo_test.py, kver_test.sh and cross_test.sh. Every
 # case lands in $TAP_FILE as "ok - unit: ..." / "not ok - unit: ..."; a
 # failed build or a crash (e.g. a sanitizer report) is recorded as a
@@ -100,6 +100,13 @@ py_cases() {
 	return "${PIPESTATUS[0]}"
 }
 
+# prog_cases CMD...: a C test prints its cases: they go to the TAP file too.
+# shellcheck disable=SC2317 # called through sub
+prog_cases() {
+	"$@" | tee -a "$TAP_FILE"
+	return "${PIPESTATUS[0]}"
+}
+
 # 4. mssclampctl's userspace tests.
 if [ -f tests/unit/ctl_test.sh ]; then
 	sub ctl_test.sh bash tests/unit/ctl_test.sh
@@ -108,6 +115,17 @@ fi
 # 4b. histogram, monitor and stats --prometheus, the exporter's units and
 # the alert rule of docs/operations.md.
 sub observe_test.sh bash tests/unit/observe_test.sh
+
+# 4c. The text and JSON printer (userspace/lib/output.c) on more than the
+# commands print: nothing of it left out (ASan, UBSan).
+if make --no-print-directory -f tests/unit/Makefile output \
+	>"$out/build-output.log" 2>&1; then
+	sub output_test prog_cases "$out/output_test"
+else
+	cat "$out/build-output.log"
+	tap_fail "unit: output_test builds (see $out/build-output.log)"
+	status=1
+fi
 
 # 5. The netlink family's YAML spec against the C.
 sub spec_test.py py_cases tests/unit/spec_test.py

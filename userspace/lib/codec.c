@@ -26,27 +26,25 @@ void codec_put_family(struct nlmsghdr *nlh, uint8_t family)
 void codec_put_change(struct nlmsghdr *nlh, const struct change *chg)
 {
 	struct nlattr *nest;
-	unsigned int i, d;
+	unsigned int d;
+	size_t i;
 
 	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, chg->family);
-	for (i = 0; i <= MSSCLAMP_A_MAX; i++) {
-		if (!chg->given[i])
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const struct field *f = &fields[i];
+
+		if (!chg->given[f->attr])
 			continue;
-		switch (i) {
-		case MSSCLAMP_A_ENABLED:
-		case MSSCLAMP_A_PMTU:
-		case MSSCLAMP_A_HOOK:
-		case MSSCLAMP_A_SYN:
-		case MSSCLAMP_A_SYNACK:
-			mnl_attr_put_u8(nlh, i, chg->value[i]);
+		switch (f->type) {
+		case FT_U8:
+			mnl_attr_put_u8(nlh, f->attr, chg->value[f->attr]);
 			break;
-		case MSSCLAMP_A_MTU:
-		case MSSCLAMP_A_OVERHEAD:
-			mnl_attr_put_u32(nlh, i, chg->value[i]);
+		case FT_U32:
+			mnl_attr_put_u32(nlh, f->attr, chg->value[f->attr]);
 			break;
-		case MSSCLAMP_A_DEVS:
+		case FT_DEVS:
 			/* An empty nest means any device. */
-			nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_DEVS);
+			nest = mnl_attr_nest_start(nlh, f->attr);
 			for (d = 0; d < chg->ndevs; d++)
 				mnl_attr_put_strz(nlh, MSSCLAMP_DEV_A_NAME,
 						  chg->devs[d]);
@@ -102,22 +100,39 @@ static int reply_index(const struct nlmsghdr *nlh, const struct nlattr **tb)
 	return idx < 0 ? -2 : idx;
 }
 
-/* The configuration in the attributes @tb of a reply or notification. */
+/*
+ * The configuration in the attributes @tb of a reply or notification:
+ * every number is there, the devices may be left out (any).
+ */
 static int parse_config(const struct nlattr **tb, struct config *c)
 {
+	uint32_t v32;
+	uint8_t v8;
+	size_t i;
+
 	memset(c, 0, sizeof(*c));
 	c->seen = true;
-	if (nla_u8(tb[MSSCLAMP_A_ENABLED], &c->enabled) < 0 ||
-	    nla_u32(tb[MSSCLAMP_A_MTU], &c->mtu) < 0 ||
-	    nla_u32(tb[MSSCLAMP_A_OVERHEAD], &c->overhead) < 0 ||
-	    nla_u32(tb[MSSCLAMP_A_MSS], &c->mss) < 0 ||
-	    nla_u8(tb[MSSCLAMP_A_PMTU], &c->pmtu) < 0 ||
-	    nla_u8(tb[MSSCLAMP_A_HOOK], &c->hook) < 0 ||
-	    nla_u8(tb[MSSCLAMP_A_SYN], &c->syn) < 0 ||
-	    nla_u8(tb[MSSCLAMP_A_SYNACK], &c->synack) < 0)
-		return -1;
-	if (tb[MSSCLAMP_A_DEVS] && parse_devs(tb[MSSCLAMP_A_DEVS], c) < 0)
-		return -1;
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const struct field *f = &fields[i];
+		const struct nlattr *a = tb[f->attr];
+
+		switch (f->type) {
+		case FT_U8:
+			if (nla_u8(a, &v8) < 0)
+				return -1;
+			field_set(c, f, v8);
+			break;
+		case FT_U32:
+			if (nla_u32(a, &v32) < 0)
+				return -1;
+			field_set(c, f, v32);
+			break;
+		case FT_DEVS:
+			if (a && parse_devs(a, c) < 0)
+				return -1;
+			break;
+		}
+	}
 	return 0;
 }
 

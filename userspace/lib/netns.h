@@ -8,7 +8,7 @@
 /* The namespace chosen with -n (never called: stay where we are). */
 void netns_select(const char *name);
 /*
- * Enter it, once (nl_open does, and version); 0, or -1 once the error is
+ * Enter it, once (nl_open does, and version); 0, or -errno once the error is
  * printed.
  */
 int netns_enter(void);

@@ -50,22 +50,13 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 	return r->cb ? r->cb(nlh, r->data) : MNL_CB_OK;
 }
 
-static const char *const faults[] = {
-	[NLSOCK_OPEN] = "cannot open a netlink socket",
-	[NLSOCK_BIND] = "cannot bind a netlink socket",
-	[NLSOCK_SEND] = "cannot send to the kernel",
-	[NLSOCK_RECV] = "cannot read from the kernel",
-	[NLSOCK_REPLY] = "unexpected reply from the kernel",
-	[NLSOCK_INTR] = "the dump kept changing while it was read",
-};
-
 static void print_error(const struct nl *nl, const struct nlmsghdr *req,
 			const struct nlsock_err *err)
 {
 	const char *hint = "";
 
 	if (err->fault != NLSOCK_KERNEL) {
-		runtime_error("%s: %s: %s", nl->what, faults[err->fault],
+		runtime_error("%s: %s: %s", nl->what, err->what,
 			      strerror(err->error));
 		return;
 	}
@@ -254,7 +245,7 @@ int nl_listen(struct nl *nl, nl_event_cb cb, void *data,
 			continue;
 		if (len == -ENOBUFS) {
 			/* The socket's buffer overran: say so, go on. */
-			runtime_error("%s: notifications were lost (the socket's receive buffer overran)",
+			note("%s: notifications were lost (the socket's receive buffer overran)",
 				      nl->what);
 			continue;
 		}
@@ -311,8 +302,7 @@ struct nl *nl_open(const char *what)
 
 void nl_close(struct nl *nl)
 {
-	if (!nl)
-		return;
-	nlsock_close(nl->sock);
+	if (nl)
+		nlsock_close(nl->sock);
 	free(nl);
 }

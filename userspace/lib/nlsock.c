@@ -29,9 +29,16 @@ struct nlsock {
 	char recv[NLSOCK_RECV_SIZE];
 };
 
-static int fail(struct nlsock_err *err, enum nlsock_fault fault, int error)
+static const char OPEN[] = "cannot open a netlink socket";
+static const char SEND[] = "cannot send to the kernel";
+static const char RECV[] = "cannot read from the kernel";
+static const char REPLY[] = "unexpected reply from the kernel";
+
+/* Fill in @err: @what failed (NULL: the kernel refused) with @error. */
+static int fail(struct nlsock_err *err, const char *what, int error)
 {
-	err->fault = fault;
+	err->fault = what ? NLSOCK_LOCAL : NLSOCK_KERNEL;
+	err->what = what;
 	err->error = error;
 	return -error;
 }
@@ -42,13 +49,10 @@ struct nlsock *nlsock_open(int bus, struct nlsock_err *err)
 	int one = 1;
 
 	memset(err, 0, sizeof(*err));
-	if (!s) {
-		fail(err, NLSOCK_OPEN, errno);
-		return NULL;
-	}
-	s->sk = mnl_socket_open(bus);
-	if (!s->sk) {
-		fail(err, NLSOCK_OPEN, errno);
+	if (s)
+		s->sk = mnl_socket_open(bus);
+	if (!s || !s->sk) {
+		fail(err, OPEN, errno);
 		free(s);
 		return NULL;
 	}
@@ -56,7 +60,7 @@ struct nlsock *nlsock_open(int bus, struct nlsock_err *err)
 	mnl_socket_setsockopt(s->sk, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(s->sk, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (mnl_socket_bind(s->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
-		fail(err, NLSOCK_BIND, errno);
+		fail(err, "cannot bind a netlink socket", errno);
 		nlsock_close(s);
 		return NULL;
 	}
@@ -67,9 +71,8 @@ struct nlsock *nlsock_open(int bus, struct nlsock_err *err)
 
 void nlsock_close(struct nlsock *s)
 {
-	if (!s)
-		return;
-	mnl_socket_close(s->sk);
+	if (s && s->sk)
+		mnl_socket_close(s->sk);
 	free(s);
 }
 
@@ -251,7 +254,7 @@ int nlsock_talk(struct nlsock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = ++s->seq;
 	if (mnl_socket_sendto(s->sk, nlh, nlh->nlmsg_len) < 0)
-		return fail(err, NLSOCK_SEND, errno);
+		return fail(err, SEND, errno);
 	do {
 		len = nlsock_recv(s, NULL);
 		if (len == -EINTR) {
@@ -259,7 +262,7 @@ int nlsock_talk(struct nlsock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 			continue;
 		}
 		if (len < 0)
-			return fail(err, NLSOCK_RECV, -len);
+			return fail(err, RECV, -len);
 		errno = 0;
 		ret = mnl_cb_run2(s->recv, len, s->seq, s->portid, data_cb,
 				  &t, ctl_cbs, MNL_ARRAY_SIZE(ctl_cbs));
@@ -268,16 +271,19 @@ int nlsock_talk(struct nlsock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 	if (ret == MNL_CB_STOP)
 		return 0;
 	if (err->error)		/* the kernel said no */
-		return -err->error;
+		return fail(err, NULL, err->error);
 	if (t.cb_failed)
-		return fail(err, NLSOCK_REPLY, t.cb_errno ? t.cb_errno : EBADMSG);
+		return fail(err, REPLY, t.cb_errno ? t.cb_errno : EBADMSG);
 	/* libmnl flags a dump that changed while it was read with EINTR. */
 	if (errno == EINTR && dump) {
 		ret = drain(s, len);
-		return ret ? fail(err, NLSOCK_REPLY, -ret) :
-			     fail(err, NLSOCK_INTR, EINTR);
+		if (ret)
+			return fail(err, REPLY, -ret);
+		fail(err, "the dump kept changing while it was read", EINTR);
+		err->fault = NLSOCK_INTR;
+		return -EINTR;
 	}
-	return fail(err, NLSOCK_REPLY, errno ? errno : EBADMSG);
+	return fail(err, REPLY, errno ? errno : EBADMSG);
 }
 
 int nlsock_ask(struct nlsock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
@@ -304,6 +310,22 @@ struct index {
 	unsigned int max;
 };
 
+/* An index of @max + 1 attributes, empty, into @tb. */
+static struct index index_init(const struct nlattr **tb, unsigned int max)
+{
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	return (struct index){ .tb = tb, .max = max };
+}
+
+/* What libmnl's parser returned, as nla_index() returns it. */
+static int indexed(int ret)
+{
+	if (ret >= 0)
+		return 0;
+	errno = EBADMSG;
+	return -EBADMSG;
+}
+
 static int index_cb(const struct nlattr *attr, void *data)
 {
 	struct index *ix = data;
@@ -317,28 +339,19 @@ static int index_cb(const struct nlattr *attr, void *data)
 int nla_index(const struct nlmsghdr *nlh, size_t hdrlen,
 	      const struct nlattr **tb, unsigned int max)
 {
-	struct index ix = { .tb = tb, .max = max };
+	struct index ix = index_init(tb, max);
 
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (mnl_attr_parse(nlh, hdrlen, index_cb, &ix) < 0) {
-		errno = EBADMSG;
-		return -EBADMSG;
-	}
-	return 0;
+	return indexed(mnl_attr_parse(nlh, hdrlen, index_cb, &ix));
 }
 
 int nla_index_nested(const struct nlattr *nest, const struct nlattr **tb,
 		     unsigned int max)
 {
-	struct index ix = { .tb = tb, .max = max };
+	struct index ix = index_init(tb, max);
 
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
-	    mnl_attr_parse_nested(nest, index_cb, &ix) < 0) {
-		errno = EBADMSG;
-		return -EBADMSG;
-	}
-	return 0;
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0)
+		return indexed(-1);
+	return indexed(mnl_attr_parse_nested(nest, index_cb, &ix));
 }
 
 int nla_u8(const struct nlattr *attr, uint8_t *val)

@@ -34,18 +34,15 @@ struct nlsock_extack {
 };
 
 enum nlsock_fault {
-	NLSOCK_OPEN,			/* no socket */
-	NLSOCK_BIND,			/* a socket, but it could not be bound */
 	NLSOCK_KERNEL,			/* NLMSG_ERROR (or DONE) with an errno */
-	NLSOCK_SEND,			/* the request could not be sent */
-	NLSOCK_RECV,			/* the answer could not be read */
-	NLSOCK_REPLY,			/* an answer we could not take */
+	NLSOCK_LOCAL,			/* ours: @what says what failed */
 	NLSOCK_INTR,			/* the dump kept changing (EINTR) */
 };
 
 /* Why nlsock_open(), nlsock_talk() or nlsock_ask() failed. */
 struct nlsock_err {
 	enum nlsock_fault fault;
+	const char *what;		/* but NLSOCK_KERNEL: "cannot read ..." */
 	int error;			/* positive errno */
 	struct nlsock_extack ext;	/* NLSOCK_KERNEL; valid until the next read */
 };
