@@ -24,6 +24,22 @@
 /* ------------------------------------------------------------------ */
 /* Links                                                                */
 
+/*
+ * The family header of @nlh, a message of @type with @hdrlen bytes of it,
+ * and its attributes indexed into @tb[0..max]; NULL for any other
+ * message, which the dump's reader skips.
+ */
+static const void *payload(const struct nlmsghdr *nlh, uint16_t type,
+			   size_t hdrlen, const struct nlattr **tb,
+			   unsigned int max)
+{
+	if (nlh->nlmsg_type != type ||
+	    mnl_nlmsg_get_payload_len(nlh) < hdrlen ||
+	    nla_index(nlh, hdrlen, tb, max) < 0)
+		return NULL;
+	return mnl_nlmsg_get_payload(nlh);
+}
+
 /* IPv6's MTU of the link: IFLA_AF_SPEC / AF_INET6 / IFLA_INET6_CONF. */
 static uint32_t link_mtu6(const struct nlattr *af_spec)
 {
@@ -54,11 +70,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	const struct ifinfomsg *ifi;
 	struct rtnl_link *l;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
-		return MNL_CB_OK;
-	ifi = mnl_nlmsg_get_payload(nlh);
-	if (nla_index(nlh, sizeof(*ifi), tb, IFLA_MAX) < 0 || !tb[IFLA_IFNAME] ||
+	ifi = payload(nlh, RTM_NEWLINK, sizeof(*ifi), tb, IFLA_MAX);
+	if (!ifi || !tb[IFLA_IFNAME] ||
 	    mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) < 0)
 		return MNL_CB_OK;
 	l = grow(&v->links, &v->nlinks, sizeof(*l));
@@ -119,13 +132,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	struct rtnl_route *r;
 	uint32_t oif;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
-		return MNL_CB_OK;
-	rtm = mnl_nlmsg_get_payload(nlh);
-	if ((rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) ||
-	    (rtm->rtm_flags & RTM_F_CLONED) ||
-	    nla_index(nlh, sizeof(*rtm), tb, RTA_MAX) < 0)
+	rtm = payload(nlh, RTM_NEWROUTE, sizeof(*rtm), tb, RTA_MAX);
+	if (!rtm || (rtm->rtm_family != AF_INET &&
+		     rtm->rtm_family != AF_INET6) ||
+	    (rtm->rtm_flags & RTM_F_CLONED))
 		return MNL_CB_OK;
 	r = grow(&v->routes, &v->nroutes, sizeof(*r));
 	if (!r)
