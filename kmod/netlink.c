@@ -149,6 +149,55 @@ static struct mssclamp_af *mssclamp_req_af(struct genl_info *info,
 	return af;
 }
 
+/*
+ * The prologue of every doit, run before it by genl_family_rcv_msg_doit()
+ * (the family's pre_doit; 6.12's genl_cmd_full_to_split() copies it into
+ * each do op): mssclamp_req_check(), then the family the request names in
+ * info->user_ptr[0]. Every command but RESET_STATS needs one; RESET_STATS
+ * without one resets both (user_ptr[0] NULL).
+ */
+static int mssclamp_pre_doit(struct genl_info *info)
+{
+	bool required = info->genlhdr->cmd != MSSCLAMP_CMD_RESET_STATS;
+	int err = mssclamp_req_check(info);
+
+	if (err)
+		return err;
+	info->user_ptr[0] = mssclamp_req_af(info, required);
+	if (!info->user_ptr[0] && (required || info->attrs[MSSCLAMP_A_FAMILY]))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The type of pre_doit's first argument changed: struct genl_ops in 6.1
+ * (include/net/genetlink.h), struct genl_split_ops since the split ops of
+ * 6.2 (6.12). One wrapper for each; mssclamp_genl_family takes the one
+ * its kernel's struct genl_family declares, without a version test.
+ */
+struct genl_split_ops;
+
+static int __maybe_unused
+mssclamp_pre_doit_full(const struct genl_ops *ops, struct sk_buff *skb,
+		       struct genl_info *info)
+{
+	return mssclamp_pre_doit(info);
+}
+
+static int __maybe_unused
+mssclamp_pre_doit_split(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	return mssclamp_pre_doit(info);
+}
+
+#define MSSCLAMP_PRE_DOIT						\
+	__builtin_choose_expr(						\
+		__builtin_types_compatible_p(				\
+			typeof(*((struct genl_family *)NULL)->pre_doit), \
+			typeof(mssclamp_pre_doit_split)),		\
+		mssclamp_pre_doit_split, mssclamp_pre_doit_full)
+
 static int mssclamp_put_cfg(struct sk_buff *skb, const struct mssclamp_af *af,
 			    const struct mssclamp_cfg *cfg)
 {
@@ -231,16 +280,10 @@ static int mssclamp_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 static int mssclamp_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mssclamp_net *mn = mssclamp_pernet(genl_info_net(info));
-	struct mssclamp_af *af;
+	struct mssclamp_af *af = info->user_ptr[0];
 	struct sk_buff *msg;
 	int err;
 
-	err = mssclamp_req_check(info);
-	if (err)
-		return err;
-	af = mssclamp_req_af(info, true);
-	if (!af)
-		return -EINVAL;
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -566,16 +609,9 @@ static int mssclamp_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct mssclamp_net *mn = mssclamp_pernet(net);
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **attrs = info->attrs;
+	struct mssclamp_af *af = info->user_ptr[0];
 	struct mssclamp_cfg *cfg;
-	struct mssclamp_af *af;
 	int err;
-
-	err = mssclamp_req_check(info);
-	if (err)
-		return err;
-	af = mssclamp_req_af(info, true);
-	if (!af)
-		return -EINVAL;
 
 	mutex_lock(&mn->lock);
 	/* An unprivileged user namespace may ask: charge its memcg. */
@@ -626,15 +662,8 @@ static int mssclamp_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct mssclamp_net *mn = mssclamp_pernet(net);
-	struct mssclamp_af *af;
-	int i, err;
-
-	err = mssclamp_req_check(info);
-	if (err)
-		return err;
-	af = mssclamp_req_af(info, false);
-	if (info->attrs[MSSCLAMP_A_FAMILY] && !af)
-		return -EINVAL;
+	struct mssclamp_af *af = info->user_ptr[0];	/* NULL: both */
+	int i;
 
 	mutex_lock(&mn->lock);
 	for (i = 0; i < MSSCLAMP_AF_COUNT; i++) {
@@ -683,6 +712,7 @@ static struct genl_family mssclamp_genl_family __ro_after_init = {
 	.policy = mssclamp_policy,
 	.netnsok = true,
 	.parallel_ops = true,	/* writers serialise on the netns mutex */
+	.pre_doit = MSSCLAMP_PRE_DOIT,
 	.module = THIS_MODULE,
 	.ops = mssclamp_genl_ops,
 	.n_ops = ARRAY_SIZE(mssclamp_genl_ops),

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mssclampctl: the subcommands, one *_main() each, dispatched by
- * mssclampctl.c; argv[0] is the subcommand's name.
+ * mssclampctl.c; argv[0] is the subcommand's name. Each returns 0, or
+ * -errno once its error is printed (errors.h), which main() turns into
+ * the exit status; doctor returns its findings' status.
  */
 #ifndef MSSCLAMPCTL_COMMANDS_H
 #define MSSCLAMPCTL_COMMANDS_H

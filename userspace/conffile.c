@@ -63,21 +63,6 @@ static bool dev_name_plain(const char *name)
 	return true;
 }
 
-static void save_family(const char *family, const struct config *c)
-{
-	unsigned int i;
-
-	printf("%s %s mtu %u overhead %u pmtu %s hook %s syn %s synack %s dev ",
-	       family, c->enabled ? "enable" : "disable", c->mtu, c->overhead,
-	       c->pmtu ? "on" : "off", hook_name(c->hook),
-	       c->syn ? "on" : "off", c->synack ? "on" : "off");
-	if (!c->ndevs)
-		fputs("any", stdout);
-	for (i = 0; i < c->ndevs; i++)
-		printf("%s%s", i ? "," : "", c->devs[i]);
-	putchar('\n');
-}
-
 int save_main(int argc, char *argv[])
 {
 	struct config configs[FAMILY_COUNT];
@@ -93,7 +78,7 @@ int save_main(int argc, char *argv[])
 
 	nl = nl_open("save");
 	if (!nl)
-		return EXIT_RUNTIME;
+		return -EIO;
 	ret = query_get(nl, &query_config, "save", 0, configs);
 	nl_close(nl);
 	if (ret)
@@ -111,7 +96,7 @@ int save_main(int argc, char *argv[])
 	       "# One line per family: the arguments of \"mssclampctl set\".\n"
 	       "# Read back with: mssclampctl apply FILE\n", MSSCLAMP_VERSION);
 	for (i = 0; i < FAMILY_COUNT; i++)
-		save_family(family_name(families[i]), &configs[i]);
+		config_save(stdout, family_name(families[i]), &configs[i]);
 	return finish_output();
 }
 
@@ -147,7 +132,7 @@ static int split_words(char *buf, char *words[], int max)
 	}
 }
 
-/* Parse one line into @out->lines; 0, or EXIT_USAGE once printed. */
+/* Parse one line into @out->lines; 0, or -errno once printed. */
 static int parse_line(char *buf, size_t len, unsigned int lineno,
 		      struct parsed *out)
 {
@@ -198,7 +183,7 @@ static int parse_line(char *buf, size_t len, unsigned int lineno,
 	return 0;
 }
 
-/* Read and parse the whole file; 0, or an exit status once printed. */
+/* Read and parse the whole file; 0, or -errno once printed. */
 static int read_file(const char *path, struct parsed *out)
 {
 	char name[256];
@@ -236,7 +221,7 @@ static int read_file(const char *path, struct parsed *out)
 	return ret;
 }
 
-/* Send the whole of @cfg as @family's configuration; 0 or -1 (printed). */
+/* Send the whole of @cfg as @family's configuration; 0 or -errno (printed). */
 static int config_send(struct nl *nl, uint8_t family, const struct config *cfg)
 {
 	struct change chg;
@@ -269,7 +254,7 @@ int apply_main(int argc, char *argv[])
 	/* 2. What each line leaves behind, from what the kernel has now. */
 	nl = nl_open("apply");
 	if (!nl) {
-		ret = EXIT_RUNTIME;
+		ret = -EIO;
 		goto out;
 	}
 	ret = query_get(nl, &query_config, "apply", 0, now);
@@ -291,20 +276,20 @@ int apply_main(int argc, char *argv[])
 	for (f = 0; f < FAMILY_COUNT; f++) {
 		if (config_same(&now[f], &want[f]))
 			continue;
-		if (config_send(nl, families[f], &want[f]) == 0) {
+		ret = config_send(nl, families[f], &want[f]);
+		if (ret == 0) {
 			sent[f] = true;
 			continue;
 		}
-		ret = EXIT_RUNTIME;
 		for (f--; f >= 0; f--) {
 			if (!sent[f])
 				continue;
 			if (config_send(nl, families[f], &now[f]) == 0)
-				fprintf(stderr, PROG_NAME ": apply: %s put back as it was; nothing was changed\n",
-					family_name(families[f]));
+				note("apply: %s put back as it was; nothing was changed",
+				     family_name(families[f]));
 			else
-				fprintf(stderr, PROG_NAME ": apply: %s could not be put back: it has the file's configuration\n",
-					family_name(families[f]));
+				note("apply: %s could not be put back: it has the file's configuration",
+				     family_name(families[f]));
 		}
 		break;
 	}

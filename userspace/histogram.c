@@ -16,6 +16,7 @@
  * L, "high": H, "count": N}, ...]}, "synack": {...}, "ptb": {...}}}, the
  * buckets ascending, the empty ones left out.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,7 +245,7 @@ int histogram_main(int argc, char *argv[])
 	nl = nl_open("histogram");
 	if (!nl) {
 		free(hs);
-		return EXIT_RUNTIME;
+		return -EIO;
 	}
 	/* The configuration for the ceiling, then the histograms. */
 	ret = query_get(nl, &query_config, "histogram", family, configs);

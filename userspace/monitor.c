@@ -89,10 +89,10 @@ int monitor_main(int argc, char *argv[])
 				   argv[1]);
 	nl = nl_open("monitor");
 	if (!nl)
-		return EXIT_RUNTIME;
+		return -EIO;
 	if (nl_monitor(nl) < 0) {
 		nl_close(nl);
-		return EXIT_RUNTIME;
+		return -EIO;
 	}
 	/* No SA_RESTART: a signal ends the wait for the next message. */
 	memset(&sa, 0, sizeof(sa));
@@ -105,10 +105,10 @@ int monitor_main(int argc, char *argv[])
 	ret = nl_listen(nl, event_cb, &m, &stop);
 	nl_close(nl);
 	if (ret < 0)
-		return EXIT_RUNTIME;
+		return -EIO;
 	if (m.status)
 		return m.status;
 	if (m.gone)
 		return runtime_error("monitor: the mssclamp module was unloaded");
-	return EXIT_SUCCESS;
+	return 0;
 }

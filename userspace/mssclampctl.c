@@ -104,7 +104,8 @@ static void list_commands(char *buf, size_t size)
 	}
 }
 
-int main(int argc, char *argv[])
+/* The options, then the subcommand: 0, or -errno once printed. */
+static int run(int argc, char *argv[])
 {
 	static char show[] = "show";
 	char *show_argv[] = { show, NULL };
@@ -151,4 +152,10 @@ int main(int argc, char *argv[])
 	list_commands(names, sizeof(names));
 	return usage_error("unknown command '%s' (expected %s)", argv[n],
 			   names);
+}
+
+/* The one place a failure becomes an exit status (errors.h). */
+int main(int argc, char *argv[])
+{
+	return exit_status(run(argc, argv));
 }

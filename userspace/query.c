@@ -4,6 +4,8 @@
  * The attributes are codec.c's; this file chooses the command, do or
  * dump, and what to make of the answer.
  */
+#include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "codec.h"
@@ -17,35 +19,22 @@ struct query {
 	uint8_t cmd;			/* do: one family; dump: both */
 	mnl_cb_t cb;			/* one reply into objs[index] */
 	size_t size;			/* of one object */
-	bool (*seen)(const void *obj);	/* did a reply fill it? */
+	size_t seen;			/* its bool: did a reply fill it? */
 	const char *noun;		/* in "the kernel sent no ..." */
 };
 
-static bool config_seen(const void *obj)
-{
-	return ((const struct config *)obj)->seen;
+/* GET command @c answers objects of @type, filled by @callback. */
+#define QUERY(c, callback, type, what) {				\
+	.cmd = c, .cb = callback, .size = sizeof(type),			\
+	.seen = offsetof(type, seen), .noun = what,			\
 }
 
-static bool stats_seen(const void *obj)
-{
-	return ((const struct stats *)obj)->seen;
-}
-
-const struct query query_config = {
-	.cmd = MSSCLAMP_CMD_GET_CONFIG,
-	.cb = codec_config_cb,
-	.size = sizeof(struct config),
-	.seen = config_seen,
-	.noun = "configuration",
-};
-
-const struct query query_stats = {
-	.cmd = MSSCLAMP_CMD_GET_STATS,
-	.cb = codec_stats_cb,
-	.size = sizeof(struct stats),
-	.seen = stats_seen,
-	.noun = "counters",
-};
+const struct query query_config = QUERY(MSSCLAMP_CMD_GET_CONFIG,
+					codec_config_cb, struct config,
+					"configuration");
+const struct query query_stats = QUERY(MSSCLAMP_CMD_GET_STATS,
+				       codec_stats_cb, struct stats,
+				       "counters");
 
 static const void *obj_at(const struct query *q, const void *objs, int i)
 {
@@ -56,17 +45,19 @@ int query_get(struct nl *nl, const struct query *q, const char *what,
 	      uint8_t family, void *objs)
 {
 	struct nlmsghdr *nlh;
-	int i;
+	int i, ret;
 
 	memset(objs, 0, FAMILY_COUNT * q->size);
 	nlh = nl_request(nl, q->cmd, family ? 0 : NLM_F_DUMP);
 	codec_put_family(nlh, family);
-	if (nl_talk(nl, nlh, q->cb, objs) < 0)
-		return EXIT_RUNTIME;
+	ret = nl_talk(nl, nlh, q->cb, objs);
+	if (ret < 0)
+		return ret;
 	for (i = 0; i < FAMILY_COUNT; i++) {
 		if (family && families[i] != family)
 			continue;
-		if (!q->seen(obj_at(q, objs, i)))
+		if (!*(const bool *)((const char *)obj_at(q, objs, i) +
+				     q->seen))
 			return runtime_error("%s: the kernel sent no %s for %s",
 					     what, q->noun,
 					     family_name(families[i]));
@@ -98,12 +89,13 @@ int hist_kind_parse(const char *word)
 int query_hist(struct nl *nl, const char *what, struct hists *hs)
 {
 	struct nlmsghdr *nlh;
-	int i, k;
+	int i, k, ret;
 
 	memset(hs, 0, sizeof(*hs));
 	nlh = nl_request(nl, MSSCLAMP_CMD_GET_HIST, NLM_F_DUMP);
-	if (nl_talk(nl, nlh, codec_hist_cb, hs) < 0)
-		return EXIT_RUNTIME;
+	ret = nl_talk(nl, nlh, codec_hist_cb, hs);
+	if (ret < 0)
+		return ret;
 	for (i = 0; i < FAMILY_COUNT; i++)
 		for (k = 0; k < HIST_KINDS; k++)
 			if (!hs->h[i][k].seen)
@@ -118,7 +110,7 @@ int query_set(struct nl *nl, const struct change *chg)
 	struct nlmsghdr *nlh = nl_request(nl, MSSCLAMP_CMD_SET_CONFIG, 0);
 
 	codec_put_change(nlh, chg);
-	return nl_talk(nl, nlh, NULL, NULL) < 0 ? -1 : 0;
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 int query_reset(struct nl *nl, uint8_t family)
@@ -126,7 +118,7 @@ int query_reset(struct nl *nl, uint8_t family)
 	struct nlmsghdr *nlh = nl_request(nl, MSSCLAMP_CMD_RESET_STATS, 0);
 
 	codec_put_family(nlh, family);
-	return nl_talk(nl, nlh, NULL, NULL) < 0 ? -1 : 0;
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 int query_main(const struct query_view *v, int argc, char *argv[],
@@ -142,7 +134,7 @@ int query_main(const struct query_view *v, int argc, char *argv[],
 
 	nl = nl_open(v->what);
 	if (!nl)
-		return EXIT_RUNTIME;
+		return -EIO;
 	ret = query_get(nl, v->query, v->what, family, objs);
 	nl_close(nl);
 	if (ret)

@@ -22,7 +22,7 @@ extern const struct query query_stats;	/* struct stats[FAMILY_COUNT] */
 /*
  * Ask for @family's object (0: both, in one dump) into @objs, indexed by
  * family_index(); @what names the command in errors. Returns 0, or
- * EXIT_RUNTIME once the error is printed, also when the kernel left out a
+ * -errno once the error is printed, also when the kernel left out a
  * family asked for.
  */
 int query_get(struct nl *nl, const struct query *q, const char *what,
@@ -30,7 +30,7 @@ int query_get(struct nl *nl, const struct query *q, const char *what,
 
 /*
  * GET_HIST: every histogram of both families into @hs (a dump; a
- * histogram may come in several messages). Returns 0, or EXIT_RUNTIME
+ * histogram may come in several messages). Returns 0, or -errno
  * once the error is printed, also when one of the six is missing.
  */
 int query_hist(struct nl *nl, const char *what, struct hists *hs);
@@ -40,10 +40,10 @@ const char *hist_kind_name(int kind);
 /* The reverse; -1 for a word that names no kind. */
 int hist_kind_parse(const char *word);
 
-/* SET_CONFIG with what @chg names; 0, or -1 once the error is printed. */
+/* SET_CONFIG with what @chg names; 0, or -errno once the error is printed. */
 int query_set(struct nl *nl, const struct change *chg);
 
-/* RESET_STATS of @family (0: both); 0, or -1 once the error is printed. */
+/* RESET_STATS of @family (0: both); 0, or -errno once printed. */
 int query_reset(struct nl *nl, uint8_t family);
 
 /* How one of show and stats prints what it asked for. */
@@ -59,7 +59,7 @@ struct query_view {
 /*
  * The whole of show and stats: `WHAT [ipv4|ipv6]`, the query, and the
  * families asked for printed in one document. @objs holds FAMILY_COUNT
- * objects of the query's kind. Returns the exit status.
+ * objects of the query's kind. Returns 0, or -errno once printed.
  */
 int query_main(const struct query_view *v, int argc, char *argv[],
 	       void *objs);

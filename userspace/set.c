@@ -9,6 +9,8 @@
  * rule there is. `apply` checks them too (limit.c), before it changes
  * anything.
  */
+#include <errno.h>
+
 #include "change.h"
 #include "commands.h"
 #include "ctl.h"
@@ -27,8 +29,8 @@ int set_main(int argc, char *argv[])
 
 	nl = nl_open("set");
 	if (!nl)
-		return EXIT_RUNTIME;
+		return -EIO;
 	ret = query_set(nl, &chg);
 	nl_close(nl);
-	return ret < 0 ? EXIT_RUNTIME : EXIT_SUCCESS;
+	return ret;
 }

@@ -16,11 +16,8 @@ static void print_config(const char *family, const void *obj)
 }
 
 static const struct query_view show_view = {
-	.what = "show",
-	.accepted = "ipv4 or ipv6",
-	.query = &query_config,
-	.print = print_config,
-	.table = false,
+	.what = "show", .accepted = "ipv4 or ipv6", .query = &query_config,
+	.print = print_config, .table = false,
 };
 
 int show_main(int argc, char *argv[])

@@ -14,6 +14,7 @@
  * {family, direction="syn|synack"} and mssclamp_ptb_mtu {family}.
  * --output FILE writes it to FILE atomically (outfile.h).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,11 +74,8 @@ static void print_stats(const char *family, const void *obj)
 }
 
 static const struct query_view stats_view = {
-	.what = "stats",
-	.accepted = "ipv4, ipv6 or reset",
-	.query = &query_stats,
-	.print = print_stats,
-	.table = true,
+	.what = "stats", .accepted = "ipv4, ipv6 or reset",
+	.query = &query_stats, .print = print_stats, .table = true,
 };
 
 static int reset_main(int argc, char *argv[])
@@ -92,10 +90,10 @@ static int reset_main(int argc, char *argv[])
 
 	nl = nl_open("stats reset");
 	if (!nl)
-		return EXIT_RUNTIME;
+		return -EIO;
 	ret = query_reset(nl, family);
 	nl_close(nl);
-	return ret < 0 ? EXIT_RUNTIME : EXIT_SUCCESS;
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -215,7 +213,7 @@ static int prometheus(uint8_t family, const char *output)
 	nl = nl_open("stats");
 	if (!nl) {
 		free(p);
-		return EXIT_RUNTIME;
+		return -EIO;
 	}
 	ret = query_get(nl, &query_config, "stats", family, p->config);
 	if (!ret)
@@ -230,7 +228,7 @@ static int prometheus(uint8_t family, const char *output)
 
 	if (output && !(f = outfile_open(&of, output, "stats"))) {
 		free(p);
-		return EXIT_RUNTIME;
+		return -EIO;
 	}
 	prom_print(f, p);
 	free(p);

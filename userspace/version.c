@@ -18,13 +18,15 @@
 int version_main(int argc, char *argv[])
 {
 	char module[64];
+	int ret;
 
 	if (argc > 1)
 		return usage_error("version: unexpected argument '%s'",
 				   argv[1]);
 	/* Entered only to fail alike for a missing namespace. */
-	if (netns_enter() < 0)
-		return EXIT_RUNTIME;
+	ret = netns_enter();
+	if (ret < 0)
+		return ret;
 
 	out_start();
 	out_string(OUT_ANY, "mssclampctl", "mssclampctl: %s\n",

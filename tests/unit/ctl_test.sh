@@ -31,10 +31,10 @@ for cc in gcc clang; do
 		tap_ok "ctl: builds warning-free with $cc # SKIP no $cc"
 		continue
 	fi
-	srcs=("$top"/userspace/*.c "$top"/userspace/doctor/*.c)
+	srcs=("$top"/userspace/*.c "$top"/userspace/doctor/*.c "$top"/userspace/lib/*.c)
 	# shellcheck disable=SC2046	# pkg-config's flags are words
 	if "$cc" -std=gnu11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE \
-		-I"$top/kmod" -DMSSCLAMP_VERSION="\"$version\"" \
+		-I"$top/userspace/lib" -I"$top/kmod" -DMSSCLAMP_VERSION="\"$version\"" \
 		$(pkg-config --cflags libmnl libnftnl) -o "$tmp/ctl-$cc" "${srcs[@]}" \
 		$(pkg-config --libs libnftnl libmnl) >"$tmp/cc.log" 2>&1; then
 		tap_ok "ctl: builds warning-free with $cc"

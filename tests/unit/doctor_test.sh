@@ -36,14 +36,16 @@ build() {	# build CC OUT
 	"$1" -std=gnu11 -Wall -Wextra -Werror -O1 -g -D_GNU_SOURCE \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -I"$top/userspace/doctor" \
-		-I"$top/userspace" -I"$top/kmod" -I"$top/tests/lib/c" \
+		-I"$top/userspace" -I"$top/userspace/lib" -I"$top/kmod" \
+		-I"$top/tests/lib/c" \
 		$(pkg-config --cflags libnftnl libmnl) -o "$2" \
 		"$top/tests/unit/nft_test.c" "$top/tests/lib/c/tap.c" \
 		"$top/userspace/doctor/nftables.c" \
 		"$top/userspace/doctor/nftrules.c" \
 		"$top/userspace/doctor/legacy.c" \
-		"$top/userspace/doctor/report.c" "$top/userspace/output.c" \
-		"$top/userspace/errors.c" -Wl,--wrap=realloc,--wrap=strdup \
+		"$top/userspace/doctor/report.c" "$top/userspace/lib/output.c" \
+		"$top/userspace/lib/errors.c" "$top/userspace/lib/nlsock.c" \
+		-Wl,--wrap=realloc,--wrap=strdup \
 		$(pkg-config --libs libnftnl libmnl)
 }
 

@@ -58,7 +58,7 @@
  *
  * A test double, not part of the tool and never installed: built by
  * tests/unit/Makefile (build/unit/fakegenl.so). The attribute names it
- * logs are the tool's own table (userspace/attr_names.h).
+ * logs are the tool's own table (userspace/lib/attr_names.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -72,6 +72,7 @@
 #include <libmnl/libmnl.h>
 
 #include "attr_names.h"
+#include "settings.h"
 #include "uapi/mssclamp.h"
 
 #define FAKE_FAMILY_ID	0x42
@@ -189,12 +190,37 @@ static void ack(const struct nlmsghdr *req, int error, const char *msg,
 }
 
 /* The configuration GET_CONFIG reports, [0] IPv4 and [1] IPv6. */
+/*
+ * A family's configuration: the value of each setting of settings.h by
+ * its attribute (the computed mss aside), and the devices.
+ */
 static struct fake_config {
-	uint8_t enabled, pmtu, hook, syn, synack;
-	uint32_t mtu, overhead;
+	uint32_t val[MSSCLAMP_A_MAX + 1];
 	char devs[512];			/* "A,B", "" for any */
 } fcfg[2];
 static int fcfg_loaded;
+
+enum { FAKE_U8 = 1, FAKE_U32, FAKE_DEVS, FAKE_COMPUTED };
+#define FAKE_TYPE_COMPUTED(type)	FAKE_COMPUTED
+#define FAKE_TYPE_OTHER(type)		FAKE_##type
+#define FAKE_TYPE_ENABLE		FAKE_TYPE_OTHER
+#define FAKE_TYPE_NUMBER		FAKE_TYPE_OTHER
+#define FAKE_TYPE_ONOFF			FAKE_TYPE_OTHER
+#define FAKE_TYPE_HOOK			FAKE_TYPE_OTHER
+#define FAKE_TYPE_DEVS			FAKE_TYPE_OTHER
+#define FAKE_TYPE(attr, type, member, word, kind, width) \
+	[attr] = FAKE_TYPE_##kind(type),
+
+/* How each setting travels, by attribute; 0: no setting. */
+static const uint8_t fake_type[MSSCLAMP_A_MAX + 1] = {
+	MSSCLAMP_SETTINGS(FAKE_TYPE)
+};
+
+/* The settings a state file holds, in order: the numbers. */
+static int stored(unsigned int attr)
+{
+	return fake_type[attr] == FAKE_U8 || fake_type[attr] == FAKE_U32;
+}
 
 static void state_load(void)
 {
@@ -206,30 +232,37 @@ static void state_load(void)
 	if (fcfg_loaded)
 		return;
 	fcfg_loaded = 1;
-	fcfg[0] = (struct fake_config){ 1, 0, MSSCLAMP_HOOK_FORWARD, 1, 1,
-					1500, 0, "" };
-	fcfg[1] = (struct fake_config){ 0, 0, MSSCLAMP_HOOK_POSTROUTING, 1, 0,
-					1500, 44, "" };
+	fcfg[0] = (struct fake_config){ .val = {
+		[MSSCLAMP_A_ENABLED] = 1, [MSSCLAMP_A_MTU] = 1500,
+		[MSSCLAMP_A_HOOK] = MSSCLAMP_HOOK_FORWARD,
+		[MSSCLAMP_A_SYN] = 1, [MSSCLAMP_A_SYNACK] = 1 } };
+	fcfg[1] = (struct fake_config){ .val = {
+		[MSSCLAMP_A_MTU] = 1500, [MSSCLAMP_A_OVERHEAD] = 44,
+		[MSSCLAMP_A_HOOK] = MSSCLAMP_HOOK_POSTROUTING,
+		[MSSCLAMP_A_SYN] = 1 } };
 	snprintf(fcfg[0].devs, sizeof(fcfg[0].devs), "%s", devs ? devs : "");
 	f = path ? fopen(path, "r") : NULL;
 	if (!f)
 		return;
 	/* "F enabled mtu overhead pmtu hook syn synack DEVS|-" per family */
 	while (fgets(line, sizeof(line), f)) {
-		struct fake_config c;
-		unsigned int fam, en, pm, hk, sy, sa;
-		char d[512];
+		struct fake_config c = { .devs = "" };
+		char *p = line, *end;
+		unsigned long fam = strtoul(p, &end, 10);
+		unsigned int a;
+		int ok = end != p && (fam == 4 || fam == 6);
 
-		if (sscanf(line, "%u %u %u %u %u %u %u %u %511s", &fam, &en,
-			   &c.mtu, &c.overhead, &pm, &hk, &sy, &sa, d) != 9 ||
-		    (fam != 4 && fam != 6))
+		for (a = 0; ok && a <= MSSCLAMP_A_MAX; a++) {
+			if (!stored(a))
+				continue;
+			p = end;
+			c.val[a] = strtoul(p, &end, 10);
+			ok = end != p;
+		}
+		if (!ok || sscanf(end, " %511s", c.devs) != 1)
 			continue;
-		c.enabled = en;
-		c.pmtu = pm;
-		c.hook = hk;
-		c.syn = sy;
-		c.synack = sa;
-		snprintf(c.devs, sizeof(c.devs), "%s", strcmp(d, "-") ? d : "");
+		if (!strcmp(c.devs, "-"))
+			c.devs[0] = '\0';
 		fcfg[fam == 6] = c;
 	}
 	fclose(f);
@@ -238,16 +271,19 @@ static void state_load(void)
 static void state_save(void)
 {
 	const char *path = getenv("FAKEGENL_STATE");
+	unsigned int a;
 	FILE *f;
 	int i;
 
 	if (!path || !(f = fopen(path, "w")))
 		return;
-	for (i = 0; i < 2; i++)
-		fprintf(f, "%u %u %u %u %u %u %u %u %s\n", i ? 6 : 4,
-			fcfg[i].enabled, fcfg[i].mtu, fcfg[i].overhead,
-			fcfg[i].pmtu, fcfg[i].hook, fcfg[i].syn, fcfg[i].synack,
-			fcfg[i].devs[0] ? fcfg[i].devs : "-");
+	for (i = 0; i < 2; i++) {
+		fprintf(f, "%u", i ? 6 : 4);
+		for (a = 0; a <= MSSCLAMP_A_MAX; a++)
+			if (stored(a))
+				fprintf(f, " %u", fcfg[i].val[a]);
+		fprintf(f, " %s\n", fcfg[i].devs[0] ? fcfg[i].devs : "-");
+	}
 	fclose(f);
 }
 
@@ -256,6 +292,7 @@ static void state_set(const struct nlmsghdr *req, uint8_t family)
 {
 	struct fake_config *c;
 	const struct nlattr *a, *d;
+	unsigned int type;
 	size_t n;
 
 	if (family != MSSCLAMP_FAMILY_IPV4 && family != MSSCLAMP_FAMILY_IPV6)
@@ -263,65 +300,31 @@ static void state_set(const struct nlmsghdr *req, uint8_t family)
 	state_load();
 	c = &fcfg[family == MSSCLAMP_FAMILY_IPV6];
 	mnl_attr_for_each(a, req, GENL_HDRLEN) {
-		switch (mnl_attr_get_type(a)) {
-		case MSSCLAMP_A_ENABLED:
-			c->enabled = mnl_attr_get_u8(a);
-			break;
-		case MSSCLAMP_A_MTU:
-			c->mtu = mnl_attr_get_u32(a);
-			break;
-		case MSSCLAMP_A_OVERHEAD:
-			c->overhead = mnl_attr_get_u32(a);
-			break;
-		case MSSCLAMP_A_PMTU:
-			c->pmtu = mnl_attr_get_u8(a);
-			break;
-		case MSSCLAMP_A_HOOK:
-			c->hook = mnl_attr_get_u8(a);
-			break;
-		case MSSCLAMP_A_SYN:
-			c->syn = mnl_attr_get_u8(a);
-			break;
-		case MSSCLAMP_A_SYNACK:
-			c->synack = mnl_attr_get_u8(a);
-			break;
-		case MSSCLAMP_A_DEVS:
-			n = 0;
-			c->devs[0] = '\0';
-			mnl_attr_for_each_nested(d, a)
-				if (n < sizeof(c->devs))
-					n += snprintf(c->devs + n,
-						      sizeof(c->devs) - n,
-						      "%s%s", n ? "," : "",
-						      mnl_attr_get_str(d));
-			break;
-		}
+		type = mnl_attr_get_type(a);
+		if (type > MSSCLAMP_A_MAX)
+			continue;
+		if (fake_type[type] == FAKE_U8)
+			c->val[type] = mnl_attr_get_u8(a);
+		else if (fake_type[type] == FAKE_U32)
+			c->val[type] = mnl_attr_get_u32(a);
+		if (fake_type[type] != FAKE_DEVS)
+			continue;
+		n = 0;
+		c->devs[0] = '\0';
+		mnl_attr_for_each_nested(d, a)
+			if (n < sizeof(c->devs))
+				n += snprintf(c->devs + n, sizeof(c->devs) - n,
+					      "%s%s", n ? "," : "",
+					      mnl_attr_get_str(d));
 	}
 	state_save();
 }
 
-static void put_config(struct nlmsghdr *nlh, uint8_t family)
+/* The devices of @devs ("A,B"), in a MSSCLAMP_A_DEVS nest. */
+static void put_devs(struct nlmsghdr *nlh, const char *devs)
 {
-	int v4 = family == MSSCLAMP_FAMILY_IPV4;
-	const struct fake_config *c;
-	const char *devs;
-	struct nlattr *nest;
+	struct nlattr *nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_DEVS);
 
-	state_load();
-	c = &fcfg[!v4];
-	devs = c->devs;
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, family);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_ENABLED, c->enabled);
-	if (!env_int("FAKEGENL_BAD"))
-		mnl_attr_put_u32(nlh, MSSCLAMP_A_MTU, c->mtu);
-	mnl_attr_put_u32(nlh, MSSCLAMP_A_OVERHEAD, c->overhead);
-	mnl_attr_put_u32(nlh, MSSCLAMP_A_MSS,
-			 c->mtu - (v4 ? 20 : 40) - 20 - c->overhead);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_PMTU, c->pmtu);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_HOOK, c->hook);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_SYN, c->syn);
-	mnl_attr_put_u8(nlh, MSSCLAMP_A_SYNACK, c->synack);
-	nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_DEVS);
 	while (devs && *devs) {
 		size_t len = strcspn(devs, ",");
 		char name[64];
@@ -331,6 +334,36 @@ static void put_config(struct nlmsghdr *nlh, uint8_t family)
 		devs += len + !!devs[len];
 	}
 	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_config(struct nlmsghdr *nlh, uint8_t family)
+{
+	int v4 = family == MSSCLAMP_FAMILY_IPV4;
+	const struct fake_config *c;
+	unsigned int a;
+
+	state_load();
+	c = &fcfg[!v4];
+	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, family);
+	for (a = 0; a <= MSSCLAMP_A_MAX; a++) {
+		switch (fake_type[a]) {
+		case FAKE_U8:
+			mnl_attr_put_u8(nlh, a, c->val[a]);
+			break;
+		case FAKE_U32:
+			if (a != MSSCLAMP_A_MTU || !env_int("FAKEGENL_BAD"))
+				mnl_attr_put_u32(nlh, a, c->val[a]);
+			break;
+		case FAKE_COMPUTED:	/* the mss */
+			mnl_attr_put_u32(nlh, a, c->val[MSSCLAMP_A_MTU] -
+					 (v4 ? 20 : 40) - 20 -
+					 c->val[MSSCLAMP_A_OVERHEAD]);
+			break;
+		case FAKE_DEVS:
+			put_devs(nlh, c->devs);
+			break;
+		}
+	}
 }
 
 /*

@@ -4,18 +4,26 @@
 - No include cycle: no file of userspace/ or kmod/ is included, directly or
   through others, by a file it includes. Quoted includes are resolved as the
   builds resolve them: beside the including file, then userspace/'s -I of
-  kmod/ (userspace/Makefile) or Kbuild's -I of kmod/.
+  lib/ and kmod/ (userspace/Makefile) or Kbuild's -I of kmod/.
+- lib/ is below the commands: no file of userspace/lib/ includes a file of
+  userspace/ outside lib/ (kmod/uapi aside), and no object of lib/ calls a
+  function that a file outside lib/ defines.
+- One netlink reader: of the tool's objects only lib/nlsock.o calls
+  mnl_socket_recvfrom().
 - mssclampctl.c only dispatches: main() is its one external symbol, so no
   other file can call back into it.
 - One codec, and only doctor/ reads other families: outside
-  userspace/doctor/ only codec.o calls libmnl's attribute functions
-  (mnl_attr_*) and only codec.c names struct nlattr; only doctor/ includes
-  libnftnl's headers or calls libnftnl; doctor/ names none of the mssclamp
-  family's attributes, and the rest of the tool calls doctor_main() alone.
+  userspace/doctor/ only lib/codec.o and lib/nlsock.o (the extack, the
+  attribute index and getters every reader shares) call libmnl's attribute
+  functions (mnl_attr_*) and only they name struct nlattr; only doctor/
+  includes libnftnl's headers or calls libnftnl; doctor/ names none of the
+  mssclamp family's attributes, and the rest of the tool calls
+  doctor_main() alone.
 - doctor/ reports errors through errors.c only: none of its files names
   stderr or calls perror().
-- userspace/attr_names.h, the one table of attribute names, names every
-  attribute of kmod/uapi/mssclamp.h but the pad.
+- userspace/lib/attr_names.h, the one table of attribute names (the
+  settings' from lib/settings.h), names every attribute of
+  kmod/uapi/mssclamp.h but the pad.
 
 Each check also runs on a scratch copy where the rule is broken on purpose
 (a planted include cycle, an extra function in mssclampctl.c, an attribute
@@ -53,10 +61,13 @@ def tree_files(root, tree):
     return sorted(out)
 
 
-def search_path(root):
-    """Where a quoted include is looked for after the including file's
-    directory: kmod/ for both trees (userspace/Makefile: -I../kmod;
-    Kbuild: -I$(src)/kmod)."""
+def search_path(root, f):
+    """Where a quoted include of @f is looked for after the including
+    file's directory: for userspace/, lib/ then kmod/ (userspace/Makefile:
+    -Ilib -I../kmod); for kmod/, kmod/ (Kbuild: -I$(src)/kmod)."""
+    if in_tree(f, root, "userspace"):
+        return [os.path.join(root, "userspace", "lib"),
+                os.path.join(root, "kmod")]
     return [os.path.join(root, "kmod")]
 
 
@@ -79,7 +90,7 @@ def include_graph(root, trees):
         with open(f, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
         for name in INCLUDE.findall(text):
-            for d in [os.path.dirname(f)] + search_path(root):
+            for d in [os.path.dirname(f)] + search_path(root, f):
                 cand = os.path.normpath(os.path.join(d, name))
                 if os.path.isfile(cand):
                     graph[f].append(cand)
@@ -197,7 +208,8 @@ def cflags():
 
 def compile_obj(src, out, include_dir=None):
     cc = os.environ.get("CC", "cc")
-    args = [cc] + cflags() + ["-c", "-o", out, src]
+    args = [cc, "-I" + os.path.join(TOP, "userspace", "lib")] + cflags() + \
+        ["-c", "-o", out, src]
     if include_dir:
         args.insert(1, "-I" + include_dir)
     r = subprocess.run(args, capture_output=True, text=True)
@@ -220,7 +232,7 @@ def exported(obj):
 
 # Only doctor/ reads other families (docs/conventions.md): rtnetlink's
 # attributes, nf_tables' through libnftnl, legacy iptables. Outside it
-# codec.c alone touches netlink attributes.
+# lib/codec.c and lib/nlsock.c alone touch netlink attributes.
 DOCTOR = "doctor"
 LIBNFTNL = re.compile(r"^\s*#\s*include\s*<libnftnl/", re.M)
 
@@ -236,6 +248,12 @@ def sources(ud, ends=(".c",)):
         out += [os.path.relpath(os.path.join(d, n), ud) for n in names
                 if n.endswith(ends)]
     return sorted(out)
+# Outside doctor/, the files that may read netlink attributes.
+ATTR_FILES = ("lib/codec.c", "lib/nlsock.c")
+
+
+def in_lib(rel):
+    return rel.split("/")[0] == "lib"
 
 
 def attr_users(objs):
@@ -267,6 +285,60 @@ def stderr_writers(ud):
     return out
 
 
+def planted(bad, name, text, include_dir=None):
+    """Write @text into @bad/@name and compile it: (compiled, object)."""
+    src = os.path.join(bad, name)
+    with open(src, "w") as fh:
+        fh.write(text)
+    o = src[:-2] + ".o"
+    return compile_obj(src, o, include_dir), o
+
+
+def recv_users(objs):
+    """The sources of @objs (source -> object) that read a netlink socket."""
+    return sorted(s for s, o in objs.items()
+                  if "mnl_socket_recvfrom" in nm(o, "-u"))
+
+
+def calls_up(objs):
+    """"lib/x.c: f" for each function a lib/ object of @objs uses that an
+    object outside lib/ defines."""
+    above = {}
+    for s, o in objs.items():
+        if not in_lib(s):
+            for sym in exported(o):
+                above[sym] = s
+    return sorted(f"{s}: {sym} ({above[sym]})" for s, o in objs.items()
+                  if in_lib(s) for sym in nm(o, "-u") if sym in above)
+
+
+def lib_include_checks():
+    """No header of userspace/ outside lib/ is included from lib/."""
+    ud = os.path.join(TOP, "userspace")
+    graph, _ = include_graph(TOP, ["userspace"])
+    lib = os.path.join(ud, "lib")
+    bad = sorted(f"{os.path.relpath(f, ud)}: {os.path.relpath(g, ud)}"
+                 for f, gs in graph.items() if in_tree(f, TOP, "userspace/lib")
+                 for g in gs if in_tree(g, TOP, "userspace")
+                 and not in_tree(g, TOP, "userspace/lib"))
+    check("no file of userspace/lib/ includes a file of userspace/ outside "
+          "lib/", bool(os.path.isdir(lib)) and not bad, ", ".join(bad))
+    # The control: the same check on a copy where lib/ includes upwards.
+    with tempfile.TemporaryDirectory() as tmp:
+        for t in ("userspace", "kmod"):
+            shutil.copytree(os.path.join(TOP, t), os.path.join(tmp, t),
+                            ignore=shutil.ignore_patterns("*.o", "*.d"))
+        with open(os.path.join(tmp, "userspace", "lib", "errors.h"), "a") as fh:
+            fh.write('\n#include "../commands.h"\n')
+        graph, _ = include_graph(tmp, ["userspace"])
+        found = [f for f, gs in graph.items()
+                 if in_tree(f, tmp, "userspace/lib")
+                 for g in gs if not in_tree(g, tmp, "userspace/lib")
+                 and in_tree(g, tmp, "userspace")]
+        check("control: lib/errors.h including ../commands.h is found",
+              bool(found), "found nothing")
+
+
 def object_checks():
     ud = os.path.join(TOP, "userspace")
     srcs = sources(ud)
@@ -274,6 +346,7 @@ def object_checks():
         objs = {}
         for s in srcs:
             o = os.path.join(tmp, s.replace("/", "_")[:-2] + ".o")
+            os.makedirs(os.path.dirname(o), exist_ok=True)
             if compile_obj(os.path.join(ud, s), o):
                 objs[s] = o
         check("every file of userspace/ compiles on its own",
@@ -291,16 +364,18 @@ def object_checks():
 
         users = attr_users(objs)
         outside = [u for u in users if not in_doctor(u)]
-        check("outside doctor/, only codec.c calls libmnl's attribute "
-              "functions", "codec.c" in users and outside == ["codec.c"],
+        check("outside doctor/, only lib/codec.c and lib/nlsock.c call "
+              "libmnl's attribute functions", "lib/codec.c" in users and
+              set(outside) <= set(ATTR_FILES),
               "called from " + ", ".join(users))
         named = []
         for s in sources(ud, (".c", ".h")):
-            if s != "codec.c" and not in_doctor(s):
+            if s[:-2] + ".c" not in ATTR_FILES and not in_doctor(s):
                 with open(os.path.join(ud, s)) as fh:
                     if re.search(r"\bnlattr\b", fh.read()):
                         named.append(s)
-        check("outside doctor/, only codec.c names struct nlattr",
+        check("outside doctor/, only lib/codec.c and lib/nlsock.c name "
+              "struct nlattr",
               not named, ", ".join(named))
         mssclamp = [s for s in srcs if in_doctor(s) and
                     re.search(r"\bMSSCLAMP_A_\w+",
@@ -327,6 +402,14 @@ def object_checks():
         check("outside doctor/, only doctor_main() of doctor/ is called",
               "doctor_main" in ours and not into, ", ".join(into))
 
+        readers = recv_users(objs)
+        check("only lib/nlsock.c reads a netlink socket "
+              "(mnl_socket_recvfrom)", readers == ["lib/nlsock.c"],
+              "called from " + ", ".join(readers))
+        up = calls_up(objs)
+        check("no object of lib/ calls a function defined outside lib/",
+              not up, ", ".join(up))
+
         # Controls: the same checks on what breaks them.
         bad = os.path.join(tmp, "bad")
         os.mkdir(bad)
@@ -348,8 +431,9 @@ def object_checks():
         o = os.path.join(bad, "peek.o")
         ok = compile_obj(os.path.join(bad, "peek.c"), o)
         got = attr_users(dict(objs, **{"peek.c": o}))
-        check("control: an attribute read outside codec.c and doctor/ is "
-              "found", ok and "peek.c" in got, "found " + ", ".join(got))
+        check("control: an attribute read outside lib/codec.c, lib/nlsock.c "
+              "and doctor/ is found", ok and "peek.c" in got,
+              "found " + ", ".join(got))
         got = nftnl_includers(bad)
         check("control: a libnftnl header included outside doctor/ is found",
               got == ["peek.c"], "found " + ", ".join(got))
@@ -362,6 +446,22 @@ def object_checks():
         got = stderr_writers(bad)
         check("control: a write to stderr in doctor/ is found",
               got == [DOCTOR + "/loud.c"], "found " + ", ".join(got))
+        ok, o = planted(bad, "reader.c",
+                        "#include <libmnl/libmnl.h>\n"
+                        "long reader(struct mnl_socket *s, char *b);\n"
+                        "long reader(struct mnl_socket *s, char *b)\n{\n"
+                        "\treturn mnl_socket_recvfrom(s, b, 64);\n}\n")
+        got = recv_users(dict(objs, **{"reader.c": o}))
+        check("control: a second reader of a netlink socket is found",
+              ok and "reader.c" in got, "found " + ", ".join(got))
+        ok, o = planted(bad, "up.c",
+                        '#include "commands.h"\n'
+                        "int up(void);\nint up(void)\n{\n"
+                        "\treturn show_main(0, 0);\n}\n", ud)
+        got = calls_up(dict(objs, **{"lib/up.c": o}))
+        check("control: a call from lib/ up into a command is found",
+              ok and any(g.startswith("lib/up.c") for g in got),
+              "found " + ", ".join(got))
 
 
 # --- the attribute names ----------------------------------------------------
@@ -378,17 +478,25 @@ def attr_enum(hdr):
 def name_checks():
     with open(os.path.join(TOP, "kmod/uapi/mssclamp.h")) as fh:
         want = attr_enum(fh.read())
-    with open(os.path.join(TOP, "userspace/attr_names.h")) as fh:
-        table = dict(re.findall(r'\[(MSSCLAMP_A_\w+)\] = "([^"]+)"', fh.read()))
+    with open(os.path.join(TOP, "userspace/lib/attr_names.h")) as fh:
+        pairs = re.findall(r'\[(MSSCLAMP_A_\w+)\] = "([^"]+)"', fh.read())
+    # The settings are named by their words in settings.h's table.
+    with open(os.path.join(TOP, "userspace/lib/settings.h")) as fh:
+        pairs += re.findall(r'X\((MSSCLAMP_A_\w+),\s*\w+,\s*\w+,\s*"([^"]+)"',
+                            fh.read())
+    table = dict(pairs)
     missing = [a for a in want if a not in table]
-    check("attr_names.h names every attribute of the uapi but the pad",
-          not missing and len(want) > 0, "missing " + ", ".join(missing))
-    dup = sorted({n for n in table.values()
-                  if list(table.values()).count(n) > 1})
-    check("attr_names.h gives no two attributes the same name", not dup,
-          ", ".join(dup))
+    check("attr_names.h and settings.h name every attribute of the uapi "
+          "but the pad", not missing and len(want) > 0,
+          "missing " + ", ".join(missing))
+    names = [n for _, n in pairs]
+    dup = sorted({n for n in names if names.count(n) > 1} |
+                 {a for a, _ in pairs if [b for b, _ in pairs].count(a) > 1})
+    check("attr_names.h and settings.h give no two attributes the same "
+          "name, nor one attribute two", not dup, ", ".join(dup))
     tables = []
-    for f in ("userspace/codec.c", "userspace/nl.c", "tests/unit/fakegenl.c"):
+    for f in ("userspace/lib/codec.c", "userspace/lib/nl.c",
+              "tests/unit/fakegenl.c"):
         with open(os.path.join(TOP, f)) as fh:
             if re.search(r'\[MSSCLAMP_A_\w+\] = "', fh.read()):
                 tables.append(f)
@@ -398,6 +506,7 @@ def name_checks():
 
 def main():
     include_checks()
+    lib_include_checks()
     object_checks()
     name_checks()
     return TAP.status()

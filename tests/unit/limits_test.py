@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Check that what `apply` refuses up front is what the module refuses.
 
-apply checks a whole file before it changes anything (userspace/limit.c),
+apply checks a whole file before it changes anything (userspace/lib/limit.c),
 so its limits must be the module's (mssclamp_cfg_check() and the dev list
 of kmod/netlink.c), or a file it lets through fails half-way, or one the
 module would take is refused.
@@ -213,7 +213,7 @@ def main():
 
     # 2. The rule, side by side.
     kfile, kbody = kernel_function("mssclamp_cfg_check")
-    ubody = function_body(read("userspace/limit.c"), "limit_check")
+    ubody = function_body(read("userspace/lib/limit.c"), "limit_check")
     check("the kernel's mssclamp_cfg_check() is found", kbody is not None)
     check("userspace's limit_check() is found", ubody is not None)
     if kbody is None or ubody is None:
@@ -271,7 +271,7 @@ def main():
     sdevs = function_body(knl, "mssclamp_set_devs") or ""
     check("the kernel refuses a name once it has MSSCLAMP_MAX_DEVS",
           re.search(r"ndevs\s*==\s*MSSCLAMP_MAX_DEVS", sdevs) is not None)
-    lim = read("userspace/limit.c")
+    lim = read("userspace/lib/limit.c")
     check("limit.c refuses names of IFNAMSIZ bytes and more",
           re.search(r"len\s*>=\s*IFNAMSIZ\b",
                     function_body(lim, "limit_dev_name") or "") is not None)

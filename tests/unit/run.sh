@@ -2,7 +2,7 @@
 # Userspace unit tests: build build/unit/clamp_test (gcc, ASan + UBSan,
 # -Werror), check the same sources build clean with clang, run the test, then
 # tests/unit/ctl_test.sh if it exists, observe_test.sh, trace_test.sh,
-# spec_test.py,
+# output_test.c, spec_test.py,
 # layout_test.py, limits_test.py, cliref_test.py, layers_test.py,
 # slabinfo_test.py, kver_test.sh, cross_test.sh and doctor_test.sh. Every
 # case lands in $TAP_FILE as "ok - ..." / "not ok - ..."; a failed build
@@ -75,6 +75,17 @@ tap_run "unit: observe_test.sh" bash tests/unit/observe_test.sh
 
 # 4c. trace: its command line, filter, and the lines it reads and prints.
 tap_run "unit: trace_test.sh" bash tests/unit/trace_test.sh
+
+# 4c. The text and JSON printer (userspace/lib/output.c) on more than the
+# commands print: nothing of it left out (ASan, UBSan).
+if make --no-print-directory -f tests/unit/Makefile output \
+	>"$out/build-output.log" 2>&1; then
+	tap_run "unit: output_test" "$out/output_test" "$TAP_FILE"
+else
+	cat "$out/build-output.log"
+	tap_fail "unit: output_test builds (see $out/build-output.log)"
+	status=1
+fi
 
 # 5. The netlink family's YAML spec against the C.
 tap_run "unit: spec_test.py" py tests/unit/spec_test.py

@@ -20,11 +20,11 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 build() {	# build CC OUT
 	"$1" -std=gnu11 -Wall -Wextra -Werror -O1 -g -D_GNU_SOURCE \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -I"$top/userspace" -I"$top/kmod" \
+		-fno-omit-frame-pointer -I"$top/userspace" -I"$top/userspace/lib" -I"$top/kmod" \
 		-I"$top/tests/lib/c" -o "$2" "$top/tests/unit/trace_test.c" \
 		"$top/tests/lib/c/tap.c" \
-		"$top/userspace/trace.c" "$top/userspace/output.c" \
-		"$top/userspace/errors.c" "$top/userspace/netns.c"
+		"$top/userspace/trace.c" "$top/userspace/lib/output.c" \
+		"$top/userspace/lib/errors.c" "$top/userspace/lib/netns.c"
 }
 
 for cc in gcc clang; do

@@ -15,9 +15,9 @@
 #include <sys/socket.h>
 
 #include "../commands.h"
-#include "../ctl.h"
-#include "../errors.h"
-#include "../netns.h"
+#include "ctl.h"
+#include "errors.h"
+#include "netns.h"
 #include "doctor.h"
 #include "rtnl.h"
 

@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <linux/netfilter_ipv4.h>
 
-#include "../config.h"
-#include "../family.h"
+#include "config.h"
+#include "family.h"
 
 /* kmod/mssclamp.h: MSSCLAMP_HOOK_PRIORITY, for both families. */
 #define CLAMP_PRIORITY	(NF_IP_PRI_MANGLE - 5)

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../ctl.h"
-#include "../nl.h"
+#include "ctl.h"
+#include "nl.h"
 #include "../query.h"
-#include "../readline.h"
+#include "readline.h"
 #include "doctor.h"
 #include "rtnl.h"
 

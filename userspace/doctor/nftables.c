@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
 #include <libmnl/libmnl.h>
@@ -22,8 +21,10 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "bytes.h"
 #include "grow.h"
 #include "nftables.h"
+#include "nlsock.h"
 
 /* ------------------------------------------------------------------ */
 /* Names                                                                */
@@ -239,18 +240,11 @@ void nft_walk_drops(const struct nft_ruleset *rs,
 /* ------------------------------------------------------------------ */
 /* Reading                                                              */
 
-#define NFT_BUF		65536
-#define NFT_TRIES	5
-
 struct reader {
-	struct mnl_socket *sk;
-	unsigned int portid;
-	uint32_t seq;
-	char *buf;
+	struct nlsock *sk;
 	struct nft_ruleset *rs;
 	struct nftnl_set *cur_set;	/* GETSETELEM: the set being read */
 	uint32_t gen;			/* GETGEN's answer */
-	int error;			/* ENOMEM from a callback */
 };
 
 static void copy_str(char *to, size_t size, const char *from)
@@ -288,7 +282,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	nftnl_chain_free(c);
 	return MNL_CB_OK;
 nomem:
-	rd->error = ENOMEM;
+	errno = ENOMEM;
 	return MNL_CB_ERROR;
 }
 
@@ -313,7 +307,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	ru->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
 	return MNL_CB_OK;
 nomem:
-	rd->error = ENOMEM;
+	errno = ENOMEM;
 	return MNL_CB_ERROR;
 }
 
@@ -352,7 +346,7 @@ static int flowtable_cb(const struct nlmsghdr *nlh, void *data)
 	nftnl_flowtable_free(f);
 	return MNL_CB_OK;
 nomem:
-	rd->error = ENOMEM;
+	errno = ENOMEM;
 	return MNL_CB_ERROR;
 }
 
@@ -387,7 +381,7 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 	nftnl_set_free(s);
 	return MNL_CB_OK;
 nomem:
-	rd->error = ENOMEM;
+	errno = ENOMEM;
 	return MNL_CB_ERROR;
 }
 
@@ -397,16 +391,6 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 
 	nftnl_set_elems_nlmsg_parse(nlh, rd->cur_set);
 	return MNL_CB_OK;
-}
-
-/* A set element's key of @len bytes, as nft_set_add_range() takes it. */
-static uint32_t be_number(const uint8_t *p, uint32_t len)
-{
-	uint32_t v = 0, i;
-
-	for (i = 0; i < len; i++)
-		v = v << 8 | p[i];
-	return v;
 }
 
 struct key {
@@ -491,38 +475,22 @@ static int set_ranges(const struct nftnl_set *from, struct nft_set *set)
 	return ret;
 }
 
+/* One request and its answer, every message to @cb; 0, or -1 with errno. */
 static int talk(struct reader *rd, struct nlmsghdr *nlh, mnl_cb_t cb)
 {
-	ssize_t len;
-	int ret;
+	struct nlsock_err err;
+	int ret = nlsock_talk(rd->sk, nlh, cb, rd, &err);
 
-	nlh->nlmsg_seq = ++rd->seq;
-	if (mnl_socket_sendto(rd->sk, nlh, nlh->nlmsg_len) < 0)
+	if (ret < 0) {
+		errno = -ret;
 		return -1;
-	do {
-		len = mnl_socket_recvfrom(rd->sk, rd->buf, NFT_BUF);
-		if (len < 0 && errno == EINTR)
-			ret = MNL_CB_OK;	/* a signal: read again */
-		else if (len < 0)
-			return -1;
-		else {
-			errno = 0;
-			ret = mnl_cb_run(rd->buf, len, rd->seq, rd->portid,
-					 cb, rd);
-		}
-	} while (ret > MNL_CB_STOP);
-	if (ret == MNL_CB_STOP)
-		return 0;
-	if (rd->error)
-		errno = rd->error;
-	else if (!errno)
-		errno = EBADMSG;
-	return -1;
+	}
+	return 0;
 }
 
 static int dump(struct reader *rd, uint16_t msg, mnl_cb_t cb)
 {
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(rd->buf, msg,
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(nlsock_buf(rd->sk), msg,
 						      NFPROTO_UNSPEC,
 						      NLM_F_DUMP, 0);
 
@@ -535,7 +503,7 @@ static int gen_cb(const struct nlmsghdr *nlh, void *data)
 	struct nftnl_gen *g = nftnl_gen_alloc();
 
 	if (!g) {
-		rd->error = ENOMEM;
+		errno = ENOMEM;
 		return MNL_CB_ERROR;
 	}
 	if (nftnl_gen_nlmsg_parse(nlh, g) == 0)
@@ -547,7 +515,7 @@ static int gen_cb(const struct nlmsghdr *nlh, void *data)
 /* The ruleset's generation; -1 with errno on failure. */
 static int generation(struct reader *rd, uint32_t *id)
 {
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(rd->buf, NFT_MSG_GETGEN,
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(nlsock_buf(rd->sk), NFT_MSG_GETGEN,
 						      NFPROTO_UNSPEC,
 						      NLM_F_ACK, 0);
 
@@ -574,7 +542,7 @@ static int read_elements(struct reader *rd)
 		}
 		nftnl_set_set_str(rd->cur_set, NFTNL_SET_TABLE, set->table);
 		nftnl_set_set_str(rd->cur_set, NFTNL_SET_NAME, set->name);
-		nlh = nftnl_nlmsg_build_hdr(rd->buf, NFT_MSG_GETSETELEM,
+		nlh = nftnl_nlmsg_build_hdr(nlsock_buf(rd->sk), NFT_MSG_GETSETELEM,
 					    set->family, NLM_F_DUMP, 0);
 		nftnl_set_elems_nlmsg_build_payload(nlh, rd->cur_set);
 		ret = talk(rd, nlh, elem_cb);
@@ -665,9 +633,16 @@ static int read_once(struct nft_ruleset *rs, struct reader *rd)
 	return 0;
 }
 
+/*
+ * The ruleset spans several dumps: it is consistent when the generation
+ * is the same before and after them. A generation that moved, or a dump
+ * the kernel marked NLM_F_DUMP_INTR (nlsock.c), reads the whole again,
+ * up to NLSOCK_TRIES times.
+ */
 int nft_read(struct nft_ruleset *rs)
 {
 	struct reader rd = { .rs = rs };
+	struct nlsock_err err;
 	int tries, ret = -1, saved = 0;
 
 	memset(rs, 0, sizeof(*rs));
@@ -675,31 +650,20 @@ int nft_read(struct nft_ruleset *rs)
 		errno = ENOENT;
 		return -1;
 	}
-	rd.buf = malloc(NFT_BUF);
-	if (!rd.buf)
-		return -1;
-	for (tries = 0; tries < NFT_TRIES; tries++) {
-		rd.sk = mnl_socket_open(NETLINK_NETFILTER);
+	for (tries = 0; tries < NLSOCK_TRIES; tries++) {
+		rd.sk = nlsock_open(NETLINK_NETFILTER, &err);
 		if (!rd.sk) {
-			saved = errno == EPROTONOSUPPORT ? ENOENT : errno;
+			saved = err.error == EPROTONOSUPPORT ? ENOENT :
+							       err.error;
 			break;
 		}
-		if (mnl_socket_bind(rd.sk, 0, MNL_SOCKET_AUTOPID) < 0) {
-			saved = errno;
-			mnl_socket_close(rd.sk);
-			break;
-		}
-		rd.portid = mnl_socket_get_portid(rd.sk);
-		rd.seq = time(NULL);
-		rd.error = 0;
 		ret = read_once(rs, &rd);
 		saved = errno;
-		mnl_socket_close(rd.sk);
+		nlsock_close(rd.sk);
 		if (ret == 0 || saved != EINTR)
 			break;
 		nft_free(rs);
 	}
-	free(rd.buf);
 	errno = saved;
 	return ret;
 }

@@ -36,6 +36,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "bytes.h"
 #include "nftrules.h"
 
 #ifndef TCPOPT_MAXSEG
@@ -228,15 +229,6 @@ static const struct nft_set *set_find(const struct nft_sets *sets,
 			return s;
 	}
 	return NULL;
-}
-
-static uint32_t be_number(const uint8_t *p, uint32_t len)
-{
-	uint32_t v = 0, i;
-
-	for (i = 0; i < len; i++)
-		v = v << 8 | p[i];
-	return v;
 }
 
 /* 1 if @key is in @s, 0 if not. */

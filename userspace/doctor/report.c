@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../ctl.h"
-#include "../errors.h"
-#include "../output.h"
+#include "ctl.h"
+#include "errors.h"
+#include "output.h"
 #include "doctor.h"
 
 #define MSG_SIZE	1024

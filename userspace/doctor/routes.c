@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 
-#include "../readline.h"
+#include "readline.h"
 #include "doctor.h"
 #include "rtnl.h"
 

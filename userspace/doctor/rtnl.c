@@ -2,15 +2,14 @@
 /*
  * mssclampctl: interfaces and routes over rtnetlink (see rtnl.h).
  *
- * Each dump gets a socket of its own: a dump the kernel marks inconsistent
- * (NLM_F_DUMP_INTR, the table changed while it was read) is thrown away
- * with its socket and asked for again, a few times.
+ * Each dump gets a socket of its own (nlsock.c); a dump the kernel marks
+ * inconsistent (NLM_F_DUMP_INTR, the table changed while it was read) is
+ * asked for again, a few times, from where the one before it started.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
@@ -19,57 +18,27 @@
 #include <linux/rtnetlink.h>
 
 #include "grow.h"
+#include "nlsock.h"
 #include "rtnl.h"
-
-#define RTNL_BUF	32768
-#define RTNL_TRIES	5
-
-/* ------------------------------------------------------------------ */
-/* Attributes                                                           */
-
-struct attrs {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int index_cb(const struct nlattr *attr, void *data)
-{
-	struct attrs *a = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type <= a->max)
-		a->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int index_msg(const struct nlmsghdr *nlh, size_t hdrlen,
-		     const struct nlattr **tb, unsigned int max)
-{
-	struct attrs a = { .tb = tb, .max = max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	return mnl_attr_parse(nlh, hdrlen, index_cb, &a) < 0 ? -1 : 0;
-}
-
-static int index_nested(const struct nlattr *nest, const struct nlattr **tb,
-			unsigned int max)
-{
-	struct attrs a = { .tb = tb, .max = max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	return mnl_attr_parse_nested(nest, index_cb, &a) < 0 ? -1 : 0;
-}
-
-static bool get_u32(const struct nlattr *attr, uint32_t *val)
-{
-	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-		return false;
-	*val = mnl_attr_get_u32(attr);
-	return true;
-}
 
 /* ------------------------------------------------------------------ */
 /* Links                                                                */
+
+/*
+ * The family header of @nlh, a message of @type with @hdrlen bytes of it,
+ * and its attributes indexed into @tb[0..max]; NULL for any other
+ * message, which the dump's reader skips.
+ */
+static const void *payload(const struct nlmsghdr *nlh, uint16_t type,
+			   size_t hdrlen, const struct nlattr **tb,
+			   unsigned int max)
+{
+	if (nlh->nlmsg_type != type ||
+	    mnl_nlmsg_get_payload_len(nlh) < hdrlen ||
+	    nla_index(nlh, hdrlen, tb, max) < 0)
+		return NULL;
+	return mnl_nlmsg_get_payload(nlh);
+}
 
 /* IPv6's MTU of the link: IFLA_AF_SPEC / AF_INET6 / IFLA_INET6_CONF. */
 static uint32_t link_mtu6(const struct nlattr *af_spec)
@@ -83,7 +52,7 @@ static uint32_t link_mtu6(const struct nlattr *af_spec)
 	mnl_attr_for_each_nested(af, af_spec) {
 		if (mnl_attr_get_type(af) != AF_INET6)
 			continue;
-		if (index_nested(af, tb, IFLA_INET6_MAX) < 0 ||
+		if (nla_index_nested(af, tb, IFLA_INET6_MAX) < 0 ||
 		    !tb[IFLA_INET6_CONF] ||
 		    mnl_attr_get_payload_len(tb[IFLA_INET6_CONF]) <
 		    (DEVCONF_MTU6 + 1) * sizeof(int32_t))
@@ -101,11 +70,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	const struct ifinfomsg *ifi;
 	struct rtnl_link *l;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
-		return MNL_CB_OK;
-	ifi = mnl_nlmsg_get_payload(nlh);
-	if (index_msg(nlh, sizeof(*ifi), tb, IFLA_MAX) < 0 || !tb[IFLA_IFNAME] ||
+	ifi = payload(nlh, RTM_NEWLINK, sizeof(*ifi), tb, IFLA_MAX);
+	if (!ifi || !tb[IFLA_IFNAME] ||
 	    mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING) < 0)
 		return MNL_CB_OK;
 	l = grow(&v->links, &v->nlinks, sizeof(*l));
@@ -115,7 +81,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	l->flags = ifi->ifi_flags;
 	snprintf(l->name, sizeof(l->name), "%s",
 		 mnl_attr_get_str(tb[IFLA_IFNAME]));
-	get_u32(tb[IFLA_MTU], &l->mtu);
+	nla_u32(tb[IFLA_MTU], &l->mtu);
 	l->mtu6 = link_mtu6(tb[IFLA_AF_SPEC]);
 	return MNL_CB_OK;
 }
@@ -128,10 +94,10 @@ static void route_metrics(const struct nlattr *metrics, struct rtnl_route *r)
 	const struct nlattr *tb[RTAX_MAX + 1];
 	uint32_t lock = 0;
 
-	if (!metrics || index_nested(metrics, tb, RTAX_MAX) < 0)
+	if (!metrics || nla_index_nested(metrics, tb, RTAX_MAX) < 0)
 		return;
-	get_u32(tb[RTAX_MTU], &r->mtu);
-	if (get_u32(tb[RTAX_LOCK], &lock))
+	nla_u32(tb[RTAX_MTU], &r->mtu);
+	if (nla_u32(tb[RTAX_LOCK], &lock) == 0)
 		r->mtu_locked = lock & (1u << RTAX_MTU);
 }
 
@@ -166,13 +132,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	struct rtnl_route *r;
 	uint32_t oif;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
-		return MNL_CB_OK;
-	rtm = mnl_nlmsg_get_payload(nlh);
-	if ((rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6) ||
-	    (rtm->rtm_flags & RTM_F_CLONED) ||
-	    index_msg(nlh, sizeof(*rtm), tb, RTA_MAX) < 0)
+	rtm = payload(nlh, RTM_NEWROUTE, sizeof(*rtm), tb, RTA_MAX);
+	if (!rtm || (rtm->rtm_family != AF_INET &&
+		     rtm->rtm_family != AF_INET6) ||
+	    (rtm->rtm_flags & RTM_F_CLONED))
 		return MNL_CB_OK;
 	r = grow(&v->routes, &v->nroutes, sizeof(*r));
 	if (!r)
@@ -181,14 +144,14 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	r->dst_len = rtm->rtm_dst_len;
 	r->type = rtm->rtm_type;
 	r->table = rtm->rtm_table;
-	get_u32(tb[RTA_TABLE], &r->table);
+	nla_u32(tb[RTA_TABLE], &r->table);
 	if (tb[RTA_DST])
 		copy_addr(r->dst, tb[RTA_DST], r->family);
 	if (tb[RTA_GATEWAY]) {
 		copy_addr(r->gw, tb[RTA_GATEWAY], r->family);
 		r->have_gw = true;
 	}
-	if (get_u32(tb[RTA_OIF], &oif))
+	if (nla_u32(tb[RTA_OIF], &oif) == 0)
 		r->oifs[r->noifs++] = oif;
 	if (tb[RTA_MULTIPATH])
 		route_multipath(tb[RTA_MULTIPATH], r);
@@ -199,28 +162,51 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 /* ------------------------------------------------------------------ */
 /* Dumps                                                                */
 
-/* One dump of @type for @family, every message to @cb; 0, or -1/errno. */
-static int dump_once(uint16_t type, uint8_t family, mnl_cb_t cb, void *data)
+/* What a dump hands its callback, and how it starts again. */
+struct dump {
+	struct rtnl_view *v;
+	mnl_cb_t cb;
+	void (*reset)(struct rtnl_view *v, size_t keep);
+	size_t keep;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
-	char *buf = malloc(RTNL_BUF);
-	struct mnl_socket *sk = NULL;
+	struct dump *d = data;
+
+	return d->cb(nlh, d->v);
+}
+
+static void dump_restart(void *data)
+{
+	struct dump *d = data;
+
+	d->reset(d->v, d->keep);
+}
+
+/*
+ * One dump of @type for @family, every message to @cb; 0, or -1 with
+ * errno. A dump that changed while it was read is asked for again
+ * (nlsock_ask()); @reset drops what the interrupted one left in @v.
+ */
+static int dump(uint16_t type, uint8_t family, mnl_cb_t cb,
+		struct rtnl_view *v, void (*reset)(struct rtnl_view *v,
+						   size_t keep), size_t keep)
+{
+	struct dump d = { .v = v, .cb = cb, .reset = reset, .keep = keep };
+	struct nlsock_err err;
 	struct nlmsghdr *nlh;
-	unsigned int portid;
-	uint32_t seq = time(NULL);
-	int ret = -1, saved;
-	ssize_t len;
+	struct nlsock *sk;
+	int ret;
 
-	if (!buf)
+	sk = nlsock_open(NETLINK_ROUTE, &err);
+	if (!sk) {
+		errno = err.error;
 		return -1;
-	sk = mnl_socket_open(NETLINK_ROUTE);
-	if (!sk || mnl_socket_bind(sk, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto out;
-	portid = mnl_socket_get_portid(sk);
-
-	nlh = mnl_nlmsg_put_header(buf);
+	}
+	nlh = nlsock_msg(sk);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
 	if (type == RTM_GETLINK) {
 		struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh,
 								    sizeof(*ifi));
@@ -230,51 +216,13 @@ static int dump_once(uint16_t type, uint8_t family, mnl_cb_t cb, void *data)
 							       sizeof(*rtm));
 		rtm->rtm_family = family;
 	}
-	if (mnl_socket_sendto(sk, nlh, nlh->nlmsg_len) < 0)
-		goto out;
-	do {
-		len = mnl_socket_recvfrom(sk, buf, RTNL_BUF);
-		if (len < 0 && errno == EINTR) {
-			ret = MNL_CB_OK;	/* a signal: read again */
-		} else if (len < 0) {
-			ret = -1;
-			goto out;
-		} else {
-			errno = 0;
-			ret = mnl_cb_run(buf, len, seq, portid, cb, data);
-		}
-	} while (ret > MNL_CB_STOP);
-	if (ret == MNL_CB_STOP)
-		ret = 0;
-	else if (!errno)
-		errno = EBADMSG;
-out:
-	saved = errno;
-	if (sk)
-		mnl_socket_close(sk);
-	free(buf);
-	errno = saved;
-	return ret < 0 ? -1 : 0;
-}
-
-/*
- * A dump that changed while it was read (EINTR from libmnl) is asked for
- * again; @reset drops what the interrupted one left in @v.
- */
-static int dump(uint16_t type, uint8_t family, mnl_cb_t cb,
-		struct rtnl_view *v, void (*reset)(struct rtnl_view *v,
-						   size_t keep), size_t keep)
-{
-	int tries;
-
-	for (tries = 0; tries < RTNL_TRIES; tries++) {
-		if (dump_once(type, family, cb, v) == 0)
-			return 0;
-		if (errno != EINTR)
-			return -1;
-		reset(v, keep);
+	ret = nlsock_ask(sk, nlh, dump_cb, &d, dump_restart, &err);
+	nlsock_close(sk);
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
 	}
-	return -1;
+	return 0;
 }
 
 static void reset_links(struct rtnl_view *v, size_t keep)

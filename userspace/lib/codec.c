@@ -12,80 +12,7 @@
 #include "attr_names.h"
 #include "codec.h"
 #include "family.h"
-
-/* ------------------------------------------------------------------ */
-/* Reading attributes                                                   */
-
-struct parse_ctx {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int parse_cb(const struct nlattr *attr, void *data)
-{
-	struct parse_ctx *ctx = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type <= ctx->max)
-		ctx->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-/*
- * Index the attributes after the genetlink header of @nlh (or inside
- * @nest) by type into @tb[0..max]; unknown types are skipped. Returns 0, or
- * -1 with errno set when the message is malformed.
- */
-static int parse_msg(const struct nlmsghdr *nlh, const struct nlattr **tb,
-		     unsigned int max)
-{
-	struct parse_ctx ctx = { .tb = tb, .max = max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (mnl_attr_parse(nlh, GENL_HDRLEN, parse_cb, &ctx) < 0) {
-		errno = EBADMSG;
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_nested(const struct nlattr *nest, const struct nlattr **tb,
-			unsigned int max)
-{
-	struct parse_ctx ctx = { .tb = tb, .max = max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (mnl_attr_parse_nested(nest, parse_cb, &ctx) < 0) {
-		errno = EBADMSG;
-		return -1;
-	}
-	return 0;
-}
-
-/* Read one attribute; -1 if it is absent or has the wrong length. */
-static int get_u8(const struct nlattr *attr, uint8_t *val)
-{
-	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-		return -1;
-	*val = mnl_attr_get_u8(attr);
-	return 0;
-}
-
-static int get_u32(const struct nlattr *attr, uint32_t *val)
-{
-	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-		return -1;
-	*val = mnl_attr_get_u32(attr);
-	return 0;
-}
-
-static int get_u64(const struct nlattr *attr, uint64_t *val)
-{
-	if (!attr || mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
-		return -1;
-	*val = mnl_attr_get_u64(attr);
-	return 0;
-}
+#include "nlsock.h"
 
 /* ------------------------------------------------------------------ */
 /* Requests                                                             */
@@ -99,27 +26,25 @@ void codec_put_family(struct nlmsghdr *nlh, uint8_t family)
 void codec_put_change(struct nlmsghdr *nlh, const struct change *chg)
 {
 	struct nlattr *nest;
-	unsigned int i, d;
+	unsigned int d;
+	size_t i;
 
 	mnl_attr_put_u8(nlh, MSSCLAMP_A_FAMILY, chg->family);
-	for (i = 0; i <= MSSCLAMP_A_MAX; i++) {
-		if (!chg->given[i])
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const struct field *f = &fields[i];
+
+		if (!chg->given[f->attr])
 			continue;
-		switch (i) {
-		case MSSCLAMP_A_ENABLED:
-		case MSSCLAMP_A_PMTU:
-		case MSSCLAMP_A_HOOK:
-		case MSSCLAMP_A_SYN:
-		case MSSCLAMP_A_SYNACK:
-			mnl_attr_put_u8(nlh, i, chg->value[i]);
+		switch (f->type) {
+		case FT_U8:
+			mnl_attr_put_u8(nlh, f->attr, chg->value[f->attr]);
 			break;
-		case MSSCLAMP_A_MTU:
-		case MSSCLAMP_A_OVERHEAD:
-			mnl_attr_put_u32(nlh, i, chg->value[i]);
+		case FT_U32:
+			mnl_attr_put_u32(nlh, f->attr, chg->value[f->attr]);
 			break;
-		case MSSCLAMP_A_DEVS:
+		case FT_DEVS:
 			/* An empty nest means any device. */
-			nest = mnl_attr_nest_start(nlh, MSSCLAMP_A_DEVS);
+			nest = mnl_attr_nest_start(nlh, f->attr);
 			for (d = 0; d < chg->ndevs; d++)
 				mnl_attr_put_strz(nlh, MSSCLAMP_DEV_A_NAME,
 						  chg->devs[d]);
@@ -168,29 +93,46 @@ static int reply_index(const struct nlmsghdr *nlh, const struct nlattr **tb)
 	uint8_t family;
 	int idx;
 
-	if (parse_msg(nlh, tb, MSSCLAMP_A_MAX) < 0 ||
-	    get_u8(tb[MSSCLAMP_A_FAMILY], &family) < 0)
+	if (nla_index(nlh, GENL_HDRLEN, tb, MSSCLAMP_A_MAX) < 0 ||
+	    nla_u8(tb[MSSCLAMP_A_FAMILY], &family) < 0)
 		return -1;
 	idx = family_index(family);
 	return idx < 0 ? -2 : idx;
 }
 
-/* The configuration in the attributes @tb of a reply or notification. */
+/*
+ * The configuration in the attributes @tb of a reply or notification:
+ * every number is there, the devices may be left out (any).
+ */
 static int parse_config(const struct nlattr **tb, struct config *c)
 {
+	uint32_t v32;
+	uint8_t v8;
+	size_t i;
+
 	memset(c, 0, sizeof(*c));
 	c->seen = true;
-	if (get_u8(tb[MSSCLAMP_A_ENABLED], &c->enabled) < 0 ||
-	    get_u32(tb[MSSCLAMP_A_MTU], &c->mtu) < 0 ||
-	    get_u32(tb[MSSCLAMP_A_OVERHEAD], &c->overhead) < 0 ||
-	    get_u32(tb[MSSCLAMP_A_MSS], &c->mss) < 0 ||
-	    get_u8(tb[MSSCLAMP_A_PMTU], &c->pmtu) < 0 ||
-	    get_u8(tb[MSSCLAMP_A_HOOK], &c->hook) < 0 ||
-	    get_u8(tb[MSSCLAMP_A_SYN], &c->syn) < 0 ||
-	    get_u8(tb[MSSCLAMP_A_SYNACK], &c->synack) < 0)
-		return -1;
-	if (tb[MSSCLAMP_A_DEVS] && parse_devs(tb[MSSCLAMP_A_DEVS], c) < 0)
-		return -1;
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const struct field *f = &fields[i];
+		const struct nlattr *a = tb[f->attr];
+
+		switch (f->type) {
+		case FT_U8:
+			if (nla_u8(a, &v8) < 0)
+				return -1;
+			field_set(c, f, v8);
+			break;
+		case FT_U32:
+			if (nla_u32(a, &v32) < 0)
+				return -1;
+			field_set(c, f, v32);
+			break;
+		case FT_DEVS:
+			if (a && parse_devs(a, c) < 0)
+				return -1;
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -223,12 +165,11 @@ int codec_stats_cb(const struct nlmsghdr *nlh, void *data)
 	if (idx == -2)
 		return MNL_CB_OK;	/* a family newer than this tool */
 	if (idx < 0 || !tb[MSSCLAMP_A_STATS] ||
-	    mnl_attr_validate(tb[MSSCLAMP_A_STATS], MNL_TYPE_NESTED) < 0 ||
-	    parse_nested(tb[MSSCLAMP_A_STATS], stb, MSSCLAMP_STAT_A_MAX) < 0)
+	    nla_index_nested(tb[MSSCLAMP_A_STATS], stb, MSSCLAMP_STAT_A_MAX) < 0)
 		goto bad;
 	/* Every counter this tool knows, each a u64; the pad is none. */
 	for (i = MSSCLAMP_STAT_A_PAD + 1; i <= MSSCLAMP_STAT_A_MAX; i++)
-		if (get_u64(stb[i], &s.val[i]) < 0)
+		if (nla_u64(stb[i], &s.val[i]) < 0)
 			goto bad;
 	stats[idx] = s;
 	return MNL_CB_OK;
@@ -266,11 +207,10 @@ static int parse_bucket(const struct nlattr *nest, struct hist_bucket *b)
 {
 	const struct nlattr *tb[MSSCLAMP_BUCKET_A_MAX + 1];
 
-	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
-	    parse_nested(nest, tb, MSSCLAMP_BUCKET_A_MAX) < 0 ||
-	    get_u32(tb[MSSCLAMP_BUCKET_A_LOW], &b->low) < 0 ||
-	    get_u32(tb[MSSCLAMP_BUCKET_A_HIGH], &b->high) < 0 ||
-	    get_u64(tb[MSSCLAMP_BUCKET_A_COUNT], &b->count) < 0)
+	if (nla_index_nested(nest, tb, MSSCLAMP_BUCKET_A_MAX) < 0 ||
+	    nla_u32(tb[MSSCLAMP_BUCKET_A_LOW], &b->low) < 0 ||
+	    nla_u32(tb[MSSCLAMP_BUCKET_A_HIGH], &b->high) < 0 ||
+	    nla_u64(tb[MSSCLAMP_BUCKET_A_COUNT], &b->count) < 0)
 		return -1;
 	return 0;
 }
@@ -285,7 +225,7 @@ int codec_hist_cb(const struct nlmsghdr *nlh, void *data)
 	uint8_t kind;
 	int idx = reply_index(nlh, tb), pos;
 
-	if (idx == -1 || get_u8(tb[MSSCLAMP_A_HIST_KIND], &kind) < 0)
+	if (idx == -1 || nla_u8(tb[MSSCLAMP_A_HIST_KIND], &kind) < 0)
 		goto bad;
 	if (idx == -2 || kind >= HIST_KINDS)
 		return MNL_CB_OK;	/* a family or kind newer than this tool */
@@ -296,7 +236,7 @@ int codec_hist_cb(const struct nlmsghdr *nlh, void *data)
 		memset(hs->h, 0, sizeof(hs->h));
 	hs->pos = pos;
 	h = &hs->h[idx][kind];
-	if (get_u64(tb[MSSCLAMP_A_HIST_SUM], &h->sum) < 0)
+	if (nla_u64(tb[MSSCLAMP_A_HIST_SUM], &h->sum) < 0)
 		goto bad;
 	h->seen = true;
 	/* The buckets repeat: the table above kept only the last. */
@@ -324,12 +264,12 @@ static int mcast_group_id(const struct nlattr *groups, const char *name,
 	mnl_attr_for_each_nested(grp, groups) {
 		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
 
-		if (parse_nested(grp, tb, CTRL_ATTR_MCAST_GRP_MAX) < 0)
+		if (nla_index_nested(grp, tb, CTRL_ATTR_MCAST_GRP_MAX) < 0)
 			return -1;
 		if (!tb[CTRL_ATTR_MCAST_GRP_NAME] ||
 		    mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_NAME],
 				      MNL_TYPE_NUL_STRING) < 0 ||
-		    get_u32(tb[CTRL_ATTR_MCAST_GRP_ID], id) < 0)
+		    nla_u32(tb[CTRL_ATTR_MCAST_GRP_ID], id) < 0)
 			return -1;
 		if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
 			    name))
@@ -344,7 +284,7 @@ int codec_family_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
 	struct genl_family_info *fi = data;
 
-	if (parse_msg(nlh, tb, CTRL_ATTR_MAX) < 0)
+	if (nla_index(nlh, GENL_HDRLEN, tb, CTRL_ATTR_MAX) < 0)
 		return MNL_CB_ERROR;
 	if (!tb[CTRL_ATTR_FAMILY_ID] ||
 	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0)
@@ -373,7 +313,7 @@ static int ctrl_event(const struct nlmsghdr *nlh, struct event *ev)
 
 	if (genl->cmd != CTRL_CMD_DELFAMILY)
 		return 0;
-	if (parse_msg(nlh, tb, CTRL_ATTR_MAX) < 0)
+	if (nla_index(nlh, GENL_HDRLEN, tb, CTRL_ATTR_MAX) < 0)
 		return -1;
 	name = tb[CTRL_ATTR_FAMILY_NAME];
 	if (!name || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) < 0) {
@@ -419,41 +359,6 @@ bad:
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                               */
-
-static int extack_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct codec_extack *ea = data;
-
-	switch (mnl_attr_get_type(attr)) {
-	case NLMSGERR_ATTR_MSG:
-		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-			ea->msg = mnl_attr_get_str(attr);
-		break;
-	case NLMSGERR_ATTR_OFFS:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
-			ea->offs = mnl_attr_get_u32(attr);
-			ea->have_offs = true;
-		}
-		break;
-	case NLMSGERR_ATTR_MISS_TYPE:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
-			ea->miss_type = mnl_attr_get_u32(attr);
-			ea->have_miss = true;
-		}
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-void codec_parse_extack(const struct nlmsghdr *nlh, unsigned int off,
-			struct codec_extack *ea)
-{
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (off > mnl_nlmsg_get_payload_len(nlh))
-		return;
-	mnl_attr_parse(nlh, off, extack_attr_cb, ea);
-}
 
 const char *codec_attr_name(uint32_t type)
 {

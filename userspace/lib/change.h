@@ -27,7 +27,8 @@ struct change {
 /*
  * Parse the arguments of `set` (argv[0] is not looked at, argv[1] is the
  * family) into @chg, which must be zeroed. Errors are printed as
- * "mssclampctl: WHAT: ..." and EXIT_USAGE returned; 0 on success.
+ * "mssclampctl: WHAT: ..." and -EINVAL returned (a usage error); 0 on
+ * success.
  *
  * Numbers must be decimal and fit in 32 bits, interface names must be
  * names; the ranges are the module's (limit.h has them for apply).

@@ -13,34 +13,33 @@ const uint8_t families[FAMILY_COUNT] = {
 	MSSCLAMP_FAMILY_IPV6,
 };
 
+/* The families' words, by family_index(). */
+static const char *const names[FAMILY_COUNT] = { "ipv4", "ipv6" };
+
 uint8_t family_parse(const char *word)
 {
-	if (!strcmp(word, "ipv4"))
-		return MSSCLAMP_FAMILY_IPV4;
-	if (!strcmp(word, "ipv6"))
-		return MSSCLAMP_FAMILY_IPV6;
+	int i;
+
+	for (i = 0; i < FAMILY_COUNT; i++)
+		if (!strcmp(word, names[i]))
+			return families[i];
 	return 0;
 }
 
 const char *family_name(uint8_t family)
 {
-	switch (family) {
-	case MSSCLAMP_FAMILY_IPV4:
-		return "ipv4";
-	case MSSCLAMP_FAMILY_IPV6:
-		return "ipv6";
-	}
-	return NULL;
+	int i = family_index(family);
+
+	return i < 0 ? NULL : names[i];
 }
 
 int family_index(uint8_t family)
 {
-	switch (family) {
-	case MSSCLAMP_FAMILY_IPV4:
-		return 0;
-	case MSSCLAMP_FAMILY_IPV6:
-		return 1;
-	}
+	int i;
+
+	for (i = 0; i < FAMILY_COUNT; i++)
+		if (families[i] == family)
+			return i;
 	return -1;
 }
 

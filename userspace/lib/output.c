@@ -13,25 +13,66 @@
 #include "errors.h"
 #include "output.h"
 
-#define MAX_DEPTH	8
-#define TABLE_ROWS	32
-#define TABLE_COLS	8
-#define CELL_SIZE	32
-
+/*
+ * Nothing here has a fixed size: containers nest as deep as the caller
+ * goes and a table has as many rows, columns and bytes as it is given.
+ * Should memory run out, the output is known to be incomplete and
+ * finish_output() says so (exit status 1).
+ */
 static bool json;
-static int depth;			/* open JSON containers */
-static bool first[MAX_DEPTH];		/* nothing printed in it yet */
-static char closer[MAX_DEPTH];		/* '}' or ']' */
+static bool lost;			/* memory ran out: output incomplete */
+
+/* One open JSON container. */
+struct level {
+	bool first;			/* nothing printed in it yet */
+	char closer;			/* '}' or ']' */
+};
+
+static struct level *levels;
+static size_t depth, nlevels;		/* open containers, room for */
+
+struct row {
+	char *name;
+	char **cells;			/* by column; NULL: empty */
+	size_t ncells;
+};
 
 static struct {
 	bool active;
-	int col;			/* column being filled, -1: none */
-	int ncols;
-	int nrows;
-	char colname[TABLE_COLS][CELL_SIZE];
-	char rowname[TABLE_ROWS][CELL_SIZE];
-	char cell[TABLE_ROWS][TABLE_COLS][CELL_SIZE];
+	long col;			/* column being filled, -1: none */
+	char **colname;
+	size_t ncols;
+	struct row *rows;
+	size_t nrows;
 } table;
+
+/* realloc() @*p to @n elements of @size, zeroing what is new. */
+static bool resize(void *p, size_t *have, size_t n, size_t size)
+{
+	void **arr = p;
+	char *q;
+
+	if (n <= *have)
+		return true;
+	q = realloc(*arr, n * size);
+	if (!q) {
+		lost = true;
+		return false;
+	}
+	memset(q + *have * size, 0, (n - *have) * size);
+	*arr = q;
+	*have = n;
+	return true;
+}
+
+static char *dup_str(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		lost = true;
+	return d;
+}
 
 bool out_json(void)
 {
@@ -71,51 +112,32 @@ static int utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* The characters JSON escapes with a letter (RFC 8259, section 7). */
+static const char *const json_escapes[0x80] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+	['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+};
+
 /* A JSON string: control characters escaped, invalid UTF-8 as U+FFFD. */
 static void json_string(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	int n;
 
 	putchar('"');
-	while (*s) {
-		int n = *s >= 0x80 ? utf8_len(s) : 0;
-
-		switch (*s) {
-		case '"':
-			fputs("\\\"", stdout);
-			break;
-		case '\\':
-			fputs("\\\\", stdout);
-			break;
-		case '\b':
-			fputs("\\b", stdout);
-			break;
-		case '\f':
-			fputs("\\f", stdout);
-			break;
-		case '\n':
-			fputs("\\n", stdout);
-			break;
-		case '\r':
-			fputs("\\r", stdout);
-			break;
-		case '\t':
-			fputs("\\t", stdout);
-			break;
-		default:
-			if (*s < 0x20 || *s == 0x7f) {
-				printf("\\u%04x", *s);
-			} else if (*s < 0x80) {
-				putchar(*s);
-			} else if (n > 0) {
-				fwrite(s, 1, n, stdout);
-				s += n;
-				continue;
-			} else {
-				fputs("\\ufffd", stdout);
-			}
+	for (; *s; s++) {
+		if (*s < 0x80 && json_escapes[*s]) {
+			fputs(json_escapes[*s], stdout);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			printf("\\u%04x", *s);
+		} else if (*s < 0x80) {
+			putchar(*s);
+		} else if ((n = utf8_len(s)) > 0) {
+			fwrite(s, 1, n, stdout);
+			s += n - 1;
+		} else {
+			fputs("\\ufffd", stdout);
 		}
-		s++;
 	}
 	putchar('"');
 }
@@ -123,10 +145,10 @@ static void json_string(const char *str)
 /* The separator before a value, and its key in an object. */
 static void json_key(const char *key)
 {
-	if (depth > 0 && !first[depth - 1])
+	if (depth > 0 && !levels[depth - 1].first)
 		fputs(", ", stdout);
 	if (depth > 0)
-		first[depth - 1] = false;
+		levels[depth - 1].first = false;
 	if (key) {
 		json_string(key);
 		fputs(": ", stdout);
@@ -137,17 +159,19 @@ static void json_open(const char *key, char c)
 {
 	json_key(key);
 	putchar(c);
-	if (depth < MAX_DEPTH) {
-		first[depth] = true;
-		closer[depth] = c == '{' ? '}' : ']';
-		depth++;
-	}
+	if (depth == nlevels &&
+	    !resize(&levels, &nlevels, nlevels ? 2 * nlevels : 8,
+		    sizeof(*levels)))
+		return;
+	levels[depth].first = true;
+	levels[depth].closer = c == '{' ? '}' : ']';
+	depth++;
 }
 
 static void json_close(void)
 {
 	if (depth > 0)
-		putchar(closer[--depth]);
+		putchar(levels[--depth].closer);
 }
 
 /* ------------------------------------------------------------------ */
@@ -160,8 +184,10 @@ static char *text_escape(const char *str)
 	char *buf = malloc(strlen(str) * 4 + 1);
 	char *p = buf;
 
-	if (!buf)
+	if (!buf) {
+		lost = true;
 		return NULL;
+	}
 	for (; *s; s++) {
 		if (*s < 0x20 || *s == 0x7f)
 			p += sprintf(p, "\\x%02x", *s);
@@ -172,71 +198,119 @@ static char *text_escape(const char *str)
 	return buf;
 }
 
-static int table_row(const char *key)
+static void table_free(void)
 {
-	int i;
+	size_t r, c;
 
-	for (i = 0; i < table.nrows; i++)
-		if (!strcmp(table.rowname[i], key))
-			return i;
-	if (table.nrows == TABLE_ROWS)
-		return -1;
-	snprintf(table.rowname[i], CELL_SIZE, "%s", key);
-	table.nrows++;
-	return i;
+	for (c = 0; c < table.ncols; c++)
+		free(table.colname[c]);
+	for (r = 0; r < table.nrows; r++) {
+		for (c = 0; c < table.rows[r].ncells; c++)
+			free(table.rows[r].cells[c]);
+		free(table.rows[r].cells);
+		free(table.rows[r].name);
+	}
+	free(table.colname);
+	free(table.rows);
+	memset(&table, 0, sizeof(table));
+	table.col = -1;
 }
 
-/* The cell for @key in the current column, or NULL. */
-static char *table_cell(const char *key)
+static struct row *table_row(const char *key)
 {
-	int row;
+	size_t i, n = table.nrows;
+
+	for (i = 0; i < table.nrows; i++)
+		if (!strcmp(table.rows[i].name, key))
+			return &table.rows[i];
+	if (!resize(&table.rows, &n, n + 1, sizeof(*table.rows)))
+		return NULL;
+	table.rows[i].name = dup_str(key);
+	if (!table.rows[i].name)
+		return NULL;
+	table.nrows++;
+	return &table.rows[i];
+}
+
+/* Put the cell for @key in the current column: printf(@fmt, ...). */
+static void table_cell(const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void table_cell(const char *key, const char *fmt, ...)
+{
+	struct row *row;
+	char *text;
+	va_list ap;
+	int n;
 
 	if (!key || table.col < 0)
-		return NULL;
+		return;
 	row = table_row(key);
-	return row < 0 ? NULL : table.cell[row][table.col];
+	if (!row || !resize(&row->cells, &row->ncells, table.col + 1,
+			    sizeof(*row->cells)))
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		lost = true;
+		return;
+	}
+	free(row->cells[table.col]);
+	row->cells[table.col] = text;
+}
+
+static const char *cell_at(const struct row *row, size_t col)
+{
+	return col < row->ncells && row->cells[col] ? row->cells[col] : "";
 }
 
 void out_table_open(void)
 {
 	if (json)
 		return;
-	memset(&table, 0, sizeof(table));
+	table_free();
 	table.active = true;
-	table.col = -1;
 }
 
 void out_table_close(void)
 {
-	int label = 0, width[TABLE_COLS];
-	int r, c, n;
+	size_t r, c, label = 0, n, *width;
 
 	if (json || !table.active)
 		return;
 	table.active = false;
+	width = calloc(table.ncols + 1, sizeof(*width));
+	if (!width) {
+		lost = true;
+		table_free();
+		return;
+	}
 	for (r = 0; r < table.nrows; r++) {
-		n = strlen(table.rowname[r]);
+		n = strlen(table.rows[r].name);
 		if (n > label)
 			label = n;
 	}
 	for (c = 0; c < table.ncols; c++) {
 		width[c] = strlen(table.colname[c]);
 		for (r = 0; r < table.nrows; r++) {
-			n = strlen(table.cell[r][c]);
+			n = strlen(cell_at(&table.rows[r], c));
 			if (n > width[c])
 				width[c] = n;
 		}
 	}
-	printf("%-*s", label, "");
+	printf("%-*s", (int)label, "");
 	for (c = 0; c < table.ncols; c++)
-		printf("  %*s", width[c], table.colname[c]);
+		printf("  %*s", (int)width[c], table.colname[c]);
 	putchar('\n');
 	for (r = 0; r < table.nrows; r++) {
-		printf("%-*s", label, table.rowname[r]);
+		printf("%-*s", (int)label, table.rows[r].name);
 		for (c = 0; c < table.ncols; c++)
-			printf("  %*s", width[c], table.cell[r][c]);
+			printf("  %*s", (int)width[c],
+			       cell_at(&table.rows[r], c));
 		putchar('\n');
 	}
+	free(width);
+	table_free();
 }
 
 /* ------------------------------------------------------------------ */
@@ -279,12 +353,16 @@ void out_object_open(const char *key, const char *fmt)
 	if (json) {
 		json_open(key, '{');
 	} else if (table.active) {
-		if (table.ncols < TABLE_COLS) {
+		size_t n = table.ncols;
+		char *name = dup_str(key ? key : "");
+
+		table.col = -1;
+		if (name && resize(&table.colname, &n, n + 1,
+				   sizeof(*table.colname))) {
+			table.colname[table.ncols] = name;
 			table.col = table.ncols++;
-			snprintf(table.colname[table.col], CELL_SIZE, "%s",
-				 key ? key : "");
 		} else {
-			table.col = -1;
+			free(name);
 		}
 	} else if (fmt) {
 		printf(fmt, key ? key : "");
@@ -320,26 +398,23 @@ void out_array_close(const char *text)
 void out_uint(enum out_kind kind, const char *key, const char *fmt,
 	      uint64_t val)
 {
-	char *cell;
-
 	if (json) {
 		if (kind != OUT_TEXT) {
 			json_key(key);
 			printf("%" PRIu64, val);
 		}
 	} else if (kind != OUT_JSON && fmt) {
-		cell = table.active ? table_cell(key) : NULL;
 		if (!table.active)
 			printf(fmt, val);
-		else if (cell)
-			snprintf(cell, CELL_SIZE, fmt, val);
+		else
+			table_cell(key, fmt, val);
 	}
 }
 
 void out_string(enum out_kind kind, const char *key, const char *fmt,
 		const char *str)
 {
-	char *esc, *cell;
+	char *esc;
 
 	if (json) {
 		if (kind != OUT_TEXT) {
@@ -351,11 +426,10 @@ void out_string(enum out_kind kind, const char *key, const char *fmt,
 	if (kind == OUT_JSON || !fmt)
 		return;
 	esc = text_escape(str);
-	cell = table.active ? table_cell(key) : NULL;
 	if (!table.active)
 		printf(fmt, esc ? esc : "?");
-	else if (cell)
-		snprintf(cell, CELL_SIZE, fmt, esc ? esc : "?");
+	else
+		table_cell(key, fmt, esc ? esc : "?");
 	free(esc);
 }
 
@@ -387,8 +461,14 @@ void out_null(enum out_kind kind, const char *key, const char *fmt,
 
 int finish_output(void)
 {
+	if (lost) {
+		lost = false;
+		fflush(stdout);
+		return runtime_error("cannot write the output: %s",
+				     strerror(ENOMEM));
+	}
 	if (fflush(stdout) == EOF || ferror(stdout))
 		return runtime_error("cannot write the output: %s",
 				     strerror(errno ? errno : EIO));
-	return EXIT_SUCCESS;
+	return 0;
 }

@@ -10,7 +10,7 @@ void netns_select(const char *name);
 /* The name given with -n, NULL without (trace filters on it). */
 const char *netns_selected(void);
 /*
- * Enter it, once (nl_open does, and version); 0, or -1 once the error is
+ * Enter it, once (nl_open does, and version); 0, or -errno once the error is
  * printed.
  */
 int netns_enter(void);

@@ -57,7 +57,10 @@ void out_null(enum out_kind kind, const char *key, const char *fmt,
 void out_table_open(void);
 void out_table_close(void);
 
-/* Flush stdout; on a write error print it and return EXIT_RUNTIME. */
+/*
+ * Flush stdout: 0, or -errno once the error is printed: a write error, or
+ * output that memory ran out for.
+ */
 int finish_output(void);
 
 #endif /* MSSCLAMPCTL_OUTPUT_H */

@@ -57,20 +57,20 @@ int outfile_commit(struct outfile *o, const char *what)
 		err = errno ? errno : EIO;
 	o->f = NULL;
 	if (err) {
-		runtime_error("%s: cannot write '%s': %s", what, o->tmp,
-			      strerror(err));
+		err = runtime_error("%s: cannot write '%s': %s", what, o->tmp,
+				    strerror(err));
 		outfile_abort(o);
-		return EXIT_RUNTIME;
+		return err;
 	}
 	if (rename(o->tmp, o->path) < 0) {
-		runtime_error("%s: cannot rename '%s' to '%s': %s", what,
-			      o->tmp, o->path, strerror(errno));
+		err = runtime_error("%s: cannot rename '%s' to '%s': %s", what,
+				    o->tmp, o->path, strerror(errno));
 		outfile_abort(o);
-		return EXIT_RUNTIME;
+		return err;
 	}
 	free(o->tmp);
 	o->tmp = NULL;
-	return EXIT_SUCCESS;
+	return 0;
 }
 
 void outfile_abort(struct outfile *o)

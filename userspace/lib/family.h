@@ -22,7 +22,7 @@ int family_index(uint8_t family);
 /*
  * The optional family of "show", "stats", "stats reset": argv[1], if there
  * is one, into *@family (else 0). @accepted completes "expected ..." in
- * the error. Returns 0, or EXIT_USAGE once the error is printed.
+ * the error. Returns 0, or -EINVAL once the usage error is printed.
  */
 int family_arg(int argc, char *argv[], const char *what,
 	       const char *accepted, uint8_t *family);

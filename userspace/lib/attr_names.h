@@ -3,9 +3,9 @@
  * The mssclamp family's top-level attributes by the words mssclampctl
  * users know them by (`set`'s settings, `show`'s keys): codec.c names the
  * attribute the kernel points at in an error, tests/unit/fakegenl.c the
- * attributes of the requests it logs. One table, beside the uapi it
- * follows; tests/unit/layout_test.py checks that it names every attribute
- * of uapi/mssclamp.h but the pad, which is never sent.
+ * attributes of the requests it logs. The settings' names are settings.h's
+ * words; tests/unit/layout_test.py checks that the two name every
+ * attribute of uapi/mssclamp.h but the pad, which is never sent.
  */
 #ifndef MSSCLAMPCTL_ATTR_NAMES_H
 #define MSSCLAMPCTL_ATTR_NAMES_H
@@ -13,19 +13,16 @@
 #include <stdint.h>
 #include <linux/netlink.h>	/* NLA_TYPE_MASK */
 
+#include "settings.h"
 #include "uapi/mssclamp.h"
+
+#define MSSCLAMP_ATTR_NAME(attr, type, member, word, kind, width) \
+	[attr] = word,
 
 static const char *const mssclamp_attr_names[MSSCLAMP_A_MAX + 1] = {
 	[MSSCLAMP_A_FAMILY] = "family",
-	[MSSCLAMP_A_ENABLED] = "enabled",
-	[MSSCLAMP_A_MTU] = "mtu",
-	[MSSCLAMP_A_OVERHEAD] = "overhead",
-	[MSSCLAMP_A_MSS] = "mss",
-	[MSSCLAMP_A_PMTU] = "pmtu",
-	[MSSCLAMP_A_HOOK] = "hook",
-	[MSSCLAMP_A_SYN] = "syn",
-	[MSSCLAMP_A_SYNACK] = "synack",
-	[MSSCLAMP_A_DEVS] = "dev",
+	/* The settings by their words (settings.h). */
+	MSSCLAMP_SETTINGS(MSSCLAMP_ATTR_NAME)
 	[MSSCLAMP_A_STATS] = "stats",
 	[MSSCLAMP_A_HIST_KIND] = "histogram kind",
 	[MSSCLAMP_A_HIST_SUM] = "histogram sum",

@@ -33,7 +33,7 @@ bool limit_devs_room(unsigned int n);
 /*
  * Is @name, @len bytes long and not NUL-terminated, an interface name the
  * module takes (dev_valid_name())? @list, the whole `dev` argument, and
- * @what name it in the error. Returns 0, or EXIT_USAGE once printed.
+ * @what name it in the error. Returns 0, or -EINVAL once printed.
  */
 int limit_dev_name(const char *name, size_t len, const char *list,
 		   const char *what);

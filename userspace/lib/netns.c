@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "errors.h"
 #include "netns.h"
 
 static const char *netns_name;
@@ -61,22 +62,20 @@ static int netns_open(const char *name)
 
 int netns_enter(void)
 {
-	int fd;
+	int fd, ret;
 
 	if (!netns_name || netns_entered)
 		return 0;
 
 	fd = netns_open(netns_name);
-	if (fd < 0) {
-		fprintf(stderr, PROG_NAME ": cannot open network namespace '%s': %s\n",
-			netns_name, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return runtime_error("cannot open network namespace '%s': %s",
+				     netns_name, strerror(errno));
 	if (setns(fd, CLONE_NEWNET) < 0) {
-		fprintf(stderr, PROG_NAME ": cannot enter network namespace '%s': %s\n",
-			netns_name, strerror(errno));
+		ret = runtime_error("cannot enter network namespace '%s': %s",
+				    netns_name, strerror(errno));
 		close(fd);
-		return -1;
+		return ret;
 	}
 	close(fd);
 	netns_entered = 1;

@@ -22,7 +22,7 @@ struct outfile {
  * names the command in errors.
  */
 FILE *outfile_open(struct outfile *o, const char *path, const char *what);
-/* Close it and rename it to its path: 0, or EXIT_RUNTIME once printed. */
+/* Close it and rename it to its path: 0, or -errno once printed. */
 int outfile_commit(struct outfile *o, const char *what);
 /* Close it and remove it: nothing is left behind. */
 void outfile_abort(struct outfile *o);

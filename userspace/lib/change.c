@@ -13,31 +13,29 @@
 #include "family.h"
 #include "limit.h"
 
-enum value_kind {
-	V_NONE,		/* enable, disable */
-	V_NUMBER,	/* decimal, fits in u32 */
-	V_ONOFF,
-	V_HOOK,
-	V_DEVS,
-};
-
+/*
+ * The words of set's settings, from settings.h: a setting's word, and
+ * enable and disable for FK_ENABLE; the computed ones are not settings.
+ */
 struct setting {
 	const char *word;
-	uint16_t attr;
-	enum value_kind kind;
-	uint32_t value;		/* for V_NONE */
+	const struct field *f;
+	uint32_t value;		/* FK_ENABLE: what the word sets */
 };
 
+#define SETTING_ONE(member, word)	{ word, &fields[FIELD_##member], 0 },
+#define SETTING_ENABLE(member, word)	{ "enable", &fields[FIELD_##member], 1 }, \
+					{ "disable", &fields[FIELD_##member], 0 },
+#define SETTING_NUMBER	SETTING_ONE
+#define SETTING_ONOFF	SETTING_ONE
+#define SETTING_HOOK	SETTING_ONE
+#define SETTING_DEVS	SETTING_ONE
+#define SETTING_COMPUTED(member, word)
+#define SETTING(attr, type, member, word, kind, width) \
+	SETTING_##kind(member, word)
+
 static const struct setting settings[] = {
-	{ "enable", MSSCLAMP_A_ENABLED, V_NONE, 1 },
-	{ "disable", MSSCLAMP_A_ENABLED, V_NONE, 0 },
-	{ "mtu", MSSCLAMP_A_MTU, V_NUMBER, 0 },
-	{ "overhead", MSSCLAMP_A_OVERHEAD, V_NUMBER, 0 },
-	{ "pmtu", MSSCLAMP_A_PMTU, V_ONOFF, 0 },
-	{ "hook", MSSCLAMP_A_HOOK, V_HOOK, 0 },
-	{ "syn", MSSCLAMP_A_SYN, V_ONOFF, 0 },
-	{ "synack", MSSCLAMP_A_SYNACK, V_ONOFF, 0 },
-	{ "dev", MSSCLAMP_A_DEVS, V_DEVS, 0 },
+	MSSCLAMP_SETTINGS(SETTING)
 };
 
 #define N_SETTINGS ARRAY_SIZE(settings)
@@ -63,21 +61,22 @@ static bool parse_u32(const char *s, uint32_t *val)
 static const char *expected(const struct setting *s, uint8_t family,
 			    char *buf, size_t size)
 {
-	switch (s->kind) {
-	case V_NUMBER:
-		if (s->attr == MSSCLAMP_A_MTU) {
+	switch (s->f->kind) {
+	case FK_NUMBER:
+		if (s->f->attr == MSSCLAMP_A_MTU) {
 			snprintf(buf, size, "a number from %u to %u",
 				 limit_mtu_min(family), MSSCLAMP_MTU_MAX);
 			return buf;
 		}
 		return "a number of bytes";
-	case V_ONOFF:
+	case FK_ONOFF:
 		return "on or off";
-	case V_HOOK:
+	case FK_HOOK:
 		return "forward or postrouting";
-	case V_DEVS:
+	case FK_DEVS:
 		return "interface names separated by commas, or any";
-	case V_NONE:
+	case FK_ENABLE:
+	case FK_COMPUTED:
 		break;
 	}
 	return "nothing";
@@ -138,28 +137,30 @@ static int parse_devs_arg(const char *list, struct change *chg,
 static int parse_value(const struct setting *s, const char *arg,
 		       struct change *chg, const char *what)
 {
-	uint32_t *val = &chg->value[s->attr];
+	uint32_t *val = &chg->value[s->f->attr];
 	char buf[64];
 
-	switch (s->kind) {
-	case V_NONE:
+	switch (s->f->kind) {
+	case FK_ENABLE:
 		*val = s->value;
 		return 0;
-	case V_NUMBER:
+	case FK_NUMBER:
 		if (parse_u32(arg, val))
 			return 0;
 		break;
-	case V_ONOFF:
+	case FK_COMPUTED:
+		break;
+	case FK_ONOFF:
 		if (!strcmp(arg, "on") || !strcmp(arg, "off")) {
 			*val = !strcmp(arg, "on");
 			return 0;
 		}
 		break;
-	case V_HOOK:
+	case FK_HOOK:
 		if (hook_parse(arg, val))
 			return 0;
 		break;
-	case V_DEVS:
+	case FK_DEVS:
 		if (*arg)
 			return parse_devs_arg(arg, chg, what);
 		break;
@@ -193,22 +194,22 @@ int change_parse(int argc, char *argv[], struct change *chg,
 			return usage_error("%s: unknown setting '%s' (expected enable, disable, mtu, overhead, pmtu, hook, syn, synack or dev)",
 					   what, argv[n]);
 		s = &settings[i];
-		if (chg->given[s->attr] == s)
+		if (chg->given[s->f->attr] == s)
 			return usage_error("%s: '%s' given twice", what,
 					   s->word);
-		if (chg->given[s->attr])
+		if (chg->given[s->f->attr])
 			return usage_error("%s: both '%s' and '%s' given (choose one)",
-					   what, chg->given[s->attr]->word,
+					   what, chg->given[s->f->attr]->word,
 					   s->word);
-		if (s->kind != V_NONE && n + 1 >= argc)
+		if (s->f->kind != FK_ENABLE && n + 1 >= argc)
 			return usage_error("%s: '%s' needs %s", what, s->word,
 					   expected(s, chg->family, buf,
 						    sizeof(buf)));
-		ret = parse_value(s, s->kind == V_NONE ? NULL : argv[++n], chg,
-				  what);
+		ret = parse_value(s, s->f->kind == FK_ENABLE ? NULL : argv[++n],
+				  chg, what);
 		if (ret)
 			return ret;
-		chg->given[s->attr] = s;
+		chg->given[s->f->attr] = s;
 		any = true;
 	}
 	if (!any)
@@ -219,40 +220,19 @@ int change_parse(int argc, char *argv[], struct change *chg,
 
 void change_fold(struct config *cfg, const struct change *chg)
 {
-	unsigned int i;
+	size_t i;
 
-	for (i = 0; i <= MSSCLAMP_A_MAX; i++) {
-		uint32_t v = chg->value[i];
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const struct field *f = &fields[i];
 
-		if (!chg->given[i])
+		if (!chg->given[f->attr])
 			continue;
-		switch (i) {
-		case MSSCLAMP_A_ENABLED:
-			cfg->enabled = v;
-			break;
-		case MSSCLAMP_A_MTU:
-			cfg->mtu = v;
-			break;
-		case MSSCLAMP_A_OVERHEAD:
-			cfg->overhead = v;
-			break;
-		case MSSCLAMP_A_PMTU:
-			cfg->pmtu = v;
-			break;
-		case MSSCLAMP_A_HOOK:
-			cfg->hook = v;
-			break;
-		case MSSCLAMP_A_SYN:
-			cfg->syn = v;
-			break;
-		case MSSCLAMP_A_SYNACK:
-			cfg->synack = v;
-			break;
-		case MSSCLAMP_A_DEVS:
-			cfg->ndevs = chg->ndevs;
-			memcpy(cfg->devs, chg->devs, sizeof(cfg->devs));
-			break;
+		if (f->type != FT_DEVS) {
+			field_set(cfg, f, chg->value[f->attr]);
+			continue;
 		}
+		cfg->ndevs = chg->ndevs;
+		memcpy(cfg->devs, chg->devs, sizeof(cfg->devs));
 	}
 }
 
@@ -262,7 +242,7 @@ static const struct setting *setting_of(uint16_t attr)
 	size_t i;
 
 	for (i = 0; i < N_SETTINGS; i++)
-		if (settings[i].attr == attr)
+		if (settings[i].f->attr == attr)
 			return &settings[i];
 	return NULL;
 }
@@ -270,23 +250,19 @@ static const struct setting *setting_of(uint16_t attr)
 void change_of_config(struct change *chg, uint8_t family,
 		      const struct config *cfg)
 {
-	static const uint16_t attrs[] = {
-		MSSCLAMP_A_ENABLED, MSSCLAMP_A_MTU, MSSCLAMP_A_OVERHEAD,
-		MSSCLAMP_A_PMTU, MSSCLAMP_A_HOOK, MSSCLAMP_A_SYN,
-		MSSCLAMP_A_SYNACK, MSSCLAMP_A_DEVS,
-	};
-	const uint32_t values[] = {
-		cfg->enabled, cfg->mtu, cfg->overhead, cfg->pmtu, cfg->hook,
-		cfg->syn, cfg->synack, 0,
-	};
 	size_t i;
 
 	memset(chg, 0, sizeof(*chg));
 	chg->family = family;
-	chg->ndevs = cfg->ndevs;
-	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
-		chg->given[attrs[i]] = setting_of(attrs[i]);
-		chg->value[attrs[i]] = values[i];
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const struct field *f = &fields[i];
+
+		if (f->kind == FK_COMPUTED)
+			continue;
+		chg->given[f->attr] = setting_of(f->attr);
+		if (f->type != FT_DEVS)
+			chg->value[f->attr] = field_get(cfg, f);
 	}
+	chg->ndevs = cfg->ndevs;
 	memcpy(chg->devs, cfg->devs, sizeof(chg->devs));
 }

@@ -4,9 +4,9 @@
  * the socket, the messages and their framing. The attributes inside them
  * are codec.h's.
  *
- * Every function here that can fail prints its own one-line error on stderr
- * (naming the command given to nl_open) and returns NULL or -1, so callers
- * only turn that into exit status 1.
+ * Every function here that can fail prints its own one-line error through
+ * errors.c (naming the command given to nl_open) and returns NULL or
+ * -errno, so callers only turn that into exit status 1.
  */
 #ifndef MSSCLAMPCTL_NL_H
 #define MSSCLAMPCTL_NL_H
@@ -33,16 +33,15 @@ struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags);
  * Send @nlh and read until its ack (NLM_F_ACK is added to requests that are
  * not dumps) or the end of the dump, handing every reply message to @cb.
  * A dump that the kernel marks inconsistent is restarted a few times; @cb
- * must cope with seeing the same object again. Returns 0, or a negative
- * value once the error (with the kernel's extack text, if any) has been
- * printed: -ENOENT when the kernel answered ENOENT, else -1.
+ * must cope with seeing the same object again. Returns 0, or -errno once
+ * the error (with the kernel's extack text, if any) has been printed.
  */
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
 /*
  * Join the family's "monitor" multicast group and the netlink controller's
  * "notify" group (which says when the family goes away). Any user may.
- * 0, or -1 once the error is printed.
+ * 0, or -errno once the error is printed.
  */
 int nl_monitor(struct nl *nl);
 
@@ -57,7 +56,7 @@ typedef int (*nl_event_cb)(const struct nlmsghdr *nlh, bool ctrl, void *data);
  * Hand every notification to @cb until it stops, or until *@stop is set
  * (by a signal handler: a signal interrupts the wait). Lost notifications
  * (the receive buffer overran) are reported on stderr, and listening goes
- * on. Returns 0, or -1 once the error is printed.
+ * on. Returns 0, or -errno once the error is printed.
  */
 int nl_listen(struct nl *nl, nl_event_cb cb, void *data,
 	      volatile sig_atomic_t *stop);

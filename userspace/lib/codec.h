@@ -3,8 +3,9 @@
  * mssclampctl: the wire format, and the only file that knows it. Everything
  * that puts an attribute into a request or reads one out of a reply is
  * here: the mssclamp family's requests and replies, the generic netlink
- * controller's family lookup, and the extended ack. nl.c moves whole
- * messages; the subcommands hand codec.c what they mean.
+ * controller's family lookup, and the names of the attributes an extended
+ * ack points at. nl.c moves whole messages (nlsock.c reads the ack); the
+ * subcommands hand codec.c what they mean.
  */
 #ifndef MSSCLAMPCTL_CODEC_H
 #define MSSCLAMPCTL_CODEC_H
@@ -112,21 +113,6 @@ int codec_event_parse(const struct nlmsghdr *nlh, bool ctrl, struct event *ev);
 
 /* ---- errors ---- */
 
-/* What the kernel says about an error, beside its errno. */
-struct codec_extack {
-	const char *msg;		/* NLMSGERR_ATTR_MSG, in the reply */
-	bool have_offs;
-	uint32_t offs;			/* NLMSGERR_ATTR_OFFS */
-	bool have_miss;
-	uint32_t miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
-};
-
-/*
- * The extack TLVs of NLMSG_ERROR or NLMSG_DONE @nlh, which start at
- * payload offset @off, into @ea (left as it is without NLM_F_ACK_TLVS).
- */
-void codec_parse_extack(const struct nlmsghdr *nlh, unsigned int off,
-			struct codec_extack *ea);
 /* The user's word for attribute @type of the family, or "unknown". */
 const char *codec_attr_name(uint32_t type);
 /* The same for the attribute of request @req at byte offset @offs. */
