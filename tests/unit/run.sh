@@ -3,7 +3,7 @@
 # -Werror), check the same sources build clean with clang, run the test, then
 # tests/unit/ctl_test.sh if it exists, observe_test.sh, spec_test.py,
 # layout_test.py, limits_test.py, cliref_test.py, layers_test.py,
-# slabinfo_test.py, kver_test.sh and cross_test.sh. Every
+# slabinfo_test.py, kver_test.sh, cross_test.sh and crossdeb_test.sh. Every
 # case lands in $TAP_FILE as "ok - unit: ..." / "not ok - unit: ..."; a
 # failed build or a crash (e.g. a sanitizer report) is recorded as a
 # "not ok" line too. Exit status is non-zero on any failure.
@@ -136,6 +136,9 @@ sub kver_test.sh bash tests/unit/kver_test.sh
 # 10b. The cross builds: mssclamp.ko for arm64, armhf and i386 kernels,
 # mssclampctl for arm64.
 sub cross_test.sh bash tests/unit/cross_test.sh
+
+# 10c. The packages cross-built for arm64 and armhf.
+sub crossdeb_test.sh bash tests/unit/crossdeb_test.sh
 
 # 11. The scenarios' netlink client reads the committed (generated) uapi
 # header: every number it needs is there and parses.
