@@ -38,6 +38,14 @@
 # and libmnl, libnftnl of that architecture, for cross-building
 # mssclampctl (userspace/Makefile, ARCH=...).
 #
+# For arm64 and armhf a guest userland (foreign/rootfs-ARCH): a Debian root
+# of that architecture made by mmdebstrap with what the scenarios run
+# (ROOTFS_PKGS), which tests/vm/ serves to the VM where x86_64 gets the
+# host's /. mmdebstrap runs the packages' maintainer scripts through
+# qemu-user: binfmt_misc is mounted and the qemu interpreters registered
+# here. rootfs-ARCH.list holds the package list it was made from; a root
+# whose list differs is made again (8-14 minutes each).
+#
 #   MSSCLAMP_CACHE   cache directory (default ~/.cache/mssclamp)
 set -eu
 
@@ -48,7 +56,7 @@ cache=${MSSCLAMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mssclamp}
 root=$cache/foreign
 
 HOST_PKGS="gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu
-sparse qemu-system-arm file"
+sparse qemu-system-arm file qemu-user-static mmdebstrap arch-test"
 # Debian architecture, then the kernel releases' suffix and series.
 KERNELS="arm64:arm64:6.1 arm64:arm64:6.12 armhf:armmp-lpae:6.12
 armhf:armmp:6.12 i386:686-pae:6.1"
@@ -56,6 +64,16 @@ CROSS_DEV_PKGS="libc6-dev-arm64-cross libc6-dev-armhf-cross libmnl-dev:arm64 lib
 libnftnl-dev:armhf"
 SYSROOT_PKGS="libc6 libc6-dev linux-libc-dev libmnl0 libmnl-dev libnftnl11
 libnftnl-dev"
+# The guest userland: what tests/vm/guest.sh and the scenarios run (the
+# x86_64 guest takes the same from the host, scripts/deps.sh), a static
+# busybox for the initramfs, gcc and libmnl-dev for the scenarios that
+# compile their tools in the guest (flood.c, nlhostile.c), libnftnl for
+# mssclampctl.
+ROOTFS_ARCHS="arm64 armhf"
+ROOTFS_PKGS="bash busybox-static kmod mount procps iproute2 nftables iptables
+tcpdump ethtool iputils-ping socat jq python3 python3-scapy python3-yaml
+python3-jsonschema gcc libc6-dev make pkg-config libmnl0 libmnl-dev
+libnftnl11 file xz-utils prometheus"
 
 # shellcheck source=scripts/deps-lib.sh
 . "$(dirname "$0")/deps-lib.sh"
@@ -91,6 +109,56 @@ if [ -n "$need" ]; then
 	apt-get $apt install -y -qq --no-install-recommends $need
 fi
 
+# binfmt: ELF binaries of ARCH (arm64, armhf) run here through qemu-user.
+# binfmt_misc is mounted if it is not (a container, or no systemd), and the
+# interpreter qemu-user-static ships for it is registered if it is not.
+binfmt() {
+	case $1 in
+	arm64) q=aarch64 ;;
+	armhf) q=arm ;;
+	*) q=$1 ;;
+	esac
+	[ -e /proc/sys/fs/binfmt_misc/register ] ||
+		mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+	[ -e "/proc/sys/fs/binfmt_misc/qemu-$q" ] ||
+		cat "/usr/lib/binfmt.d/qemu-$q.conf" >/proc/sys/fs/binfmt_misc/register
+	arch-test "$1" >/dev/null ||
+		{ echo "deps: $1 binaries do not run here (binfmt_misc, qemu-user-static)" >&2; exit 1; }
+}
+
+# rootfs ARCH: make foreign/rootfs-ARCH unless it is there, made from
+# today's ROOTFS_PKGS. Debian's archive as the host's apt knows it (the
+# host's sources of its own suite).
+rootfs() {
+	ra=$1
+	dir=$root/rootfs-$ra
+	# shellcheck disable=SC2086 # one word per package
+	list=$(echo $ROOTFS_PKGS | tr ' ' ,)
+	[ "$(cat "$dir.list" 2>/dev/null)" = "$list" ] && [ -x "$dir/bin/bash" ] && return 0
+	binfmt "$ra"
+	# shellcheck source=/dev/null
+	suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	set --
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] && grep -q "^[^#]*\b$suite\b" "$f" && set -- "$@" "$f"
+	done
+	echo "deps: $ra guest userland into $dir (mmdebstrap, minutes)"
+	rm -rf "$dir" "$dir.tmp" "$dir.list"
+	mmdebstrap --quiet --variant=essential --arch="$ra" --include="$list" \
+		--dpkgopt='path-exclude=/usr/share/man/*' \
+		--dpkgopt='path-exclude=/usr/share/locale/*' \
+		--dpkgopt='path-exclude=/usr/share/doc/*' \
+		"$suite" "$dir.tmp" "$@"
+	mv "$dir.tmp" "$dir"
+	echo "$list" >"$dir.list"
+}
+rootfses() {
+	for a in $ROOTFS_ARCHS; do
+		rootfs "$a"
+	done
+}
+
 # have SERIES SUFFIX: some release of that series and suffix is complete.
 have() {
 	for b in "$root"/lib/modules/"$1".*-"$2"/build; do
@@ -117,6 +185,7 @@ for a in arm64 armhf i386; do
 	[ -e "$root/sysroot-$a/.complete" ] || sysroots="$sysroots $a"
 done
 if [ -z "$todo$sysroots" ]; then
+	rootfses
 	echo "deps: other architectures installed"
 	exit 0
 fi
@@ -208,4 +277,5 @@ done
 for a in $sysroots; do
 	: >"$root/sysroot-$a/.complete"
 done
+rootfses
 echo "deps: other architectures installed"

@@ -24,14 +24,34 @@ tr=/sys/kernel/tracing
 
 # The second argument of both functions is a struct nf_hook_ops (for the
 # plural, the first of an array); its hook function follows a struct
-# rcu_head, at offset 16 in 6.1 and 6.12. Were that to move, the control
-# case below would fail rather than this test pass blindly.
+# rcu_head (two pointers) in 6.1 and 6.12: at offset 16 on 64-bit kernels,
+# 8 on 32-bit ones. Were that to move, the control case below would fail
+# rather than this test pass blindly. The argument is fetched from the
+# register the architecture's calling convention passes it in: kprobe
+# events on 32-bit ARM have no $argN (parse_probe_vars() knows it only
+# with CONFIG_HAVE_FUNCTION_ARG_ACCESS_API, which arch/arm does not
+# select). A probe that is not set up (the kernel refused its definition)
+# is a failure, not an empty trace.
+case $(uname -m) in
+x86_64) hook_fetch='+16(%si)' ;;
+aarch64) hook_fetch='+16(%x1)' ;;
+arm*) hook_fetch='+8(%r1)' ;;
+i?86) hook_fetch='+8(%dx)' ;;	# -mregparm=3: eax, edx, ecx
+*) hook_fetch= ;;
+esac
+
 trace_hooks_start() {
 	local f
+	[ -n "$hook_fetch" ] || {
+		echo "# no argument register known for $(uname -m)"
+		return 1
+	}
 	echo 0 >"$tr/tracing_on"
 	for f in nf_register_net_hook nf_register_net_hooks; do
-		echo "p:mssclamp_test/$f $f hook=+16(\$arg2):symbol" >>"$tr/kprobe_events"
-		echo 1 >"$tr/events/mssclamp_test/$f/enable"
+		echo "p:mssclamp_test/$f $f hook=$hook_fetch:symbol" >>"$tr/kprobe_events" ||
+			return 1
+		echo 1 >"$tr/events/mssclamp_test/$f/enable" || return 1
+		grep -q "^1" "$tr/events/mssclamp_test/$f/enable" || return 1
 	done
 	: >"$tr/trace"
 	echo 1 >"$tr/tracing_on"

@@ -1198,15 +1198,48 @@ def fetchloop(out_path, stop_path, port, nbytes, addrs):
 #   VmallocUsed: below 16 kB (the module's memory: 30 kB a cycle)
 #   Percpu: below 8 kB (page granular; a cycle's counters: 2 * K * 72 B)
 # Then TRACED cycles run with the kmem kmalloc/kfree events (filtered to
-# call sites in module space), the percpu alloc/free events and a kprobe on
-# kvfree_call_rcu() on: every allocation the module makes must, by the
-# end, be freed by the module or handed to kfree_rcu() (which frees in
-# bulk, without kfree events: hence the kprobe); every per-cpu area
-# allocated must be freed. An exact account of the module's own
-# allocations, as kmemleak would give (Debian's kernels have none).
+# call sites outside the kernel's image, _text to _end: the modules'; the
+# module's own are told by its address range in /proc/modules), the
+# percpu alloc/free events and a kprobe on kvfree_call_rcu() on: every
+# allocation the module makes must, by the end, be freed by the module or
+# handed to kfree_rcu() (which frees in bulk, without kfree events: hence
+# the kprobe); every per-cpu area allocated must be freed. An exact
+# account of the module's own allocations, as kmemleak would give
+# (Debian's kernels have none).
 
-MODULES_VADDR = 0xffffffffc0000000
 TRACE = "/sys/kernel/tracing/"
+
+
+def kernel_image():
+    """The kernel image's addresses, [_text, _end), from /proc/kallsyms."""
+    syms = {}
+    with open("/proc/kallsyms") as f:
+        for line in f:
+            w = line.split()
+            if len(w) == 3 and w[2] in ("_text", "_stext", "_end"):
+                syms[w[2]] = int(w[0], 16)
+    return min(syms.get("_text", 0), syms.get("_stext", 0)), syms.get("_end", 0)
+
+
+# The first argument of a kernel function, in a kprobe event: the register
+# the architecture's calling convention passes it in ($arg1 exists only
+# with CONFIG_HAVE_FUNCTION_ARG_ACCESS_API, which arch/arm does not
+# select), and a hex type of the pointer's size.
+def _arg1():
+    m = os.uname().machine
+    if m == "x86_64":
+        return "%di"
+    if m == "aarch64":
+        return "%x0"
+    if m.startswith("arm"):
+        return "%r0"
+    if m in ("i386", "i486", "i586", "i686"):
+        return "%ax"    # -mregparm=3: eax, edx, ecx
+    return None
+
+
+ARG1 = _arg1()
+XPTR = "x%d" % (struct.calcsize("P") * 8)
 
 
 def _w(path, v):
@@ -1327,7 +1360,10 @@ def leak(results_path):
         _w(TRACE + "buffer_size_kb", "4096")
         # Raw pointers (%p is hashed by default): matched with kfree's.
         _w(TRACE + "options/hash-ptr", "0")
-        flt = "call_site >= 0x%x" % MODULES_VADDR
+        lo, hi = kernel_image()
+        if not lo or not hi:
+            raise OSError("no _text or _end in /proc/kallsyms")
+        flt = "call_site < 0x%x || call_site >= 0x%x" % (lo, hi)
         for ev, f in (("kmem/kmalloc", flt), ("kmem/kfree", flt),
                       ("percpu/percpu_alloc_percpu", "0"),
                       ("percpu/percpu_free_percpu", "0")):
@@ -1340,11 +1376,15 @@ def leak(results_path):
     # the rcu_head, inside the object.
     kprobe = True
     try:
+        if ARG1 is None:
+            raise OSError("no argument register known for %s"
+                          % os.uname().machine)
         _append(TRACE + "kprobe_events",
-                "p:mcwire/kfree_rcu kvfree_call_rcu head=%di:x64\n")
+                "p:mcwire/kfree_rcu kvfree_call_rcu head=%s:%s\n"
+                % (ARG1, XPTR))
         _w(TRACE + "events/mcwire/kfree_rcu/enable", "1")
     except OSError as e:
-        print("# no kprobe on kvfree_call_rcu: %s" % e)
+        res.case(False, "a kprobe on kvfree_call_rcu is set", str(e))
         kprobe = False
     ranges = []
     sets = [0]
@@ -1422,16 +1462,10 @@ def leak(results_path):
     res.case(overrun == 0 and allocs > 0,
              "%d traced cycles: the trace caught the module's allocations "
              "(%d, none lost)" % (traced, allocs), "overrun %d" % overrun)
-    if kprobe:
-        res.case(not live, "%d traced cycles: every allocation of the module"
-                 " is freed (kfree) or handed to kfree_rcu by the end"
-                 % traced, "%d left: sizes %s" % (
-                     len(live), sorted(set(v[0] for v in live.values()))))
-    else:
-        # Without the kprobe, what kfree_rcu() frees cannot be told from
-        # a leak here; the object counts above still cover it.
-        res.case(True, "%d traced cycles: allocations freed at unload "
-                 "(# SKIP no kprobe on kvfree_call_rcu)" % traced)
+    res.case(not live, "%d traced cycles: every allocation of the module"
+             " is freed (kfree) or handed to kfree_rcu by the end"
+             % traced, "%d left: sizes %s" % (
+                 len(live), sorted(set(v[0] for v in live.values()))))
     res.case(pallocs > 0 and not pcpu, "%d traced cycles: every per-cpu "
              "area allocated is freed (%d)" % (traced, pallocs),
              "%d left" % len(pcpu))

@@ -54,10 +54,39 @@ vm_cmdline_safe() {
 # config has it (Debian's plain and rt flavours), else virtiofs (the cloud
 # flavour: NET_9P unset, VIRTIO_FS=y); the config is /boot/config-KVER, or
 # for IMAGE its build tree's .config; a kernel without either gets 9p.
-# Sets vm_kver, vm_dir, vm_kmods, vm_modroot, vm_fs, vm_fs_mods.
+#
+# A KVER of another architecture than the host's (arm64: -arm64; armhf:
+# -armmp-lpae, -armmp) is one scripts/deps-foreign.sh unpacked into the
+# cache's foreign/ root: its image, modules and config come from there,
+# QEMU emulates that machine, and the guest's / is the userland of that
+# architecture made there (foreign/rootfs-ARCH) instead of the host's /.
+# The repository and foreign/ reach such a guest through a second share of
+# the host's / (tag host): tests/vm/init puts them at the same paths.
+# Sets vm_kver, vm_dir, vm_kmods, vm_modroot, vm_fs, vm_fs_mods, vm_arch
+# (the guest's Debian architecture), vm_karch (the kernel's name for it,
+# for make ARCH=; empty for the host's), vm_root (what the guest gets as /).
 vm_setup() {
-	local config
+	local config foreign
 	vm_kver=$1 vm_dir=$2 vm_image=${3:-} vm_modules=${4:-}
+	vm_arch=$(dpkg --print-architecture) vm_karch='' vm_root=/
+	config=/boot/config-$vm_kver
+	foreign=${MSSCLAMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mssclamp}/foreign
+	if [ -z "$vm_image" ] && [ ! -e "/lib/modules/$vm_kver" ] &&
+		[ -e "$foreign/boot/vmlinuz-$vm_kver" ]; then
+		# shellcheck disable=SC2034 # vm_karch: for the callers (run.sh)
+		case $vm_kver in
+		*-arm64) vm_arch=arm64 vm_karch=arm64 ;;
+		*-armmp | *-armmp-lpae) vm_arch=armhf vm_karch=arm ;;
+		*) abort "$vm_kver is an arm64 or armhf kernel (the VM boots no other foreign one)" ;;
+		esac
+		vm_image=$foreign/boot/vmlinuz-$vm_kver
+		vm_modules=$foreign/lib/modules/$vm_kver
+		config=$foreign/boot/config-$vm_kver
+		vm_root=$foreign/rootfs-$vm_arch
+		[ -x "$vm_root/bin/bash" ] ||
+			abort "the $vm_arch guest userland $vm_root exists (make deps)"
+		vm_cmdline_safe "foreign root" "$foreign"
+	fi
 	vm_kimage=${vm_image:-/boot/vmlinuz-$vm_kver}
 	vm_kmods=${vm_modules:-/lib/modules/$vm_kver}
 	# What modprobe -d and make modules_install INSTALL_MOD_PATH= call
@@ -70,8 +99,7 @@ vm_setup() {
 	[ -z "$vm_modules" ] || vm_cmdline_safe "modules directory" "$vm_kmods"
 	vm_cmdline_safe "repository path" "$vm_top"
 
-	config=/boot/config-$vm_kver
-	[ -z "$vm_image" ] || config=$vm_kmods/build/.config
+	[ -z "$vm_image" ] || [ "$vm_root" != / ] || config=$vm_kmods/build/.config
 	vm_fs=${VM_FS:-}
 	if [ -z "$vm_fs" ]; then
 		if [ ! -f "$config" ]; then
@@ -94,14 +122,20 @@ vm_setup() {
 
 # --- initramfs ---------------------------------------------------------------
 
-# The initramfs holds a static busybox, tests/vm/init and the modules needed
+# The initramfs holds a static busybox (the guest root's own: the host's,
+# or the foreign userland's), tests/vm/init and the modules needed
 # to mount the root: rebuilt only when one of those (or this recipe) changes.
 vm_initramfs_recipe=2
 
 vm_build_initramfs() {
 	local img=$vm_dir/initramfs.cpio stage=$vm_dir/initramfs.d
 	local bb mods m b stamp
-	bb=$(command -v busybox) || abort "busybox is installed (busybox-static)"
+	if [ "$vm_root" = / ]; then
+		bb=$(command -v busybox) || abort "busybox is installed (busybox-static)"
+	else
+		bb=$vm_root/bin/busybox
+		[ -x "$bb" ] || abort "$bb exists (busybox-static in the $vm_arch userland)"
+	fi
 	if command -v readelf >/dev/null &&
 		readelf -l "$bb" | grep -q 'program interpreter'; then
 		abort "$bb is statically linked (install busybox-static)"
@@ -196,8 +230,9 @@ vm_prepare() {
 
 # --- the shares ------------------------------------------------------------------
 
-# vm_fs_args: the QEMU options that share / (tag root, read-only) and the
-# results directory (tag out, writable).
+# vm_fs_args: the QEMU options that share vm_root (tag root, read-only), the
+# results directory (tag out, writable) and, for a foreign guest, the
+# host's / (tag host, read-only).
 # 9p: QEMU serves both itself.
 # virtiofs: a virtiofsd per share serves it over a vhost-user socket,
 # which needs the guest's RAM in shared memory.
@@ -258,10 +293,13 @@ vm_shares() {
 	vm_fs_args=()
 	case $vm_fs in
 	9p)
-		vm_fs_args=(-fsdev "local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap"
+		vm_fs_args=(-fsdev "local,id=fsroot,path=$vm_root,security_model=none,readonly=on,multidevs=remap"
 			-device "virtio-9p-pci,fsdev=fsroot,mount_tag=root"
 			-fsdev "local,id=fsout,path=$out,security_model=none,multidevs=remap"
 			-device "virtio-9p-pci,fsdev=fsout,mount_tag=out")
+		[ "$vm_root" = / ] ||
+			vm_fs_args+=(-fsdev "local,id=fshost,path=/,security_model=none,readonly=on,multidevs=remap"
+				-device "virtio-9p-pci,fsdev=fshost,mount_tag=host")
 		;;
 	virtiofs)
 		[ -x /usr/lib/qemu/virtiofsd ] ||
@@ -269,7 +307,8 @@ vm_shares() {
 		trap vm_stop_virtiofsd EXIT
 		rm -rf "$vm_dir/virtiofs"
 		mkdir -p "$vm_dir/virtiofs"
-		vm_start_virtiofsd root / ro
+		vm_start_virtiofsd root "$vm_root" ro
+		[ "$vm_root" = / ] || vm_start_virtiofsd host / ro
 		vm_start_virtiofsd out "$out"
 		# The same size as -m.
 		vm_fs_args+=(-object "memory-backend-memfd,id=mem,size=$vm_mem,share=on"
@@ -292,14 +331,39 @@ vm_console=
 # soft-lockup and RCU stall detectors stay on (a real lockup still fails
 # the run), with room for such stalls (seen: a soft lockup in the crypto
 # self-tests at boot with the host's load average above 8).
-vm_cmdline_base="console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=0 no_timer_check"
+vm_cmdline_base="quiet panic=-1 oops=panic panic_on_warn=0"
 vm_cmdline_base+=" watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
+
+# vm_machine: the QEMU binary and machine for vm_arch (TCG, -kernel, no
+# firmware) and the console on the kernel command line, in vm_qemu and
+# vm_cmdline_arch. arm64: virt with a Cortex-A57 (-cpu max emulates
+# pointer authentication and boots several times slower). armhf: virt
+# with a Cortex-A15; the armmp flavour (no LPAE) reaches no PCI device
+# above 4 GB, where plain virt puts the PCIe config space: highmem=off.
+vm_machine() {
+	case $vm_arch in
+	arm64)
+		vm_qemu=(qemu-system-aarch64 -cpu cortex-a57 -machine virt)
+		vm_cmdline_arch="console=ttyAMA0"
+		;;
+	armhf)
+		vm_qemu=(qemu-system-arm -cpu cortex-a15 -machine virt)
+		case $vm_kver in *-armmp) vm_qemu[-1]=virt,highmem=off ;; esac
+		vm_cmdline_arch="console=ttyAMA0"
+		;;
+	*)
+		vm_qemu=(qemu-system-x86_64 -cpu max -machine q35)
+		vm_cmdline_arch="console=ttyS0 no_timer_check"
+		;;
+	esac
+}
 
 # vm_boot OUT SERIAL TIMEOUT [ARG...]: boot under `timeout TIMEOUT` with
 # the host's / and the results directory OUT (which the caller has made)
-# shared, the console on stdout (see vm_console) and in SERIAL. The kernel
-# command line is vm_cmdline_base, the guest's settings this recipe knows
-# (VM_FS, VM_REPO, VM_OUT, VM_MODDIR), then ARG... (the caller's: VM_KO,
+# shared (a foreign guest gets its userland as / and the host's / beside
+# it), the console on stdout (see vm_console) and in SERIAL. The kernel
+# command line is the console, vm_cmdline_base, the guest's settings this
+# recipe knows (VM_FS, VM_REPO, VM_OUT, VM_MODDIR, VM_HOSTDIRS), then ARG... (the caller's: VM_KO,
 # VM_CTL, VM_T, VM_TIMEOUT for tests/vm/guest.sh, and anything else), words
 # the caller has checked with vm_cmdline_safe. Sets vm_rc, timeout's exit
 # status (124 or 137: it had to stop QEMU), for vm_check_run.
@@ -309,8 +373,10 @@ vm_boot() {
 	vm_out=$1 vm_serial=$2 vm_limit=$3
 	shift 3
 	vm_cmdline_safe "results path" "$vm_out"
-	append="$vm_cmdline_base VM_FS=$vm_fs VM_REPO=$vm_top VM_OUT=$vm_out"
+	vm_machine
+	append="$vm_cmdline_arch $vm_cmdline_base VM_FS=$vm_fs VM_REPO=$vm_top VM_OUT=$vm_out"
 	[ -z "$vm_modules" ] || append+=" VM_MODDIR=$vm_kmods"
+	[ "$vm_root" = / ] || append+=" VM_HOSTDIRS=$vm_top,$vm_modroot"
 	[ $# = 0 ] || append+=" $*"
 	if [ -n "$vm_icount" ]; then
 		thread=single
@@ -319,8 +385,8 @@ vm_boot() {
 	vm_shares "$vm_out"
 	start=$(date +%s)
 	set +e
-	timeout -k 10 "$vm_limit" qemu-system-x86_64 \
-		-accel tcg,thread=$thread "${icount[@]}" -cpu max -machine q35 \
+	timeout -k 10 "$vm_limit" "${vm_qemu[0]}" \
+		-accel tcg,thread=$thread "${icount[@]}" "${vm_qemu[@]:1}" \
 		-m "$vm_mem" -smp "$vm_smp" \
 		-no-user-config -nodefaults -no-reboot -display none \
 		-serial stdio -monitor none \

@@ -249,6 +249,7 @@ main() {
 	: "${VM_TIMEOUT:=300}"
 	read -r KVER </proc/sys/kernel/osrelease
 	if [ -n "${VM_MODDIR:-}" ] && [ ! -e "/lib/modules/$KVER" ]; then
+		mkdir -p /lib/modules
 		ln -s "$VM_MODDIR" "/lib/modules/$KVER"
 	fi
 	say "kernel $KVER, scenarios: $VM_T"

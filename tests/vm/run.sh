@@ -7,8 +7,10 @@
 #   tests/vm/run.sh KVER [SCENARIO[,SCENARIO...]]
 #
 # KVER is a release under /lib/modules with an image in /boot (see
-# scripts/kver.sh), or the release of the kernel VM_KERNEL and VM_MODULES
-# name (below). SCENARIO is a name under tests/netns/ ("01-cliff" or
+# scripts/kver.sh), an arm64 or armhf release that make deps unpacked
+# (scripts/kver.sh --arch arm64|armhf: the VM then emulates that machine
+# and the guest runs that architecture's userland, see tests/vm/boot.sh),
+# or the release of the kernel VM_KERNEL and VM_MODULES name (below). SCENARIO is a name under tests/netns/ ("01-cliff" or
 # "01-cliff.sh") or a path to a scenario file anywhere under /; without it,
 # every tests/netns/[0-9][0-9]-*.sh runs, in order.
 #
@@ -143,7 +145,8 @@ if [ -n "${MSSCLAMP_KO:-}" ]; then
 	ko=$(realpath -e "$MSSCLAMP_KO") || abort "MSSCLAMP_KO=$MSSCLAMP_KO exists"
 else
 	say "building mssclamp.ko"
-	make -C "$top" --no-print-directory module KVER="$kver" KDIR="$vm_kmods/build" ||
+	make -C "$top" --no-print-directory module KVER="$kver" KDIR="$vm_kmods/build" \
+		${vm_karch:+ARCH="$vm_karch"} ||
 		abort "mssclamp.ko builds for $kver"
 	ko=$top/build/kmod/$kver/mssclamp.ko
 	[ -f "$ko" ] || abort "mssclamp.ko builds for $kver ($ko missing)"
@@ -152,8 +155,11 @@ if [ -n "${MSSCLAMPCTL:-}" ]; then
 	ctl=$(realpath -m "$MSSCLAMPCTL")
 else
 	say "building mssclampctl"
-	make -C "$top" --no-print-directory ctl || abort "mssclampctl builds"
+	make -C "$top" --no-print-directory ctl ${vm_karch:+ARCH="$vm_karch"} ||
+		abort "mssclampctl builds"
 	ctl=$top/userspace/mssclampctl
+	# Cross-built for a foreign guest (userspace/Makefile).
+	[ -z "$vm_karch" ] || ctl=$top/build/userspace/$vm_arch/mssclampctl
 	[ -x "$ctl" ] || abort "mssclampctl builds ($ctl missing)"
 fi
 vm_cmdline_safe "module path" "$ko"
@@ -205,9 +211,11 @@ vm_prepare
 rm -rf "$out"
 mkdir -p "$out"
 say "booting $vm_kernel over $vm_fs (scenarios: $scenarios)"
+# A foreign guest must not find the host's build of the test tools (the
+# scenarios then build them in the guest, for its architecture).
 vm_boot "$out" "$serial" "$VM_TIMEOUT" \
 	VM_KO="$ko" VM_CTL="$ctl" VM_T="$scenarios" VM_TIMEOUT="$SCENARIO_TIMEOUT" \
-	${VM_APPEND:+"$VM_APPEND"}
+	${vm_karch:+VM_HIDE="$top/build/tools"} ${VM_APPEND:+"$VM_APPEND"}
 
 # --- results ---------------------------------------------------------------
 
