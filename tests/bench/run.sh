@@ -16,8 +16,8 @@
 # (make bench-build: the sender, the empty-hook and probe modules,
 # mssclamp.ko without histograms for the A/B); boot through
 # tests/vm/boot.sh, the recipe every test VM boots with (its initramfs and
-# unpacked kernel under build/bench/KVER/), adding only a single vCPU, 512M and -icount shift=0, so the guest clock
-# advances one nanosecond per guest instruction; tests/vm/init and
+# unpacked kernel under build/bench/KVER/), adding only a single vCPU,
+# 512M and -icount shift=0, so the guest clock advances one nanosecond per guest instruction; tests/vm/init and
 # tests/vm/guest.sh bring up the root and run tests/bench/guest.sh, which
 # measures; tests/bench/report.py turns its raw lines into the table and
 # the BENCH lines.
