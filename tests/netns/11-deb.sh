@@ -22,11 +22,12 @@
 # one kernel (a kernel installed later is 10-install's autoinstall case).
 # A guest of another architecture than the host's (arm64, armhf: its own
 # userland, the host's / beside it, tests/vm/init's VM_HOSTDIRS) installs
-# the packages make deb cross-built for it (build/deb-ARCH/, DEB_HOST_ARCH
-# from tests/vm/run.sh) with apt-get, as on such a box, and DKMS compiles
-# the module there in the postinst, natively, against Debian's headers of
-# the running kernel in that userland: nothing is built on the host for it.
-# vm-host-prepare: make deb
+# the packages make deb cross-built for it (build/deb-ARCH/; VM_ARCH is
+# the guest's architecture, from tests/vm/run.sh) with apt-get, as on
+# such a box, and DKMS compiles the module there in the postinst,
+# natively, against Debian's headers of the running kernel in that
+# userland: nothing is built on the host for it.
+# vm-host-prepare: make deb DEB_HOST_ARCH=$VM_ARCH
 # vm-host-prepare: bash tests/vm/dkms-prebuild.sh
 # vm-timeout: 600
 set -eu
