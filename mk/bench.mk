@@ -16,15 +16,29 @@
 # with the histograms left out (tests/bench/Kbuild.nohist): the product's
 # sources and Kbuild, plus one file of the benchmark's.
 #
-# KVER defaults to the newest installed kernel with headers and image.
+# KVER defaults to the newest installed kernel with headers and image. An
+# arm64 release that make deps unpacked (scripts/kver.sh --arch arm64)
+# runs the benchmark on qemu-system-aarch64 (tests/vm/boot.sh), everything
+# cross-built for it (bench-build ARCH=arm64 KVER=...).
 
 BENCH_DIR    := $(BUILD)/bench
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
+ifneq ($(XARCH),)
+# ARCH=arm64 or arm (the Makefile's XARCH): the modules against that
+# kernel's headers in the cache, with the cross compiler, and the sender
+# cross-built against the sysroot userspace/Makefile uses, into
+# build/bench/DEBIAN-ARCH/.
+BENCH_KVER   := $(KVER)
+BENCH_KDIR   := $(KDIR)
+BENCH_XCC    := $(CROSS_COMPILE)gcc --sysroot=$(FOREIGN)/sysroot-$(XARCH)
+BENCH_SEND   := $(BENCH_DIR)/$(XARCH)/mssbench-send
+else
 BENCH_KVER   := $(if $(REQ_KVER),$(REQ_KVER),$(shell scripts/kver.sh 2>/dev/null))
 BENCH_KDIR   := /lib/modules/$(BENCH_KVER)/build
+BENCH_SEND   := $(BENCH_DIR)/mssbench-send
+endif
 BENCH_MODDIR := $(BENCH_DIR)/$(BENCH_KVER)/kmod
 BENCH_CC     ?= gcc
-BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
-BENCH_SEND   := $(BENCH_DIR)/mssbench-send
 BENCH_MICRO  := $(BENCH_DIR)/micro
 # The modules' sources, each copied beside the Kbuild (the headers of
 # mssclamp they need go in mssclamp/).
@@ -47,7 +61,7 @@ bench-build: $(BENCH_SEND) $(BENCH_MODDIR)/mssbench_nop.ko $(BENCH_NOHIST)/msscl
 $(BENCH_SEND): tests/bench/send.c tests/bench/frames.c tests/bench/frames.h \
 		tests/lib/c/pkt.c tests/lib/c/pkt.h
 	@mkdir -p $(dir $@)
-	$(BENCH_CC) $(BENCH_CFLAGS) -Itests/lib/c -o $@ tests/bench/send.c \
+	$(or $(BENCH_XCC),$(BENCH_CC)) $(BENCH_CFLAGS) -Itests/lib/c -o $@ tests/bench/send.c \
 		tests/bench/frames.c tests/lib/c/pkt.c
 
 $(BENCH_MODDIR)/mssbench_nop.ko: $(BENCH_MODSRC) $(BENCH_MODHDR)
@@ -57,7 +71,7 @@ $(BENCH_MODDIR)/mssbench_nop.ko: $(BENCH_MODSRC) $(BENCH_MODHDR)
 	@cp $(BENCH_MODSRC) $(BENCH_MODDIR)/
 	@cp kmod/mssclamp.h $(BENCH_MODDIR)/mssclamp/
 	@cp kmod/uapi/mssclamp.h $(BENCH_MODDIR)/mssclamp/uapi/
-	$(MAKE) -C $(BENCH_KDIR) M=$(BENCH_MODDIR) W=1 modules 2>&1 | tee $(BENCH_MODDIR)/build.log
+	$(MAKE) -C $(BENCH_KDIR) M=$(BENCH_MODDIR) W=1 modules$(if $(KBUILD_CROSS), $(KBUILD_CROSS)) 2>&1 | tee $(BENCH_MODDIR)/build.log
 	@! grep -E 'warning:|error:' $(BENCH_MODDIR)/build.log >/dev/null || { echo "benchmark module build has warnings" >&2; rm -f $@; exit 1; }
 	@test -f $@ && test -f $(BENCH_MODDIR)/mssbench_probe.ko
 
@@ -72,7 +86,7 @@ $(BENCH_NOHIST)/mssclamp.ko: $(BENCH_NOHIST_SRC)
 	@cmp -s Kbuild $(BENCH_NOHIST)/mssclamp.kbuild || cp Kbuild $(BENCH_NOHIST)/mssclamp.kbuild
 	@cmp -s tests/bench/Kbuild.nohist $(BENCH_NOHIST)/Kbuild || cp tests/bench/Kbuild.nohist $(BENCH_NOHIST)/Kbuild
 	@cmp -s tests/bench/nohist.c $(BENCH_NOHIST)/nohist.c || cp tests/bench/nohist.c $(BENCH_NOHIST)/nohist.c
-	$(MAKE) -C $(BENCH_KDIR) M=$(BENCH_NOHIST) W=1 modules 2>&1 | tee $(BENCH_NOHIST)/build.log
+	$(MAKE) -C $(BENCH_KDIR) M=$(BENCH_NOHIST) W=1 modules$(if $(KBUILD_CROSS), $(KBUILD_CROSS)) 2>&1 | tee $(BENCH_NOHIST)/build.log
 	@! grep -E 'warning:|error:' $(BENCH_NOHIST)/build.log >/dev/null || { echo "benchmark's nohist module build has warnings" >&2; rm -f $@; exit 1; }
 	@test -f $@
 

@@ -5,7 +5,15 @@
 #
 # On the host: the three architectures added to dpkg (multiarch), Debian's
 # cross compilers, sparse (`make C=1`) and qemu-system-arm (which has
-# qemu-system-aarch64 too).
+# qemu-system-aarch64 too). And, for `make deb DEB_HOST_ARCH=arm64|armhf`
+# (dpkg-buildpackage -a), the build dependencies of mssclamp-tools of
+# those architectures: Debian's C library for cross compilers
+# (libc6-dev-arm64-cross, libc6-dev-armhf-cross, under /usr/TRIPLET/) and,
+# through multiarch, libmnl-dev and libnftnl-dev of arm64 and armhf, which
+# bring only Multi-Arch: same libraries (libc6, libgcc-s1, libmnl0,
+# libnftnl11, pkgconf of that architecture) beside the host's. Not
+# libc6-dev:arm64: it wants newer host libraries (openssl, krb5). apt is asked first with -s: should it want to remove or upgrade
+# any package, nothing is installed.
 #
 # In a private root, the cache's foreign/ (not the host's /): each foreign
 # kernel's image and headers, unpacked with dpkg-deb -x, never installed.
@@ -52,6 +60,8 @@ sparse qemu-system-arm file qemu-user-static mmdebstrap arch-test"
 # Debian architecture, then the kernel releases' suffix and series.
 KERNELS="arm64:arm64:6.1 arm64:arm64:6.12 armhf:armmp-lpae:6.12
 armhf:armmp:6.12 i386:686-pae:6.1"
+CROSS_DEV_PKGS="libc6-dev-arm64-cross libc6-dev-armhf-cross libmnl-dev:arm64 libnftnl-dev:arm64 libmnl-dev:armhf
+libnftnl-dev:armhf"
 SYSROOT_PKGS="libc6 libc6-dev linux-libc-dev libmnl0 libmnl-dev libnftnl11
 libnftnl-dev"
 # The guest userland: what tests/vm/guest.sh and the scenarios run (the
@@ -81,6 +91,20 @@ done
 need=$(missing $HOST_PKGS)
 if [ -n "$need" ]; then
 	apt_update
+	# shellcheck disable=SC2086
+	apt-get $apt install -y -qq --no-install-recommends $need
+fi
+
+# shellcheck disable=SC2086
+need=$(missing $CROSS_DEV_PKGS)
+if [ -n "$need" ]; then
+	apt_update
+	# shellcheck disable=SC2086
+	sim=$(apt-get $apt -s install --no-install-recommends $need)
+	if printf '%s\n' "$sim" | grep -E '^(Remv|Inst [^ ]+ \[)'; then
+		echo "deps: installing $need would remove or upgrade the packages above: not installed" >&2
+		exit 1
+	fi
 	# shellcheck disable=SC2086
 	apt-get $apt install -y -qq --no-install-recommends $need
 fi

@@ -120,7 +120,8 @@ HOOKS=$BENCH_OUT/hooks.txt
 : >"$HOOKS"
 
 BDIR=$REPO/build/bench
-SEND=$BDIR/mssbench-send
+# The sender of the guest's architecture (tests/bench/run.sh).
+SEND=${BENCH_SEND:-$BDIR/mssbench-send}
 NOP_KO=$BDIR/$KVER/kmod/mssbench_nop.ko
 PROBE_KO=$BDIR/$KVER/kmod/mssbench_probe.ko
 CTL=${MSSCLAMPCTL:-$REPO/userspace/mssclampctl}

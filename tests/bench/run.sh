@@ -9,12 +9,15 @@
 #   tests/bench/run.sh [KVER]
 #
 # KVER defaults to the newest installed kernel with headers and image
-# (scripts/kver.sh). Steps: build mssclamp.ko, mssclampctl and the
-# benchmark's own pieces (make bench-build: the sender, the empty-hook and
-# probe modules, mssclamp.ko without histograms for the A/B); boot through tests/vm/boot.sh, the recipe every test VM
-# boots with (its initramfs and unpacked kernel under build/bench/KVER/),
-# adding only a single vCPU, 512M and -icount shift=0, so the guest clock
-# advances one nanosecond per guest instruction; tests/vm/init and
+# (scripts/kver.sh); an arm64 release of the cache (scripts/kver.sh --arch
+# arm64) boots on qemu-system-aarch64 with the arm64 userland, and
+# everything below is cross-built for it (tests/vm/boot.sh).
+# Steps: build mssclamp.ko, mssclampctl and the benchmark's own pieces
+# (make bench-build: the sender, the empty-hook and probe modules,
+# mssclamp.ko without histograms for the A/B); boot through
+# tests/vm/boot.sh, the recipe every test VM boots with (its initramfs and
+# unpacked kernel under build/bench/KVER/), adding only a single vCPU,
+# 512M and -icount shift=0, so the guest clock advances one nanosecond per guest instruction; tests/vm/init and
 # tests/vm/guest.sh bring up the root and run tests/bench/guest.sh, which
 # measures; tests/bench/report.py turns its raw lines into the table and
 # the BENCH lines.
@@ -105,13 +108,23 @@ targets="bench-build"
 [ -n "${MSSCLAMPCTL:-}" ] || targets+=" ctl"
 say "building: make $targets"
 # shellcheck disable=SC2086
-make -C "$top" --no-print-directory $targets KVER="$kver" >"$bdir/build.log" 2>&1 ||
+# An arm64 kernel (vm_setup: vm_karch): everything cross-built for it,
+# mssclampctl and the sender where their makefiles put such builds.
+make -C "$top" --no-print-directory $targets KVER="$kver" \
+	${vm_karch:+ARCH="$vm_karch"} >"$bdir/build.log" 2>&1 ||
 	{ tail -n 30 "$bdir/build.log" >&2; die "the build (see $bdir/build.log)"; }
+ctl=$top/userspace/mssclampctl
+send=$top/build/bench/mssbench-send
+if [ -n "$vm_karch" ]; then
+	ctl=$top/build/userspace/$vm_arch/mssclampctl
+	send=$top/build/bench/$vm_arch/mssbench-send
+fi
 ko=$(realpath -m "${MSSCLAMP_KO:-$top/build/kmod/$kver/mssclamp.ko}")
-ctl=$(realpath -m "${MSSCLAMPCTL:-$top/userspace/mssclampctl}")
+ctl=$(realpath -m "${MSSCLAMPCTL:-$ctl}")
 vm_cmdline_safe "module path" "$ko"
 vm_cmdline_safe "mssclampctl path" "$ctl"
-for f in "$ko" "$ctl" "$top/build/bench/mssbench-send" \
+vm_cmdline_safe "sender path" "$send"
+for f in "$ko" "$ctl" "$send" \
 	"$bdir/kmod/mssbench_nop.ko" "$bdir/kmod/mssbench_probe.ko" \
 	"$bdir/kmod-nohist/mssclamp.ko"; do
 	[ -e "$f" ] || die "$f was not built"
@@ -133,6 +146,7 @@ vm_smp=1 vm_mem=512M vm_icount=shift=0
 vm_console='^(bench|vm):|not ok'
 vm_boot "$out" "$serial" "$BENCH_TIMEOUT" \
 	VM_KO="$ko" VM_CTL="$ctl" VM_T="$top/tests/bench/guest.sh" VM_TIMEOUT=100000 \
+	BENCH_SEND="$send" \
 	BENCH_FRAMES="$BENCH_FRAMES" BENCH_WARMUP="$BENCH_WARMUP" \
 	BENCH_ROUNDS="$BENCH_ROUNDS" BENCH_IMPLS="$impls" BENCH_KINDS="$kinds"
 

@@ -20,14 +20,27 @@
 # during dpkg -i the other kernels' /boot/config-* are out of the postinst's
 # sight, and it installs for the running kernel only, like on a box with
 # one kernel (a kernel installed later is 10-install's autoinstall case).
-# vm-host-prepare: make deb
+# A guest of another architecture than the host's (arm64, armhf: its own
+# userland, the host's / beside it, tests/vm/init's VM_HOSTDIRS) installs
+# the packages make deb cross-built for it (build/deb-ARCH/; VM_ARCH is
+# the guest's architecture, from tests/vm/run.sh) with apt-get, as on
+# such a box, and DKMS compiles the module there in the postinst,
+# natively, against Debian's headers of the running kernel in that
+# userland: nothing is built on the host for it.
+# vm-host-prepare: make deb DEB_HOST_ARCH=$VM_ARCH
 # vm-host-prepare: bash tests/vm/dkms-prebuild.sh
 # vm-timeout: 600
 . "$(dirname "$0")/../lib/sh/scenario.sh" install
 
 arch=$(dpkg --print-architecture)
-debs=("$REPO/build/deb/mssclamp-dkms_${VERSION}_all.deb"
-	"$REPO/build/deb/mssclamp-tools_${VERSION}_$arch.deb")
+debdir=$REPO/build/deb
+foreign=
+if [ -n "${VM_HOSTDIRS:-}" ]; then
+	foreign=1
+	debdir=$REPO/build/deb-$arch
+fi
+debs=("$debdir/mssclamp-dkms_${VERSION}_all.deb"
+	"$debdir/mssclamp-tools_${VERSION}_$arch.deb")
 unit=/lib/systemd/system/mssclamp.service
 punit=/lib/systemd/system/mssclamp-prometheus.service
 export MSSCLAMPCTL=/usr/sbin/mssclampctl
@@ -45,24 +58,39 @@ check_not "nothing left from an earlier scenario: no /usr/src/mssclamp-$VERSION"
 
 # --- dpkg -i ------------------------------------------------------------------
 
-prebuilt=/usr/share/mssclamp-dkms/mssclamp-$VERSION.dkms.tar.gz
-check "DKMS's build from the host where the postinst looks for it" \
-	install -D -m 0644 "$DKMS_TARBALL" "$prebuilt"
-# Only the running kernel's config in /boot, for the postinst's eyes.
-mkdir "$WORK/boot"
-for c in /boot/config-*; do
-	[ "$c" = "/boot/config-$KVER" ] || mv "$c" "$WORK/boot/"
-done
-at_exit 'mv "$WORK"/boot/config-* /boot/ 2>/dev/null'
-start=$SECONDS
-check "dpkg -i mssclamp-dkms mssclamp-tools" \
-	eval 'DEBIAN_FRONTEND=noninteractive dpkg -i "${debs[@]}" >"$WORK/dpkg.log" 2>&1'
-echo "# dpkg -i took $((SECONDS - start)) s"
-mv "$WORK"/boot/config-* /boot/ 2>/dev/null || true
-rm -f "$prebuilt"
-sed 's/^/# dpkg: /' "$WORK/dpkg.log"
-check_match "the postinst loaded the prebuilt modules" \
-	"Loading tarball for mssclamp-$VERSION" "$(cat "$WORK/dpkg.log")"
+if [ -z "$foreign" ]; then
+	prebuilt=/usr/share/mssclamp-dkms/mssclamp-$VERSION.dkms.tar.gz
+	check "DKMS's build from the host where the postinst looks for it" \
+		install -D -m 0644 "$DKMS_TARBALL" "$prebuilt"
+	# Only the running kernel's config in /boot, for the postinst's eyes.
+	mkdir "$WORK/boot"
+	for c in /boot/config-*; do
+		[ "$c" = "/boot/config-$KVER" ] || mv "$c" "$WORK/boot/"
+	done
+	at_exit 'mv "$WORK"/boot/config-* /boot/ 2>/dev/null'
+	start=$SECONDS
+	check "dpkg -i mssclamp-dkms mssclamp-tools" \
+		eval 'DEBIAN_FRONTEND=noninteractive dpkg -i "${debs[@]}" >"$WORK/dpkg.log" 2>&1'
+	echo "# dpkg -i took $((SECONDS - start)) s"
+	mv "$WORK"/boot/config-* /boot/ 2>/dev/null || true
+	rm -f "$prebuilt"
+	sed 's/^/# dpkg: /' "$WORK/dpkg.log"
+	check_match "the postinst loaded the prebuilt modules" \
+		"Loading tarball for mssclamp-$VERSION" "$(cat "$WORK/dpkg.log")"
+else
+	# The userland was made without manual pages (mmdebstrap's
+	# path-exclude, kept in dpkg's configuration there): dpkg would leave
+	# out the package's own.
+	rm -f /etc/dpkg/dpkg.cfg.d/99mmdebstrap
+	start=$SECONDS
+	check "apt-get install ./mssclamp-dkms_${VERSION}_all.deb ./mssclamp-tools_${VERSION}_$arch.deb" \
+		eval 'DEBIAN_FRONTEND=noninteractive apt-get install -y --no-download \
+			"${debs[@]}" >"$WORK/dpkg.log" 2>&1'
+	echo "# apt-get install took $((SECONDS - start)) s"
+	sed 's/^/# apt: /' "$WORK/dpkg.log"
+	check "the postinst compiled the module for $KVER here" \
+		grep -q "Building initial module for $KVER" "$WORK/dpkg.log"
+fi
 check "dpkg --verify: the installed files are the packages' own" \
 	eval 'dpkg --verify mssclamp-dkms mssclamp-tools >"$WORK/verify.log" 2>&1 && [ ! -s "$WORK/verify.log" ]'
 for p in mssclamp-dkms mssclamp-tools; do
@@ -72,9 +100,13 @@ done
 check "dkms status: mssclamp/$VERSION installed for $KVER" dkms_has "$KVER"
 check "modprobe finds DKMS's module in /lib/modules/$KVER/updates/dkms" \
 	dkms_module "$KVER"
-check "the postinst installed for the running kernel only" \
-	grep -qxF "Building for $KVER" "$WORK/dpkg.log"
-check_not "the postinst compiled nothing" grep -q "Building initial module" "$WORK/dpkg.log"
+if [ -z "$foreign" ]; then
+	check "the postinst installed for the running kernel only" \
+		grep -qxF "Building for $KVER" "$WORK/dpkg.log"
+	check_not "the postinst compiled nothing" grep -q "Building initial module" "$WORK/dpkg.log"
+fi
+check_eq "modinfo: the module DKMS installed has the running kernel's vermagic" \
+	"$KVER" "$(modinfo -k "$KVER" -F vermagic mssclamp 2>&1 | awk '{ print $1 }')"
 for f in "$MSSCLAMPCTL" /usr/share/man/man8/mssclampctl.8.gz \
 	/usr/share/bash-completion/completions/mssclampctl "$unit" \
 	/etc/mssclamp.conf "/usr/src/mssclamp-$VERSION/dkms.conf"; do

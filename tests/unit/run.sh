@@ -4,7 +4,7 @@
 # tests/unit/ctl_test.sh if it exists, observe_test.sh, trace_test.sh,
 # output_test.c, spec_test.py,
 # layout_test.py, limits_test.py, cliref_test.py, layers_test.py,
-# slabinfo_test.py, kver_test.sh, cross_test.sh and doctor_test.sh. Every
+# slabinfo_test.py, kver_test.sh, cross_test.sh, crossdeb_test.sh and doctor_test.sh. Every
 # case lands in $TAP_FILE as "ok - ..." / "not ok - ..."; a failed build
 # or a crash (e.g. a sanitizer report) is recorded as a "not ok" line too.
 # prove(1) judges the file: the exit status is non-zero on any failure.
@@ -114,6 +114,9 @@ tap_run "unit: kver_test.sh" bash tests/unit/kver_test.sh
 # 12. The cross builds: mssclamp.ko for arm64, armhf and i386 kernels,
 # mssclampctl for arm64.
 tap_run "unit: cross_test.sh" bash tests/unit/cross_test.sh
+
+# 10c. The packages cross-built for arm64 and armhf.
+tap_run "unit: crossdeb_test.sh" bash tests/unit/crossdeb_test.sh
 
 # 13. The scenarios' netlink client reads the committed (generated) uapi
 # header: every number it needs is there and parses.

@@ -172,14 +172,17 @@ vm_cmdline_safe "mssclampctl path" "$ctl"
 # per run, in the repository, and must be idempotent: runs on several
 # kernels go side by side (tests/check.sh) and ask for the same commands,
 # so they take turns on one lock, and the second finds the work done. A
-# failure is a failing case and nothing boots.
+# failure is a failing case and nothing boots. VM_ARCH is the guest's
+# Debian architecture ("make deb DEB_HOST_ARCH=$VM_ARCH" builds the
+# packages for it; not DEB_HOST_ARCH itself in the environment, which
+# Debian's kernel headers take for a cross build).
 host_prepare() {
 	local cmd=$1 who=$2
 	say "preparing on the host for $who: $cmd"
 	(
 		exec 8>"$top/build/vm/host-prepare.lock"
 		flock -w "$VM_TIMEOUT" 8 || exit 1
-		cd "$top" && bash -c "$cmd"
+		cd "$top" && VM_ARCH=$vm_arch bash -c "$cmd"
 	) || abort "'$cmd' (asked for by $who) succeeds on the host"
 }
 declare -A prepared=()
