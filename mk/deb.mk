@@ -39,7 +39,8 @@ DEB_BUILDENV  := $(if $(DEB_CROSS),DEB_BUILD_OPTIONS=nocheck \
 # make fragments, only install.mk: debian/rules needs no other).
 DEB_INPUTS := Makefile mk/install.mk $(MODSRC) scripts/kver.sh \
 	$(wildcard userspace/Makefile userspace/*.c userspace/*.h \
-		userspace/doctor/*.c userspace/doctor/*.h) \
+		userspace/doctor/*.c userspace/doctor/*.h \
+		userspace/lib/*.c userspace/lib/*.h) \
 	userspace/mssclampctl.8 userspace/mssclampctl.bash-completion \
 	$(wildcard packaging/*) README.md docs/mssclampctl.md \
 	docs/operations.md $(filter-out debian/changelog,$(shell \

@@ -32,6 +32,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include "errors.h"
 #include "output.h"
 #include "doctor.h"
 #include "legacy.h"
@@ -830,7 +831,7 @@ static int oom_run(bool json, unsigned int fail_alloc, char *out, char *err,
 		report_add(&rep, SEV_FAIL, "nft.icmp", "a rule drops %s",
 			   "ICMPv6 Packet Too Big");
 		arm(0);
-		exit(report_print(&rep));
+		exit(exit_status(report_print(&rep)));
 	}
 	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
 		status = WEXITSTATUS(status);
