@@ -123,7 +123,7 @@ check-vm:
 
 # The same suites at the sizes that take longer than a check should: 30
 # minutes of fuzzing, and the VM scenarios' long forms (MSSCLAMP_LONG=1:
-# 200 000-frame floods, 5 000 config changes, 100 module cycles), every
+# 1 000 000-frame floods, 5 000 config changes, 500 module cycles), every
 # scenario on every kernel (MSSCLAMP_VM_ALL=1: the deployment scenarios on
 # the rt and cloud flavours too).
 check-long:
