@@ -10,9 +10,11 @@
 # scripts/kver.sh), an arm64 or armhf release that make deps unpacked
 # (scripts/kver.sh --arch arm64|armhf: the VM then emulates that machine
 # and the guest runs that architecture's userland, see tests/vm/boot.sh),
-# or the release of the kernel VM_KERNEL and VM_MODULES name (below). SCENARIO is a name under tests/netns/ ("01-cliff" or
-# "01-cliff.sh") or a path to a scenario file anywhere under /; without it,
-# every tests/netns/[0-9][0-9]-*.sh runs, in order.
+# or the release of the kernel VM_KERNEL and VM_MODULES name (below).
+# SCENARIO is a name under tests/netns/ ("01-cliff" or "01-cliff.sh") or a
+# path to a scenario file anywhere under / (for an arm64 or armhf guest:
+# under the repository); without it, every tests/netns/[0-9][0-9]-*.sh
+# runs, in order.
 #
 # Steps: build mssclamp.ko and mssclampctl, and what the scenarios ask for
 # with a "# vm-host-prepare: COMMAND" line; boot the kernel through
