@@ -133,9 +133,11 @@ read_kbuild() {
 	kobjs=$(sed -n 's/^OBJS //p' <<<"$out")
 	kflags=$(sed -n 's/^FLAGS //p' <<<"$out")
 	[ -n "$kobjs" ] || die build "Kbuild lists no mssclamp-y objects"
-	# -I$(src)/kmod and the like must name the copy inside the kernel tree.
+	# -I$(src)/kmod and the like must name the copy inside the kernel tree:
+	# $(srctree)/$(obj) on every kernel ($(src) is $(obj) on 6.1, and
+	# already has $(srctree) in front of it on 6.12).
 	# shellcheck disable=SC2016
-	kflags=${kflags//"$top"/'$(srctree)/$(src)'}
+	kflags=${kflags//"$top"/'$(srctree)/$(obj)'}
 }
 
 # Put the module's sources and the suites into $linux/$dest, mirroring the
