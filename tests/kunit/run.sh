@@ -396,7 +396,9 @@ start=$(date +%s)
 for a in $arches; do
 	(run_arch "$a")
 done
-passed=$(grep -c '^ok ' "$TAP_FILE")
+passed=$(grep '^ok ' "$TAP_FILE" | grep -vc ' # SKIP')
+skipped=$(grep '^ok ' "$TAP_FILE" | grep -c ' # SKIP')
 failed=$(grep -c '^not ok ' "$TAP_FILE")
-echo "kunit: $passed passed, $failed failed ($(($(date +%s) - start)) s)"
+echo "kunit: $passed passed, $failed failed, $skipped skipped" \
+	"($(($(date +%s) - start)) s)"
 [ "$failed" = 0 ]
