@@ -14,7 +14,6 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/tcp.h>
-#include <asm/unaligned.h>
 #include <net/checksum.h>
 #include <net/tcp.h>
 

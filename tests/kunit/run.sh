@@ -133,9 +133,11 @@ read_kbuild() {
 	kobjs=$(sed -n 's/^OBJS //p' <<<"$out")
 	kflags=$(sed -n 's/^FLAGS //p' <<<"$out")
 	[ -n "$kobjs" ] || die build "Kbuild lists no mssclamp-y objects"
-	# -I$(src)/kmod and the like must name the copy inside the kernel tree.
+	# -I$(src)/kmod and the like must name the copy inside the kernel tree:
+	# $(srctree)/$(obj) on every kernel ($(src) is $(obj) on 6.1, and
+	# already has $(srctree) in front of it on 6.12).
 	# shellcheck disable=SC2016
-	kflags=${kflags//"$top"/'$(srctree)/$(src)'}
+	kflags=${kflags//"$top"/'$(srctree)/$(obj)'}
 }
 
 # Put the module's sources and the suites into $linux/$dest, mirroring the
@@ -250,7 +252,9 @@ ktap_to_tap() {
 
 	def line(test, name):
 	    res = "ok" if test.status in GOOD else "not ok"
-	    note = "" if test.status == S.SUCCESS else " # " + test.status.name
+	    # "# SKIP": TAP's directive, so that prove counts the case skipped.
+	    note = {S.SUCCESS: "", S.SKIPPED: " # SKIP"}.get(
+	        test.status, " # " + test.status.name)
 	    print(f"{res} - {tag}: {name}{note}", file=out)
 
 	def walk(test, prefix):
@@ -316,7 +320,7 @@ make_kunitconfig() {
 # run_arch ARCH: build and run the suites on one architecture; its lines go
 # to $TAP_FILE. Runs in a subshell: die ends this architecture only.
 run_arch() {
-	local start rc cases s passed failed verdict
+	local start rc cases s passed failed skipped verdict
 	start=$(date +%s)
 	arch_setup "$1"
 	extract_linux
@@ -370,9 +374,11 @@ run_arch() {
 		tap_fail "$verdict; see $log"
 	fi
 
-	passed=$(grep -c "^ok - $tag: " "$TAP_FILE")
+	passed=$(grep "^ok - $tag: " "$TAP_FILE" | grep -vc ' # SKIP')
+	skipped=$(grep "^ok - $tag: " "$TAP_FILE" | grep -c ' # SKIP')
 	failed=$(grep -c "^not ok - $tag: " "$TAP_FILE")
-	echo "$tag: $passed passed, $failed failed ($(($(date +%s) - start)) s)"
+	echo "$tag: $passed passed, $failed failed, $skipped skipped" \
+		"($(($(date +%s) - start)) s)"
 	[ "$failed" = 0 ]
 }
 
@@ -390,7 +396,9 @@ start=$(date +%s)
 for a in $arches; do
 	(run_arch "$a")
 done
-passed=$(grep -c '^ok ' "$TAP_FILE")
+passed=$(grep '^ok ' "$TAP_FILE" | grep -vc ' # SKIP')
+skipped=$(grep '^ok ' "$TAP_FILE" | grep -c ' # SKIP')
 failed=$(grep -c '^not ok ' "$TAP_FILE")
-echo "kunit: $passed passed, $failed failed ($(($(date +%s) - start)) s)"
+echo "kunit: $passed passed, $failed failed, $skipped skipped" \
+	"($(($(date +%s) - start)) s)"
 [ "$failed" = 0 ]

@@ -30,7 +30,6 @@
 #include <linux/sched.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
-#include <asm/unaligned.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>

@@ -9,6 +9,12 @@
 #include <kunit/test.h>
 #include <linux/ip.h>
 #include <linux/string.h>
+/* get_unaligned_*(), put_unaligned_*(): asm/ until 6.11, linux/ since 6.12. */
+#if __has_include("linux/unaligned.h")
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
 
 #include "mssclamp.h"
 
