@@ -276,7 +276,7 @@ static void mssclamp_hist_dump_test(struct kunit *test)
 	struct mssclamp_net *mn = state_new(test);
 	struct mssclamp_af *af = &mn->af[MSSCLAMP_AF_V6];
 	struct netlink_callback *cb;
-	unsigned int parts = 0, msgs_seen = 0, buckets = 0;
+	unsigned int parts = 0, msgs_seen = 0, buckets = 0, split = 0;
 	u64 total = 0, want = 0;
 	u32 v, seen_low = 0;
 	bool ascending = true;
@@ -318,6 +318,7 @@ static void mssclamp_hist_dump_test(struct kunit *test)
 		     nlh = nlmsg_next(nlh, &rem)) {
 			struct genlmsghdr *g = nlmsg_data(nlh);
 			struct nlattr *a, *b;
+			unsigned int before = buckets;
 			u8 family = 0, kind = 0xff;
 			int r, rb;
 
@@ -350,6 +351,7 @@ static void mssclamp_hist_dump_test(struct kunit *test)
 				buckets++;
 				total += count;
 			}
+			split += buckets > before;
 		}
 		kfree_skb(skb);
 		KUNIT_ASSERT_LT_MSG(test, parts, 1000, "the dump does not end");
@@ -359,7 +361,11 @@ static void mssclamp_hist_dump_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buckets, MSSCLAMP_HIST_BUCKETS);
 	KUNIT_EXPECT_EQ(test, total, want);
 	KUNIT_EXPECT_TRUE_MSG(test, ascending, "buckets in ascending order");
-	KUNIT_EXPECT_GT_MSG(test, parts, 6, "the histogram was split");
+	/* How many buckets a part holds depends on the skb's room (the
+	 * architecture's skb_shared_info): count the messages that carried
+	 * buckets, not the parts.
+	 */
+	KUNIT_EXPECT_GT_MSG(test, split, 1, "the histogram was split");
 	/* Two families, three kinds: at least one message each. */
 	KUNIT_EXPECT_GE(test, msgs_seen, 6);
 	state_free(mn);
