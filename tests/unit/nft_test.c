@@ -39,17 +39,7 @@
 #include "nftables.h"
 #include "tap.h"
 
-__attribute__((format(printf, 2, 3)))
-static void result(int ok, const char *fmt, ...)
-{
-	char name[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	tap_result(ok, name, NULL);
-}
+#define result tap_resultf
 
 /* ------------------------------------------------------------------ */
 /* Building rules as nft and iptables-nft write them                    */

@@ -19,18 +19,7 @@
 #include "tap.h"
 #include "trace.h"
 
-/* One case, its name printf-like; through the C tests' recorder. */
-static void result(int ok, const char *fmt, ...)
-{
-	char name[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	tap_result(ok, name, NULL);
-	fflush(stdout);
-}
+#define result tap_resultf
 
 static void check_str(const char *name, const char *want, const char *got)
 {

@@ -4,6 +4,7 @@
  */
 #include "tap.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -42,6 +43,17 @@ void tap_result(int ok, const char *name, const char *why)
 		tap_passed++;
 	else
 		tap_failed++;
+}
+
+void tap_resultf(int ok, const char *fmt, ...)
+{
+	char name[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	tap_result(ok, name, NULL);
 }
 
 int tap_end(const char *what)

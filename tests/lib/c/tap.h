@@ -21,6 +21,10 @@ void tap_open(const char *path, const char *prefix);
 /* One case: passed if OK; WHY (NULL or "": "failed") goes with a failure. */
 void tap_result(int ok, const char *name, const char *why);
 
+/* The same, the name printf-like, failed without a why. */
+void tap_resultf(int ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* The cases so far, as "# WHAT: N passed, N failed" (WHAT NULL: nothing
  * printed); closes the file; returns the exit status, 1 if a case failed. */
 int tap_end(const char *what);
