@@ -44,16 +44,16 @@ pkg() {
 	fi
 	tap_ok "unit: crossdeb: make deb DEB_HOST_ARCH=$a builds the packages, lintian passes"
 	got=$(grep -E '^[EW]: ' "$dir/lintian.log")
-	tap_check "unit: crossdeb: $a: lintian reports no error and no warning ('$got')" \
+	check "unit: crossdeb: $a: lintian reports no error and no warning ('$got')" \
 		test -z "$got"
 	got=$(dpkg-deb -f "$tools" Architecture 2>&1)
-	tap_check "unit: crossdeb: mssclamp-tools_${version}_$a.deb is Architecture: $a ('$got')" \
+	check "unit: crossdeb: mssclamp-tools_${version}_$a.deb is Architecture: $a ('$got')" \
 		test "$got" = "$a"
 	got=$(dpkg-deb -f "$dkms" Architecture 2>&1)
-	tap_check "unit: crossdeb: $a: mssclamp-dkms beside it is Architecture: all ('$got')" \
+	check "unit: crossdeb: $a: mssclamp-dkms beside it is Architecture: all ('$got')" \
 		test "$got" = all
 	got=$(dpkg-deb -f "$tools" Depends 2>&1)
-	tap_check "unit: crossdeb: $a: mssclamp-tools depends on libc6, libmnl0, libnftnl11 by their shlibs and on mssclamp-dkms ('$got')" \
+	check "unit: crossdeb: $a: mssclamp-tools depends on libc6, libmnl0, libnftnl11 by their shlibs and on mssclamp-dkms ('$got')" \
 		has "$got" "libc6 (>= " "libmnl0 (>= " "libnftnl11 (>= " \
 		"mssclamp-dkms (= $version)"
 	x=$out/x-$a
@@ -64,13 +64,13 @@ pkg() {
 		return
 	fi
 	got=$(file -b "$x/usr/sbin/mssclampctl" 2>&1)
-	tap_check "unit: crossdeb: $a: /usr/sbin/mssclampctl is '$elf', linked dynamically, interpreter $interp ('$got')" \
+	check "unit: crossdeb: $a: /usr/sbin/mssclampctl is '$elf', linked dynamically, interpreter $interp ('$got')" \
 		has "$got" "$elf" "dynamically linked, interpreter $interp,"
 	got=$("$triplet-readelf" -d "$x/usr/sbin/mssclampctl" 2>&1 |
 		sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
 	# The dynamic loader too: the stack protector (the packages' hardening
 	# flags) reads __stack_chk_guard, which the loader defines on ARM.
-	tap_check "unit: crossdeb: $a: mssclampctl needs the loader, libc, libmnl and libnftnl ('$got')" \
+	check "unit: crossdeb: $a: mssclampctl needs the loader, libc, libmnl and libnftnl ('$got')" \
 		test "$got" = "${interp##*/} libc.so.6 libmnl.so.0 libnftnl.so.11 "
 	got=$(dpkg-deb -c "$tools" | awk '{ print $6 }' | sort | tr '\n' ' ')
 	printf '%s\n' "$got" >"$out/$a.files"
@@ -83,7 +83,7 @@ pkg armhf arm-linux-gnueabihf "ELF 32-bit LSB pie executable, ARM, EABI5" \
 
 # The two architectures' packages hold the same files.
 if [ -s "$out/arm64.files" ] && [ -s "$out/armhf.files" ]; then
-	tap_check "unit: crossdeb: mssclamp-tools of arm64 and armhf hold the same files" \
+	check "unit: crossdeb: mssclamp-tools of arm64 and armhf hold the same files" \
 		cmp -s "$out/arm64.files" "$out/armhf.files"
 fi
 rm -f "$out/arm64.files" "$out/armhf.files"
