@@ -27,14 +27,7 @@
 #include "family.h"
 #include "nl.h"
 #include "output.h"
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
+#include "stopsig.h"
 
 struct monitor {
 	bool gone;		/* the family went away */
@@ -79,7 +72,6 @@ static int event_cb(const struct nlmsghdr *nlh, bool ctrl, void *data)
 
 int monitor_main(int argc, char *argv[])
 {
-	struct sigaction sa;
 	struct monitor m = { 0 };
 	struct nl *nl;
 	int ret;
@@ -95,14 +87,9 @@ int monitor_main(int argc, char *argv[])
 		return -EIO;
 	}
 	/* No SA_RESTART: a signal ends the wait for the next message. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	stop_signals_catch();
 
-	ret = nl_listen(nl, event_cb, &m, &stop);
+	ret = nl_listen(nl, event_cb, &m, &stop_requested);
 	nl_close(nl);
 	if (ret < 0)
 		return -EIO;

@@ -43,6 +43,7 @@
 #include "errors.h"
 #include "netns.h"
 #include "output.h"
+#include "stopsig.h"
 #include "trace.h"
 
 #define EVENT_DIR	"events/mssclamp/mssclamp_syn"
@@ -368,14 +369,6 @@ void trace_event_print(const struct trace_event *ev, const char *iifname,
 /* ------------------------------------------------------------------ */
 /* tracefs                                                             */
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 /*
  * Where tracefs is mounted: a tracefs mount in /proc/mounts, else
  * debugfs' "tracing" directory (the kernel mounts tracefs there when
@@ -545,7 +538,7 @@ static int follow(int fd, const sigset_t *waitmask, unsigned long netns)
 	if (!r)
 		return runtime_error("trace: out of memory");
 	r->netns = netns;
-	while (!stop && !r->status) {
+	while (!stop_requested && !r->status) {
 		ssize_t n;
 
 		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
@@ -567,7 +560,7 @@ static int follow(int fd, const sigset_t *waitmask, unsigned long netns)
 		lines(r);
 	}
 	/* Ended by a signal: what the buffer holds still goes out. */
-	while (stop && !r->status) {
+	while (stop_requested && !r->status) {
 		ssize_t n = read(fd, r->buf + r->len,
 				 sizeof(r->buf) - 1 - r->len);
 
@@ -587,7 +580,6 @@ int trace_main(int argc, char *argv[])
 	char inst[PATH_MAX + 64], path[PATH_MAX + 128], filter[512];
 	unsigned long netns = 0;
 	struct trace_args a;
-	struct sigaction sa;
 	sigset_t block, waitmask;
 	struct stat st;
 	int ret, fd, status;
@@ -622,12 +614,7 @@ int trace_main(int argc, char *argv[])
 	sigdelset(&waitmask, SIGINT);
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGHUP);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	stop_signals_catch();
 	/* A closed output is a failed write (finish_output()), not a kill. */
 	signal(SIGPIPE, SIG_IGN);
 

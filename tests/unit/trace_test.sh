@@ -24,7 +24,8 @@ build() {	# build CC OUT
 		-I"$top/tests/lib/c" -o "$2" "$top/tests/unit/trace_test.c" \
 		"$top/tests/lib/c/tap.c" \
 		"$top/userspace/trace.c" "$top/userspace/lib/output.c" \
-		"$top/userspace/lib/errors.c" "$top/userspace/lib/netns.c"
+		"$top/userspace/lib/errors.c" "$top/userspace/lib/netns.c" \
+		"$top/userspace/lib/stopsig.c"
 }
 
 for cc in gcc clang; do
