@@ -320,7 +320,7 @@ make_kunitconfig() {
 # run_arch ARCH: build and run the suites on one architecture; its lines go
 # to $TAP_FILE. Runs in a subshell: die ends this architecture only.
 run_arch() {
-	local start rc cases s passed failed skipped verdict
+	local start rc cases s verdict
 	start=$(date +%s)
 	arch_setup "$1"
 	extract_linux
@@ -374,10 +374,19 @@ run_arch() {
 		tap_fail "$verdict; see $log"
 	fi
 
-	passed=$(grep "^ok - $tag: " "$TAP_FILE" | grep -vc ' # SKIP')
-	skipped=$(grep "^ok - $tag: " "$TAP_FILE" | grep -c ' # SKIP')
-	failed=$(grep -c "^not ok - $tag: " "$TAP_FILE")
-	echo "$tag: $passed passed, $failed failed, $skipped skipped" \
+	summary "$tag" "$tag: "
+}
+
+# summary WHAT PREFIX: the closing line "WHAT: N passed, N failed, N
+# skipped (S s)" of the cases in $TAP_FILE named PREFIX...; fails if one
+# failed.
+summary() {
+	local passed skipped failed
+
+	passed=$(grep "^ok - $2" "$TAP_FILE" | grep -vc ' # SKIP')
+	skipped=$(grep "^ok - $2" "$TAP_FILE" | grep -c ' # SKIP')
+	failed=$(grep -c "^not ok - $2" "$TAP_FILE")
+	echo "$1: $passed passed, $failed failed, $skipped skipped" \
 		"($(($(date +%s) - start)) s)"
 	[ "$failed" = 0 ]
 }
@@ -396,9 +405,4 @@ start=$(date +%s)
 for a in $arches; do
 	(run_arch "$a")
 done
-passed=$(grep '^ok ' "$TAP_FILE" | grep -vc ' # SKIP')
-skipped=$(grep '^ok ' "$TAP_FILE" | grep -c ' # SKIP')
-failed=$(grep -c '^not ok ' "$TAP_FILE")
-echo "kunit: $passed passed, $failed failed, $skipped skipped" \
-	"($(($(date +%s) - start)) s)"
-[ "$failed" = 0 ]
+summary kunit ""
