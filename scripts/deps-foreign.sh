@@ -74,6 +74,13 @@ ROOTFS_PKGS="bash busybox-static kmod mount procps iproute2 nftables iptables
 tcpdump ethtool iputils-ping socat jq python3 python3-scapy python3-yaml
 python3-jsonschema gcc libc6-dev make pkg-config libmnl0 libmnl-dev
 libnftnl11 file xz-utils prometheus"
+# arm64's userland also holds what installing mssclamp there takes, as on
+# an arm64 edge box (10-install, 11-deb): apt, DKMS, systemd
+# (systemd-analyze verify, the unit's enablement), man-db, libnftnl-dev
+# (make install builds mssclampctl in the guest) and, for each arm64
+# kernel release unpacked here, Debian's linux-headers-K of arm64, which
+# DKMS compiles the module against in the guest (rootfs_pkgs adds them).
+ROOTFS_PKGS_arm64="apt dkms systemd man-db libnftnl-dev"
 
 # shellcheck source=scripts/deps-lib.sh
 . "$(dirname "$0")/deps-lib.sh"
@@ -126,14 +133,30 @@ binfmt() {
 		{ echo "deps: $1 binaries do not run here (binfmt_misc, qemu-user-static)" >&2; exit 1; }
 }
 
+# rootfs_pkgs ARCH: the packages of ARCH's userland, comma-separated.
+rootfs_pkgs() {
+	pa=$1
+	# shellcheck disable=SC2086 # one word per package
+	set -- $ROOTFS_PKGS
+	if [ "$pa" = arm64 ]; then
+		# shellcheck disable=SC2086
+		set -- "$@" $ROOTFS_PKGS_arm64
+		for b in "$root"/lib/modules/*-arm64/build; do
+			[ -e "$b" ] || continue
+			k=${b%/build}
+			set -- "$@" "linux-headers-${k##*/}"
+		done
+	fi
+	echo "$*" | tr ' ' ,
+}
+
 # rootfs ARCH: make foreign/rootfs-ARCH unless it is there, made from
-# today's ROOTFS_PKGS. Debian's archive as the host's apt knows it (the
+# today's rootfs_pkgs. Debian's archive as the host's apt knows it (the
 # host's sources of its own suite).
 rootfs() {
 	ra=$1
 	dir=$root/rootfs-$ra
-	# shellcheck disable=SC2086 # one word per package
-	list=$(echo $ROOTFS_PKGS | tr ' ' ,)
+	list=$(rootfs_pkgs "$ra")
 	[ "$(cat "$dir.list" 2>/dev/null)" = "$list" ] && [ -x "$dir/bin/bash" ] && return 0
 	binfmt "$ra"
 	# shellcheck source=/dev/null
