@@ -138,6 +138,12 @@ case $kver in
 esac
 [ -L "$root/lib/modules/$kver/build" ] ||
 	ln -sfn "$obj" "$root/lib/modules/$kver/build"
+# The source beside the objects (O=): with no BTF in this kernel, bpftrace
+# (28-trace) compiles the tracepoint's fields against the headers it finds
+# through /lib/modules/KVER/source and build, and source/include/linux/
+# kconfig.h is not in the objects' tree.
+[ -L "$root/lib/modules/$kver/source" ] ||
+	ln -sfn "$linux" "$root/lib/modules/$kver/source"
 
 if [ "${1:-}" = --env ]; then
 	echo "DEBUG_KVER=$kver"
