@@ -17,7 +17,11 @@
 #   VM_TIMEOUT  seconds each scenario may take (more if the scenario's
 #               header says "# vm-timeout: N")
 #   VM_MODDIR   the kernel's modules directory when it is not the host's
-#               /lib/modules/KVER (VM_MODULES in run.sh): linked there
+#               /lib/modules/KVER (VM_MODULES in run.sh): linked there;
+#               when the guest's userland has Debian's headers of KVER
+#               (arm64's: /lib/modules/KVER holds only their build link),
+#               VM_MODDIR's build link is pointed at those, natively built
+#               for the guest, instead of the cross-build headers
 #
 # Results in VM_OUT: NAME.tap per scenario ("ok - ..." / "not ok - ..."
 # lines; the host prefixes the kernel release and the name), "order" (the
@@ -248,9 +252,19 @@ main() {
 	}
 	: "${VM_TIMEOUT:=300}"
 	read -r KVER </proc/sys/kernel/osrelease
-	if [ -n "${VM_MODDIR:-}" ] && [ ! -e "/lib/modules/$KVER" ]; then
-		mkdir -p /lib/modules
-		ln -s "$VM_MODDIR" "/lib/modules/$KVER"
+	if [ -n "${VM_MODDIR:-}" ]; then
+		local own=
+		if [ -L "/lib/modules/$KVER/build" ] &&
+			[ ! -e "/lib/modules/$KVER/modules.dep" ]; then
+			own=$(readlink "/lib/modules/$KVER/build")
+			rm -rf "/lib/modules/$KVER"
+		fi
+		if [ ! -e "/lib/modules/$KVER" ]; then
+			mkdir -p /lib/modules
+			ln -s "$VM_MODDIR" "/lib/modules/$KVER"
+		fi
+		# VM_MODDIR is a writable overlay: the host's link stays.
+		[ -z "$own" ] || ln -sfn "$own" "$VM_MODDIR/build"
 	fi
 	say "kernel $KVER, scenarios: $VM_T"
 	touch "$VM_OUT/dmesg.txt"
