@@ -29,7 +29,8 @@
 # dkms-install has DKMS compile the module there, natively; nothing built
 # on the host for it.
 # vm-host-prepare: bash tests/vm/dkms-prebuild.sh
-# vm-timeout: 600
+# The time allowed is arm64's: there DKMS and make compile under TCG.
+# vm-timeout: 2400
 . "$(dirname "$0")/../lib/sh/scenario.sh" install
 
 prefix=/usr/local
