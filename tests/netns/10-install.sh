@@ -114,8 +114,8 @@ else
 		"dkms add mssclamp/$VERSION" "$(cat "$WORK/dkms.log")"
 	check "DKMS compiled the module here, against /lib/modules/$KVER/build" \
 		grep -q "Building module" "$WORK/dkms.log"
-	check_match "... Debian's headers of $KVER, of this userland" \
-		"^/usr/src/linux-headers-$KVER\$" "$(readlink "/lib/modules/$KVER/build")"
+	check_eq "... Debian's headers of $KVER, of this userland" \
+		"/usr/src/linux-headers-$KVER" "$(readlink "/lib/modules/$KVER/build")"
 fi
 check "dkms status: mssclamp/$VERSION installed for $KVER" dkms_has "$KVER"
 check "the sources are in /usr/src/mssclamp-$VERSION" \
