@@ -32,12 +32,15 @@
 #   4. The router namespace itself deleted under the flood; the module
 #      unloads with refcnt 0.
 #
-# Sizes (MSSCLAMP_LONG=1 for the long form): CYCLES 30 (300), FLIPS 400
-# (4000), READS 300 (3000), SIDES 2 (20).
+# Sizes (MSSCLAMP_LONG=1 for the long form; MSSCLAMP_SHORT=1, what make
+# check-debug runs, the short one): CYCLES 30 (300; 10), FLIPS 400 (4000;
+# 150), READS 300 (3000; 100), SIDES 2 (20; 2).
 . "$(dirname "$0")/../lib/sh/scenario.sh"
 
 if [ "${MSSCLAMP_LONG:-0}" = 1 ]; then
 	CYCLES=300 FLIPS=4000 READS=3000 SIDES=20
+elif [ "${MSSCLAMP_SHORT:-0}" = 1 ]; then
+	CYCLES=10 FLIPS=150 READS=100 SIDES=2
 else
 	CYCLES=30 FLIPS=400 READS=300 SIDES=2
 fi

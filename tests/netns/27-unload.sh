@@ -8,7 +8,8 @@
 # dropping each listed device from its namespace's sets, one change at a
 # time under RTNL (docs/design.md, "Per-namespace life cycle").
 #
-# NS namespaces (50; MSSCLAMP_UNLOAD_NS), each with a dummy wan0 and a
+# NS namespaces (50; 10 in the short form make check-debug runs,
+# MSSCLAMP_SHORT=1; MSSCLAMP_UNLOAD_NS sets it), each with a dummy wan0 and a
 # dummy lan0 and both families enabled, through mssclampctl, for
 # "dev wan0,wan1". Kprobe events count, during rmmod:
 #   - mssclamp_netdev_event(), the notifier, with its event: the replay
@@ -23,7 +24,11 @@
 # mtu (a publish) in one namespace.
 . "$(dirname "$0")/../lib/sh/scenario.sh"
 
-N=${MSSCLAMP_UNLOAD_NS:-50}
+if [ "${MSSCLAMP_SHORT:-0}" = 1 ]; then
+	N=${MSSCLAMP_UNLOAD_NS:-10}
+else
+	N=${MSSCLAMP_UNLOAD_NS:-50}
+fi
 NETDEV_UNREGISTER=6		# enum netdev_cmd, 6.1 and 6.12
 tr=/sys/kernel/tracing
 grp=mssclamp_unload
