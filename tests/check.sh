@@ -88,8 +88,8 @@ vm_kernels() {
 # and 32-ynl (the kernel's python ynl CLI, 220-350 s under TCG, the same
 # userspace steps against the same family on every flavour), so that make
 # check stays under 60 minutes cold on two cores (47 min measured;
-# docs/testing.md has the figures); make check-long (MSSCLAMP_VM_ALL=1) and a named KVER run
-# them there too. arm64 runs what rt and cloud run. armhf runs
+# docs/testing.md has the figures); make check-long (MSSCLAMP_VM_ALL=1)
+# and a named KVER run them there too. arm64 runs what rt and cloud run. armhf runs
 # vm_armhf_scenarios: the arch-specific probe (00-load) and the scenarios
 # that drive the 32-bit counter path hard while reading it (the cliff,
 # synack, independence, counters, malformed, flood, teardown).

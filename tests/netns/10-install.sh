@@ -37,8 +37,6 @@ prefix=/usr/local
 unit=$prefix/lib/systemd/system/mssclamp.service
 export MSSCLAMPCTL=$prefix/sbin/mssclampctl
 mk() { make -C "$REPO" --no-print-directory "$@"; }
-foreign=
-[ -z "${VM_HOSTDIRS:-}" ] || foreign=1
 check "module trees trimmed for depmod (veth loaded first)" modtree_trim veth
 
 # Whatever happens, leave the system as the next scenario expects it.
@@ -49,7 +47,7 @@ check_not "nothing installed yet: no /etc/mssclamp.conf" test -e /etc/mssclamp.c
 
 # --- make install -------------------------------------------------------------
 
-if [ -n "$foreign" ]; then
+if [ -n "$FOREIGN" ]; then
 	# The repository is the host's: its mssclampctl is of the host's
 	# architecture. Cleaned on the guest's overlay only.
 	check "make -C userspace clean: the host's mssclampctl out of the way" \
@@ -96,7 +94,7 @@ cp "$REPO/packaging/mssclamp.conf" /etc/mssclamp.conf
 
 # --- make dkms-install --------------------------------------------------------
 
-if [ -z "$foreign" ]; then
+if [ -z "$FOREIGN" ]; then
 	check "dkms ldtarball: DKMS's build of this tree, made on the host" \
 		dkms_prebuilt_load
 	check "dkms status: mssclamp/$VERSION built for $KVER" dkms_built "$KVER"
@@ -105,7 +103,7 @@ start=$SECONDS
 check "make dkms-install" eval 'mk dkms-install >"$WORK/dkms.log" 2>&1'
 echo "# make dkms-install took $((SECONDS - start)) s"
 sed 's/^/# dkms: /' "$WORK/dkms.log"
-if [ -z "$foreign" ]; then
+if [ -z "$FOREIGN" ]; then
 	check_match "make dkms-install keeps DKMS's registration of the same sources" \
 		"DKMS has mssclamp/$VERSION from these sources already" "$(cat "$WORK/dkms.log")"
 	check_not "make dkms-install did not build again" grep -q "Building module" "$WORK/dkms.log"

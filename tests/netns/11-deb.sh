@@ -34,12 +34,7 @@
 . "$(dirname "$0")/../lib/sh/scenario.sh" install
 
 arch=$(dpkg --print-architecture)
-debdir=$REPO/build/deb
-foreign=
-if [ -n "${VM_HOSTDIRS:-}" ]; then
-	foreign=1
-	debdir=$REPO/build/deb-$arch
-fi
+debdir=$REPO/build/deb${FOREIGN:+-$arch}
 debs=("$debdir/mssclamp-dkms_${VERSION}_all.deb"
 	"$debdir/mssclamp-tools_${VERSION}_$arch.deb")
 unit=/lib/systemd/system/mssclamp.service
@@ -59,7 +54,7 @@ check_not "nothing left from an earlier scenario: no /usr/src/mssclamp-$VERSION"
 
 # --- dpkg -i ------------------------------------------------------------------
 
-if [ -z "$foreign" ]; then
+if [ -z "$FOREIGN" ]; then
 	prebuilt=/usr/share/mssclamp-dkms/mssclamp-$VERSION.dkms.tar.gz
 	check "DKMS's build from the host where the postinst looks for it" \
 		install -D -m 0644 "$DKMS_TARBALL" "$prebuilt"
@@ -104,7 +99,7 @@ done
 check "dkms status: mssclamp/$VERSION installed for $KVER" dkms_has "$KVER"
 check "modprobe finds DKMS's module in /lib/modules/$KVER/updates/dkms" \
 	dkms_module "$KVER"
-if [ -z "$foreign" ]; then
+if [ -z "$FOREIGN" ]; then
 	check "the postinst installed for the running kernel only" \
 		grep -qxF "Building for $KVER" "$WORK/dpkg.log"
 	check_not "the postinst compiled nothing" grep -q "Building initial module" "$WORK/dpkg.log"

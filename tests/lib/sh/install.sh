@@ -26,9 +26,13 @@
 #                            VM installs without compiling: see below.
 #   dkms_built KVER          DKMS lists mssclamp as built, not installed.
 #
-# MSSCLAMPCTL must name the installed mssclampctl.
+# MSSCLAMPCTL must name the installed mssclampctl. FOREIGN is 1 in a guest
+# of another architecture than the host's (its own userland beside the
+# host's /: tests/vm/init's VM_HOSTDIRS), where DKMS and make compile
+# natively instead of installing what the host built; empty otherwise.
 
 VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$REPO/dkms.conf")
+FOREIGN=${VM_HOSTDIRS:+1}
 TR=/sys/kernel/tracing
 
 # unit_run UNIT KEY: each "KEY=command" line of UNIT, in order, as a case;
