@@ -20,6 +20,16 @@
 # any scenario, those too, still in the short form;
 # VM_APPEND=MSSCLAMP_LONG=1 asks for the long form instead.
 #
+# The kernel boots with debug_pagealloc=off and slab_debug=-: its config
+# has DEBUG_PAGEALLOC_ENABLE_DEFAULT and SLUB_DEBUG_ON, but under TCG the
+# first costs a kernel TLB flush per page freed and the second a stack
+# trace per object, and KASAN already reports what they would (an access
+# to a freed page or object, a write past one: __kasan_poison_pages(),
+# __kasan_slab_free() and poison_kmalloc_redzone() in mm/kasan/common.c)
+# at the faulting access rather than at the next check. VM_APPEND="debug_pagealloc=on slab_debug" turns
+# them back on: VM_APPEND comes last on the command line, and the last
+# of a parameter wins.
+#
 # Environment: VM_SMP (default 2), VM_MEM (default 1G: KASAN's shadow and
 # the debug allocators need room), SCENARIO_TIMEOUT (default 900) and
 # VM_TIMEOUT (default 7200), which the debug kernel's slowness under TCG
@@ -58,7 +68,7 @@ export VM_KERNEL=$DEBUG_IMAGE VM_MODULES=$DEBUG_MODULES
 export VM_SMP=${VM_SMP:-2} VM_MEM=${VM_MEM:-1G}
 export SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-900} VM_TIMEOUT=${VM_TIMEOUT:-7200}
 export TAP_FILE
-export VM_APPEND="${VM_APPEND:+$VM_APPEND }MSSCLAMP_SHORT=1"
+export VM_APPEND="debug_pagealloc=off slab_debug=- MSSCLAMP_SHORT=1${VM_APPEND:+ $VM_APPEND}"
 
 sel=${1:-}
 if [ -z "$sel" ]; then
