@@ -16,7 +16,7 @@
 # Without SCENARIO: every tests/netns/NN-*.sh but those in debug_skip
 # below, in their short form (MSSCLAMP_SHORT=1 on the guest's command
 # line: 21-flood's and 22-churn's smaller sizes), so that a warm run fits
-# in about an hour (docs/testing.md, "The debug kernel"). SCENARIO runs
+# in 75 minutes (50 measured: docs/testing.md, "Timings"). SCENARIO runs
 # any scenario, those too, still in the short form;
 # VM_APPEND=MSSCLAMP_LONG=1 asks for the long form instead.
 #
@@ -26,9 +26,10 @@
 # trace per object, and KASAN already reports what they would (an access
 # to a freed page or object, a write past one: __kasan_poison_pages(),
 # __kasan_slab_free() and poison_kmalloc_redzone() in mm/kasan/common.c)
-# at the faulting access rather than at the next check. VM_APPEND="debug_pagealloc=on slab_debug" turns
-# them back on: VM_APPEND comes last on the command line, and the last
-# of a parameter wins.
+# at the faulting access rather than at the next check. With them the
+# run takes about twice as long (docs/testing.md).
+# VM_APPEND="debug_pagealloc=on slab_debug" turns them back on: VM_APPEND
+# comes last on the command line, and the last of a parameter wins.
 #
 # Environment: VM_SMP (default 2), VM_MEM (default 1G: KASAN's shadow and
 # the debug allocators need room), SCENARIO_TIMEOUT (default 900) and
@@ -68,7 +69,8 @@ export VM_KERNEL=$DEBUG_IMAGE VM_MODULES=$DEBUG_MODULES
 export VM_SMP=${VM_SMP:-2} VM_MEM=${VM_MEM:-1G}
 export SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-900} VM_TIMEOUT=${VM_TIMEOUT:-7200}
 export TAP_FILE
-export VM_APPEND="debug_pagealloc=off slab_debug=- MSSCLAMP_SHORT=1${VM_APPEND:+ $VM_APPEND}"
+VM_APPEND="debug_pagealloc=off slab_debug=- MSSCLAMP_SHORT=1${VM_APPEND:+ $VM_APPEND}"
+export VM_APPEND
 
 sel=${1:-}
 if [ -z "$sel" ]; then
