@@ -22,12 +22,15 @@
 #
 # The kernel boots with debug_pagealloc=off and slab_debug=-: its config
 # has DEBUG_PAGEALLOC_ENABLE_DEFAULT and SLUB_DEBUG_ON, but under TCG the
-# first costs a kernel TLB flush per page freed and the second a stack
-# trace per object, and KASAN already reports what they would (an access
-# to a freed page or object, a write past one: __kasan_poison_pages(),
-# __kasan_slab_free() and poison_kmalloc_redzone() in mm/kasan/common.c)
-# at the faulting access rather than at the next check. With them the
-# run takes about twice as long (docs/testing.md).
+# first costs a full TLB flush each time pages are allocated or freed
+# (__kernel_map_pages(), arch/x86/mm/pat/set_memory.c), the second a
+# stack trace saved and poison written and checked per object (the
+# SLAB_STORE_USER and SLAB_POISON of DEBUG_DEFAULT_FLAGS, mm/slub.c), and
+# KASAN already reports what they would (an access to a freed page or
+# object, a write past one: __kasan_poison_pages(), __kasan_slab_free()
+# and poison_kmalloc_redzone() in mm/kasan/common.c) at the faulting
+# access rather than at the next check. With them the run takes about
+# twice as long (docs/testing.md).
 # VM_APPEND="debug_pagealloc=on slab_debug" turns them back on: VM_APPEND
 # comes last on the command line, and the last of a parameter wins.
 #
