@@ -89,10 +89,10 @@ vm_kernels() {
 # userspace steps against the same family on every flavour), so that make
 # check stays under 60 minutes cold on two cores (47 min measured;
 # docs/testing.md has the figures); make check-long (MSSCLAMP_VM_ALL=1)
-# and a named KVER run them there too. arm64 runs what rt and cloud run. armhf runs
-# vm_armhf_scenarios: the arch-specific probe (00-load) and the scenarios
-# that drive the 32-bit counter path hard while reading it (the cliff,
-# synack, independence, counters, malformed, flood, teardown).
+# and a named KVER run them there too. arm64 runs what rt and cloud run.
+# armhf runs vm_armhf_scenarios: the arch-specific probe (00-load) and the
+# scenarios that drive the 32-bit counter path hard while reading it (the
+# cliff, synack, independence, counters, malformed, flood, teardown).
 vm_deploy_scenarios=" 10-install.sh 11-deb.sh 32-ynl.sh "
 vm_armhf_scenarios="00-load,01-cliff,02-synack,03-independence,07-counters,20-malformed,21-flood,23-teardown"
 # On armhf, 10-install and 11-deb do not run unless T names them: DKMS

@@ -1363,7 +1363,8 @@ def leak(results_path):
     res.case(rcs == {0}, "%d quiet cycles: refcnt 0 before each unload"
              % cycles, str(rcs))
     sizes = ((512, "configuration"), (256, "namespace state"))
-    lims = {size: min(objs(s0, size)[1], cycles) for size, _ in sizes}
+    base = {size: objs(s0, size) for size, _ in sizes}   # (in use, per slab)
+    lims = {size: min(per, cycles) for size, (_, per) in base.items()}
 
     # What the last cycles handed to kfree_rcu() is freed by a batch
     # drained up to KFREE_DRAIN_JIFFIES (5 s) later, then a grace period
@@ -1374,14 +1375,13 @@ def leak(results_path):
     rounds = 6
     for n in range(1, rounds + 1):
         s1, m1 = snapshot()
-        if all(objs(s1, size)[0] - objs(s0, size)[0] < lims[size]
-               for size, _ in sizes):
+        now = {size: objs(s1, size)[0] for size, _ in sizes}
+        if all(now[size] - base[size][0] < lims[size] for size, _ in sizes):
             break
     print("# leak: counted after %d settle round(s) of at most %d"
           % (n, rounds))
     for size, name in sizes:
-        a, b = objs(s0, size)[0], objs(s1, size)[0]
-        lim = lims[size]
+        a, b, lim = base[size][0], now[size], lims[size]
         print("# leak: %d-byte kmalloc objects %d -> %d (%+d; a leaked %s "
               "a cycle: +%d)" % (size, a, b, b - a, name, cycles))
         res.case(b - a < lim, "%d cycles: %d-byte kmalloc objects in use "
